@@ -1,0 +1,40 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "pingyi",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pingyi", targets: ["pingyi"]),
+        .library(name: "Stats", targets: ["Stats"]),
+        .library(name: "Tables", targets: ["Tables"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
+        .target(name: "Stats", dependencies: ["CGSL"], swiftSettings: strict),
+        .target(name: "Tables", swiftSettings: strict),
+        .executableTarget(
+            name: "pingyi",
+            dependencies: [
+                "Stats", "Tables",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "StatsTests", dependencies: ["Stats"], swiftSettings: strict),
+        .testTarget(name: "TablesTests", dependencies: ["Tables"], swiftSettings: strict),
+        .testTarget(name: "PingyiTests", dependencies: ["pingyi"], swiftSettings: strict),
+    ]
+)

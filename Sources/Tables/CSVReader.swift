@@ -1,0 +1,268 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options for reading a CSV file.
+public struct CSVOptions: Sendable {
+    /// The file's encoding, or nil to detect it (UTF-8, UTF-8 with BOM, GB18030).
+    public var encoding: TextEncoding?
+    /// The field delimiter: a comma, or a tab for tab-separated files.
+    public var delimiter: UInt8
+    /// Threads to parse with; defaults to the machine's cores.
+    public var threads: Int
+
+    public init(encoding: TextEncoding? = nil, delimiter: UInt8 = UInt8(ascii: ","), threads: Int? = nil) {
+        self.encoding = encoding
+        self.delimiter = delimiter
+        self.threads = max(1, threads ?? ProcessInfoLite.activeProcessorCount)
+    }
+}
+
+/// Reads CSV files (RFC 4180) into typed columns.
+///
+/// Reading is done in two phases over the file held in memory: the record and field boundaries
+/// are found in parallel over chunks of the file (each chunk guesses that it starts at a record and
+/// is re-scanned if the previous chunk proves otherwise), then each column is converted to its
+/// type in parallel across columns.
+///
+/// - Complexity: O(bytes) time; memory about the file's size plus 4 bytes per field.
+public enum CSVReader {
+    /// Reads the file at `path`.
+    /// - Parameter name: how to name the file in errors (defaults to `path`).
+    public static func read(path: String, name: String? = nil, options: CSVOptions = CSVOptions()) throws(TablesError) -> Table {
+        let raw = try ByteBuffer.read(path: path)
+        return try parse(raw, name: name ?? path, options: options)
+    }
+
+    /// Reads CSV text held in memory (tests and small inputs).
+    public static func read(bytes: some Collection<UInt8>, name: String, options: CSVOptions = CSVOptions()) throws(TablesError) -> Table {
+        try parse(ByteBuffer(bytes), name: name, options: options)
+    }
+
+    static func parse(_ raw: ByteBuffer, name: String, options: CSVOptions) throws(TablesError) -> Table {
+        var decoded = try TextDecoder.decode(raw, requested: options.encoding, file: name)
+        while true {
+            switch try parse(decoded, name: name, options: options) {
+            case .table(let table):
+                return table
+            case .invalidUTF8(let offset):
+                if decoded.tentative {
+                    // Detected as UTF-8 from the file's start, but it is not: try GB18030.
+                    decoded = try TextDecoder.decodeAsGB18030(raw, invalidUTF8At: offset, file: name)
+                } else {
+                    throw TextDecoder.invalidUTF8(decoded.text, at: offset, file: name, detecting: options.encoding == nil)
+                }
+            }
+        }
+    }
+
+    private enum Outcome {
+        case table(Table)
+        case invalidUTF8(at: Int)
+    }
+
+    private static func parse(_ decoded: TextDecoder.Decoded, name: String, options: CSVOptions) throws(TablesError) -> Outcome {
+        let text = decoded.text
+        let header = try Header.parse(text, from: decoded.offset, delimiter: options.delimiter, file: name)
+        if decoded.encoding != .gb18030, let bad = TextDecoder.firstInvalidUTF8(text.base, from: decoded.offset, to: header.end) {
+            return .invalidUTF8(at: bad)
+        }
+        let scanner = CSVScanner(buffer: text, fileEnd: text.count, delimiter: options.delimiter, columns: header.names.count)
+        let chunks = try scanChunks(scanner, from: header.end, threads: options.threads, header: header, file: name)
+        let rowCount = chunks.reduce(0) { $0 + $1.rowCount }
+        let columnCount = header.names.count
+        let names = header.names
+        let parsed = parallelMap(columnCount) { c in
+            ColumnParser(buffer: text, chunks: chunks, columns: columnCount, index: c, rowCount: rowCount).parse(name: names[c])
+        }
+        if decoded.encoding != .gb18030, let bad = parsed.compactMap(\.invalidUTF8).min() {
+            return .invalidUTF8(at: bad)
+        }
+        // Line numbers: shift each chunk's relative lines by the lines before it.
+        var jumps: [LineJump] = []
+        var line = header.lineCount + 1
+        var row = 0
+        for chunk in chunks {
+            for jump in chunk.lineJumps {
+                jumps.append(LineJump(row: row + jump.row, line: line + jump.line))
+            }
+            line += chunk.lineCount
+            row += chunk.rowCount
+        }
+        if jumps.isEmpty { jumps.append(LineJump(row: 0, line: header.lineCount + 1)) }
+        return .table(Table(source: name, encoding: decoded.encoding, columns: parsed.map(\.column), lineIndex: .jumps(jumps)))
+    }
+
+    private static func scanChunks(_ scanner: CSVScanner, from start: Int, threads: Int, header: Header, file: String) throws(TablesError) -> [ScannedChunk] {
+        let end = scanner.fileEnd
+        let size = end - start
+        let wanted = size < 1 << 20 || threads == 1 ? 1 : threads * 2
+        let count = max(wanted, (size + (1 << 30) - 1) >> 30)
+        // Guess chunk starts: just after a line feed near each even split.
+        var starts = [start]
+        let p = scanner.buffer.base
+        for i in 1..<max(count, 1) {
+            var s = start + size / count * i
+            while s < end && p[s - 1] != 0x0A { s += 1 }
+            if s > starts[starts.count - 1] && s < end { starts.append(s) }
+        }
+        let limits = Array(starts.dropFirst()) + [end]
+        let guesses = starts
+        let chunks = parallelMap(guesses.count) { i in scanner.scan(from: guesses[i], limit: limits[i]) }
+        // Check each guess against where the previous chunk really ended; re-scan if it was wrong.
+        var result: [ScannedChunk] = []
+        result.reserveCapacity(chunks.count)
+        for i in 0..<chunks.count {
+            var chunk = chunks[i]
+            if let previous = result.last {
+                if previous.end >= limits[i] {
+                    continue  // the previous chunk ran through this one (a long quoted field)
+                }
+                if previous.end != chunk.base {
+                    chunk = scanner.scan(from: previous.end, limit: limits[i])
+                }
+            }
+            if let failure = chunk.failure {
+                throw error(for: failure, in: scanner, header: header, file: file)
+            }
+            result.append(chunk)
+        }
+        return result
+    }
+
+    private static func error(for failure: ScanFailure, in scanner: CSVScanner, header: Header, file: String) -> TablesError {
+        let (line, column) = scanner.buffer.location(of: failure.offset)
+        switch failure.reason {
+        case .unclosedQuote(let field):
+            return TablesError(.syntax, file: file, line: line, column: column,
+                               message: "unclosed quote in field '\(header.names[field])'",
+                               hint: "close the quote, and double any quote inside a quoted field (\"\")")
+        case .textAfterQuote(let field):
+            return TablesError(.syntax, file: file, line: line, column: column,
+                               message: "text after the closing quote of field '\(header.names[field])'",
+                               hint: "a quote inside a quoted field must be doubled (\"\")")
+        case .fieldCount(let found):
+            return TablesError(.syntax, file: file, line: line,
+                               message: "this row has \(found) field\(found == 1 ? "" : "s") but the header has \(header.names.count)",
+                               hint: "check for a missing or extra delimiter, and quote values that contain one")
+        }
+    }
+}
+
+/// The header record: column names.
+struct Header {
+    var names: [String]
+    /// Offset just past the header record.
+    var end: Int
+    /// Lines the header occupies (more than one if a quoted name holds a line break).
+    var lineCount: Int
+
+    static func parse(_ text: ByteBuffer, from start: Int, delimiter: UInt8, file: String) throws(TablesError) -> Header {
+        let p = text.base
+        let n = text.count
+        var pos = start
+        var lines = 0
+        // Leading blank lines are skipped.
+        while pos < n, p[pos] == 0x0A || p[pos] == 0x0D {
+            if p[pos] == 0x0A { lines += 1 }
+            pos += 1
+        }
+        guard pos < n else {
+            throw TablesError(.syntax, file: file, line: 1,
+                              message: "the file is empty",
+                              hint: "a CSV frame needs a header line with the column names, then one line per unit")
+        }
+        var names: [String] = []
+        var field: [UInt8] = []
+        while true {
+            field.removeAll(keepingCapacity: true)
+            let fieldStart = pos
+            if p[pos] == 0x22 {
+                pos += 1
+                while true {
+                    guard pos < n else {
+                        let (line, column) = text.location(of: fieldStart)
+                        throw TablesError(.syntax, file: file, line: line, column: column,
+                                          message: "unclosed quote in column name \(names.count + 1) of the header",
+                                          hint: "close the quote")
+                    }
+                    if p[pos] == 0x22 {
+                        if pos + 1 < n && p[pos + 1] == 0x22 {
+                            field.append(0x22)
+                            pos += 2
+                            continue
+                        }
+                        pos += 1
+                        break
+                    }
+                    if p[pos] == 0x0A { lines += 1 }
+                    field.append(p[pos])
+                    pos += 1
+                }
+            } else {
+                while pos < n, p[pos] != delimiter, p[pos] != 0x0A {
+                    field.append(p[pos])
+                    pos += 1
+                }
+                if field.last == 0x0D, pos >= n || p[pos] == 0x0A { field.removeLast() }
+            }
+            let name = String(decoding: field, as: UTF8.self).trimmingSpaces()
+            guard !name.isEmpty else {
+                throw TablesError(.schema, file: file, line: lines + 1,
+                                  message: "column \(names.count + 1) of the header has no name",
+                                  hint: "give every column a name in the first line")
+            }
+            if let earlier = names.firstIndex(of: name) {
+                throw TablesError(.schema, file: file, line: lines + 1,
+                                  message: "column name '\(name)' appears twice (columns \(earlier + 1) and \(names.count + 1))",
+                                  hint: "rename one of them")
+            }
+            names.append(name)
+            if pos >= n { break }
+            if p[pos] == 0x0D, pos + 1 < n, p[pos + 1] == 0x0A { pos += 1 }
+            if p[pos] == 0x0A {
+                pos += 1
+                lines += 1
+                break
+            }
+            if p[pos] != delimiter {
+                let (line, column) = text.location(of: pos)
+                throw TablesError(.syntax, file: file, line: line, column: column,
+                                  message: "text after the closing quote of column name \(names.count)",
+                                  hint: "a quote inside a quoted name must be doubled (\"\")")
+            }
+            pos += 1
+        }
+        return Header(names: names, end: pos, lineCount: lines)
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces and tabs.
+    func trimmingSpaces() -> String {
+        let scalars = unicodeScalars
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end, scalars[start] == " " || scalars[start] == "\t" { start = scalars.index(after: start) }
+        while end > start {
+            let before = scalars.index(before: end)
+            guard scalars[before] == " " || scalars[before] == "\t" else { break }
+            end = before
+        }
+        return String(scalars[start..<end])
+    }
+}
+
+/// The processor count without importing Foundation.
+enum ProcessInfoLite {
+    static var activeProcessorCount: Int {
+        #if canImport(Glibc)
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        #else
+        return 1
+        #endif
+    }
+}
+
+

@@ -1,0 +1,66 @@
+/// Builds CSV text (RFC 4180, UTF-8, LF line ends) in memory.
+///
+/// A field is quoted when it holds the delimiter, a quote, a line break, or leading or trailing
+/// spaces; quotes inside are doubled. Missing values are written as empty fields.
+public struct CSVWriter: Sendable {
+    public private(set) var bytes: [UInt8] = []
+    public let delimiter: UInt8
+
+    /// - Parameter byteOrderMark: start with a UTF-8 BOM, which Excel needs to show Chinese text.
+    public init(delimiter: UInt8 = UInt8(ascii: ","), byteOrderMark: Bool = false) {
+        self.delimiter = delimiter
+        if byteOrderMark { bytes = [0xEF, 0xBB, 0xBF] }
+    }
+
+    public mutating func reserve(_ capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    public mutating func writeRow(_ fields: [String?]) {
+        for (i, field) in fields.enumerated() {
+            if i > 0 { bytes.append(delimiter) }
+            if let field { writeField(field) }
+        }
+        bytes.append(0x0A)
+    }
+
+    public mutating func writeRow(_ fields: [String]) {
+        for (i, field) in fields.enumerated() {
+            if i > 0 { bytes.append(delimiter) }
+            writeField(field)
+        }
+        bytes.append(0x0A)
+    }
+
+    /// Appends one field; the caller separates fields with ``writeDelimiter()`` and ends rows
+    /// with ``endRow()``. For hot loops that avoid building arrays.
+    public mutating func writeField(_ field: String) {
+        var needsQuotes = false
+        let utf8 = field.utf8
+        if let first = utf8.first, let last = utf8.last, first == 0x20 || last == 0x20 { needsQuotes = true }
+        if !needsQuotes {
+            for b in utf8 where b == delimiter || b == 0x22 || b == 0x0A || b == 0x0D {
+                needsQuotes = true
+                break
+            }
+        }
+        guard needsQuotes else {
+            bytes.append(contentsOf: utf8)
+            return
+        }
+        bytes.append(0x22)
+        for b in utf8 {
+            if b == 0x22 { bytes.append(0x22) }
+            bytes.append(b)
+        }
+        bytes.append(0x22)
+    }
+
+    public mutating func writeDelimiter() {
+        bytes.append(delimiter)
+    }
+
+    public mutating func endRow() {
+        bytes.append(0x0A)
+    }
+}

@@ -1,0 +1,314 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Phase two of CSV reading: turn one column's fields into typed values.
+///
+/// The column is read as integers until a cell is not one, then as decimals until a cell is not a
+/// number, then as text, restarting from the first row each time the type widens; so the result
+/// does not depend on the order of the rows.
+struct ColumnParser: Sendable {
+    let buffer: ByteBuffer
+    let chunks: [ScannedChunk]
+    let columns: Int
+    let index: Int
+    let rowCount: Int
+
+    /// The column, and the offset of the first byte that is not valid UTF-8 in its text, if any.
+    func parse(name: String) -> (column: Column, invalidUTF8: Int?) {
+        if let ints = parseNumbers(IntegerCells.self) {
+            return (Column(name: name, values: .integer(ints.values), missing: ints.missing), nil)
+        }
+        if let doubles = parseNumbers(DecimalCells.self) {
+            return (Column(name: name, values: .decimal(doubles.values), missing: doubles.missing), nil)
+        }
+        let text = parseText()
+        return (Column(name: name, values: .text(text.values), missing: text.missing), text.invalidUTF8)
+    }
+
+    /// Every cell parsed by `parse` (empty cells are missing), or nil at the first cell it rejects.
+    private func parseNumbers<Cells: CellParser>(_: Cells.Type) -> (values: [Cells.Value], missing: [Bool]?)? {
+        let p = buffer.base
+        let c = index
+        let columns = columns
+        var missingRows: [Int] = []
+        var failed = false
+        let values = [Cells.Value](unsafeUninitializedCapacity: rowCount) { out, initialized in
+            adviseHugePages(UnsafeMutableRawPointer(out.baseAddress!), byteCount: rowCount * MemoryLayout<Cells.Value>.stride)
+            var row = 0
+            for chunk in chunks {
+                let base = chunk.base
+                let complete = chunk.forEachBlock(column: c, columns: columns) { first, n, starts, adjust, ends in
+                    let target = out.baseAddress! + first + row
+                    for r in 0..<n {
+                        var s = base + Int(starts[r]) + adjust
+                        var e = base + Int(ends[r])
+                        if p[s] == 0x22 {
+                            s += 1
+                            e -= 1
+                        }
+                        if s >= e {
+                            (target + r).initialize(to: Cells.zero)
+                            missingRows.append(row + first + r)
+                        } else if let v = Cells.parse(p, s, e) {
+                            (target + r).initialize(to: v)
+                        } else {
+                            return false
+                        }
+                    }
+                    return true
+                }
+                if !complete {
+                    failed = true
+                    break
+                }
+                row += chunk.rowCount
+            }
+            initialized = failed ? 0 : rowCount
+        }
+        return failed ? nil : (values, missingFlags(missingRows))
+    }
+
+    private func missingFlags(_ rows: [Int]) -> [Bool]? {
+        guard !rows.isEmpty else { return nil }
+        var flags = [Bool](repeating: false, count: rowCount)
+        for r in rows { flags[r] = true }
+        return flags
+    }
+
+    /// Copies the column's text, unescaping quoted fields and checking that every byte is UTF-8.
+    private func parseText() -> (values: TextValues, missing: [Bool]?, invalidUTF8: Int?) {
+        let p = buffer.base
+        let c = index
+        let columns = columns
+        var total = 0
+        for chunk in chunks {
+            _ = chunk.forEachBlock(column: c, columns: columns) { _, n, starts, adjust, ends in
+                for r in 0..<n { total += Int(ends[r]) - Int(starts[r]) - adjust }
+                return true
+            }
+        }
+        var missingRows: [Int] = []
+        var invalid = -1
+        var used = 0
+        let rules = TextDecoder.leadRules
+        var checkedStart = 0
+        var checkedLength = -1
+        var offsets: [Int] = []
+        let bytes = [UInt8](unsafeUninitializedCapacity: total + 32) { out, initialized in
+            adviseHugePages(UnsafeMutableRawPointer(out.baseAddress!), byteCount: total)
+            offsets = [Int](unsafeUninitializedCapacity: rowCount + 1) { offs, offsetCount in
+                adviseHugePages(UnsafeMutableRawPointer(offs.baseAddress!), byteCount: rowCount * 8)
+                let dst = out.baseAddress!
+                let o = offs.baseAddress!
+                o[0] = 0
+                var row = 0
+                for chunk in chunks {
+                    let base = chunk.base
+                    _ = chunk.forEachBlock(column: c, columns: columns) { _, n, starts, adjust, ends in
+                        for r in 0..<n {
+                            let start = base + Int(starts[r]) + adjust
+                            let end = base + Int(ends[r])
+                            let n = end - start
+                            if n == 0 {
+                                missingRows.append(row)
+                            } else if p[start] == 0x22 {
+                                // Unescape: drop the outer quotes, turn "" into ".
+                                var i = start + 1
+                                let e = end - 1
+                                if e <= i { missingRows.append(row) }
+                                while i < e {
+                                    dst[used] = p[i]
+                                    used += 1
+                                    i += p[i] == 0x22 ? 2 : 1
+                                }
+                                if invalid < 0, let bad = TextDecoder.firstInvalidUTF8(p, from: start, to: end, rules: rules) {
+                                    invalid = bad
+                                }
+                            } else if n <= 32 {
+                                // Short fields: whole words, possibly past the field's end; the
+                                // destination has room and the extra bytes are overwritten next.
+                                var k = 0
+                                var high: UInt64 = 0
+                                while k < n {
+                                    let word = UnsafeRawPointer(p + start + k).loadUnaligned(as: UInt64.self)
+                                    let valid = n - k >= 8 ? UInt64.max : (1 << (UInt64(n - k) << 3)) &- 1
+                                    high |= word & valid
+                                    UnsafeMutableRawPointer(dst + used + k).storeBytes(of: word, as: UInt64.self)
+                                    k += 8
+                                }
+                                used += n
+                                if high & 0x8080_8080_8080_8080 != 0 {
+                                    // Frames are sorted by place, so a text often repeats the
+                                    // previous row's, which was checked already.
+                                    if n != checkedLength || !sameBytes(p + start, p + checkedStart, n) {
+                                        if invalid < 0, let bad = TextDecoder.firstInvalidUTF8(p, from: start, to: end, rules: rules) {
+                                            invalid = bad
+                                        }
+                                        checkedStart = start
+                                        checkedLength = n
+                                    }
+                                }
+                            } else {
+                                (dst + used).update(from: p + start, count: n)
+                                used += n
+                                if invalid < 0, let bad = TextDecoder.firstInvalidUTF8(p, from: start, to: end, rules: rules) {
+                                    invalid = bad
+                                }
+                            }
+                            row += 1
+                            o[row] = used
+                        }
+                        return true
+                    }
+                }
+                offsetCount = rowCount + 1
+            }
+            initialized = used
+        }
+        var values = TextValues()
+        values.bytes = bytes
+        values.offsets = offsets
+        return (values, missingFlags(missingRows), invalid < 0 ? nil : invalid)
+    }
+}
+
+/// Parses one kind of cell; generic code over it is specialised, so the parse is inlined.
+protocol CellParser {
+    associatedtype Value
+    static var zero: Value { get }
+    static func parse(_ p: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int) -> Value?
+}
+
+enum IntegerCells: CellParser {
+    static var zero: Int { 0 }
+    @inline(__always)
+    static func parse(_ p: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int) -> Int? { parseInteger(p, start, end) }
+}
+
+enum DecimalCells: CellParser {
+    static var zero: Double { 0 }
+    @inline(__always)
+    static func parse(_ p: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int) -> Double? { parseDecimal(p, start, end) }
+}
+
+/// A whole number of 1–18 digits with an optional sign and no leading zero, or nil.
+@inline(__always)
+func parseInteger(_ p: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+    var i = start
+    var negative = false
+    if p[i] == 0x2D {
+        negative = true
+        i += 1
+    } else if p[i] == 0x2B {
+        i += 1
+    }
+    let digits = end - i
+    guard digits >= 1, digits <= 18 else { return nil }
+    if p[i] == 0x30 && digits > 1 { return nil }
+    var value = 0
+    while i < end {
+        let d = p[i] &- 0x30
+        if d > 9 { return nil }
+        value = value &* 10 &+ Int(d)
+        i += 1
+    }
+    return negative ? -value : value
+}
+
+private let exactPowersOfTen: [Double] = (0...22).map { k in
+    var v = 1.0
+    for _ in 0..<k { v *= 10 }
+    return v
+}
+
+/// A decimal number (`-12.5`, `.5`, `3e-4`), correctly rounded, or nil.
+///
+/// Numbers whose digits fit in 2⁵³ and whose decimal exponent is at most 22 in size are
+/// computed exactly as one multiplication or division of two exact doubles (Clinger's fast path);
+/// the rest go to the C library's `strtod`. Infinity, NaN and hexadecimal forms are not numbers here.
+@inline(__always)
+func parseDecimal(_ p: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
+    var i = start
+    var negative = false
+    if p[i] == 0x2D {
+        negative = true
+        i += 1
+    } else if p[i] == 0x2B {
+        i += 1
+    }
+    var mantissa: UInt64 = 0
+    var significant = 0
+    var digits = 0
+    var exponent = 0
+    // A code such as "0012" is not a number: leading zeros would be lost.
+    if i + 1 < end, p[i] == 0x30, p[i + 1] &- 0x30 <= 9 { return nil }
+    while i < end, p[i] &- 0x30 <= 9 {
+        let d = UInt64(p[i] &- 0x30)
+        if mantissa != 0 || d != 0 { significant += 1 }
+        if significant <= 19 { mantissa = mantissa &* 10 &+ d } else { exponent += 1 }
+        digits += 1
+        i += 1
+    }
+    if i < end, p[i] == 0x2E {
+        i += 1
+        while i < end, p[i] &- 0x30 <= 9 {
+            let d = UInt64(p[i] &- 0x30)
+            if mantissa != 0 || d != 0 { significant += 1 }
+            if significant <= 19 {
+                mantissa = mantissa &* 10 &+ d
+                exponent -= 1
+            }
+            digits += 1
+            i += 1
+        }
+    }
+    guard digits > 0 else { return nil }
+    if i < end, p[i] | 0x20 == 0x65 {
+        i += 1
+        var expNegative = false
+        if i < end, p[i] == 0x2D || p[i] == 0x2B {
+            expNegative = p[i] == 0x2D
+            i += 1
+        }
+        var e = 0
+        var expDigits = 0
+        while i < end, p[i] &- 0x30 <= 9 {
+            if e < 100_000 { e = e * 10 + Int(p[i] &- 0x30) }
+            expDigits += 1
+            i += 1
+        }
+        guard expDigits > 0 else { return nil }
+        exponent += expNegative ? -e : e
+    }
+    guard i == end else { return nil }
+    if significant <= 19, mantissa < (1 << 53), abs(exponent) <= 22 {
+        var value = Double(mantissa)
+        if exponent < 0 { value /= exactPowersOfTen[-exponent] } else { value *= exactPowersOfTen[exponent] }
+        return negative ? -value : value
+    }
+    // Slow path: strtod stops at the delimiter, closing quote or padding that follows the field.
+    var stop: UnsafeMutablePointer<CChar>? = nil
+    let text = UnsafeMutableRawPointer(p + start).assumingMemoryBound(to: CChar.self)
+    let value = strtod(text, &stop)
+    let consumed = stop.map { UnsafeMutableRawPointer($0) - UnsafeMutableRawPointer(text) } ?? -1
+    guard consumed == end - start else { return nil }
+    return value
+}
+
+/// Whether `n` (at most 32) bytes at `a` and `b` are equal, compared a word at a time; both ranges
+/// are followed by readable bytes.
+@inline(__always)
+func sameBytes(_ a: UnsafeMutablePointer<UInt8>, _ b: UnsafeMutablePointer<UInt8>, _ n: Int) -> Bool {
+    var k = 0
+    while k < n {
+        let x = UnsafeRawPointer(a + k).loadUnaligned(as: UInt64.self)
+        let y = UnsafeRawPointer(b + k).loadUnaligned(as: UInt64.self)
+        let valid = n - k >= 8 ? UInt64.max : (1 << (UInt64(n - k) << 3)) &- 1
+        if (x ^ y) & valid != 0 { return false }
+        k += 8
+    }
+    return true
+}

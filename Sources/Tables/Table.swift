@@ -1,0 +1,140 @@
+/// A table read from a file: named, typed columns of equal length.
+public struct Table: Sendable {
+    /// The file the table came from, as the user named it (used in error messages).
+    public let source: String
+    /// The encoding the file was in.
+    public let encoding: TextEncoding
+    public let columns: [Column]
+    public let rowCount: Int
+    /// Where each row's record starts in the file.
+    let lineIndex: LineIndex
+
+    public init(source: String, encoding: TextEncoding = .utf8, columns: [Column], lines: [Int]? = nil) {
+        self.source = source
+        self.encoding = encoding
+        self.columns = columns
+        self.rowCount = columns.first?.count ?? 0
+        self.lineIndex = lines.map { .explicit($0) } ?? .jumps([LineJump(row: 0, line: 2)])
+    }
+
+    init(source: String, encoding: TextEncoding, columns: [Column], lineIndex: LineIndex) {
+        self.source = source
+        self.encoding = encoding
+        self.columns = columns
+        self.rowCount = columns.first?.count ?? 0
+        self.lineIndex = lineIndex
+    }
+
+    /// The 1-based line of the file where row `row` (0-based) starts.
+    public func line(of row: Int) -> Int {
+        lineIndex.line(of: row)
+    }
+
+    public var names: [String] { columns.map(\.name) }
+
+    /// The index of the column called `name`, or nil.
+    public func index(of name: String) -> Int? {
+        columns.firstIndex { $0.name == name }
+    }
+
+    /// The column called `name`.
+    /// - Throws: ``TablesError`` naming the file and listing the columns it has.
+    public func column(_ name: String, purpose: String? = nil) throws(TablesError) -> Column {
+        guard let i = index(of: name) else {
+            let why = purpose.map { " (\($0))" } ?? ""
+            throw TablesError(.schema, file: source, line: 1,
+                              message: "no column named '\(name)'\(why)",
+                              hint: "the columns are \(names.joined(separator: ", "))")
+        }
+        return columns[i]
+    }
+
+    /// Values of `name` that occur in more than one row, each with the lines where they occur,
+    /// in order of first occurrence. Missing cells are not keys and are not reported.
+    public func duplicates(in name: String) throws(TablesError) -> [Duplicate] {
+        let column = try column(name, purpose: "the identifier")
+        let factor = column.factorize()
+        var rowsByCode = [[Int]](repeating: [], count: factor.levels.count)
+        for row in 0..<rowCount {
+            let code = factor.codes[row]
+            if code >= 0 { rowsByCode[Int(code)].append(row) }
+        }
+        return rowsByCode.enumerated().compactMap { code, rows in
+            rows.count > 1 ? Duplicate(value: factor.levels[code], lines: rows.map { line(of: $0) }) : nil
+        }
+    }
+
+    /// Throws on the first duplicate value of `name`, naming both lines.
+    public func requireUnique(_ name: String) throws(TablesError) {
+        if let first = try duplicates(in: name).first {
+            throw TablesError(.value, file: source, line: first.lines[1],
+                              message: "duplicate \(name) '\(first.value)' (also on line \(first.lines[0]))",
+                              hint: "every row needs its own \(name); remove or renumber the repeated row")
+        }
+    }
+
+    /// Throws on the first missing cell of `name`.
+    public func requireComplete(_ name: String, purpose: String) throws(TablesError) {
+        let column = try column(name, purpose: purpose)
+        guard let missing = column.missing, let row = missing.firstIndex(of: true) else { return }
+        throw TablesError(.value, file: source, line: line(of: row),
+                          message: "column '\(name)' is empty in this row, but it is \(purpose)",
+                          hint: "fill in \(name) for every row")
+    }
+
+    /// A new table with only the given rows, in the given order.
+    public func rows(_ selection: [Int]) -> Table {
+        Table(source: source, encoding: encoding, columns: columns.map { $0.select(selection) },
+              lines: selection.map { line(of: $0) })
+    }
+}
+
+/// A value that occurs more than once in a key column.
+public struct Duplicate: Sendable, Equatable, Codable {
+    public let value: String
+    public let lines: [Int]
+}
+
+extension Column {
+    /// A column with only the given rows, in the given order.
+    public func select(_ rows: [Int]) -> Column {
+        let newMissing = missing.map { m in rows.map { m[$0] } }
+        switch values {
+        case .integer(let v): return Column(name: name, values: .integer(rows.map { v[$0] }), missing: newMissing)
+        case .decimal(let v): return Column(name: name, values: .decimal(rows.map { v[$0] }), missing: newMissing)
+        case .text(let v):
+            var out = TextValues()
+            out.bytes.reserveCapacity(rows.count * 8)
+            out.offsets.reserveCapacity(rows.count + 1)
+            for r in rows {
+                out.bytes.append(contentsOf: v.bytes[v.offsets[r]..<v.offsets[r + 1]])
+                out.offsets.append(out.bytes.count)
+            }
+            return Column(name: name, values: .text(out), missing: newMissing)
+        }
+    }
+}
+
+/// Line numbers of rows: explicit, or as the few places where they stop counting up by one.
+enum LineIndex: Sendable {
+    case explicit([Int])
+    /// Sorted by row; row 0 always present.
+    case jumps([LineJump])
+
+    func line(of row: Int) -> Int {
+        switch self {
+        case .explicit(let lines):
+            return lines[row]
+        case .jumps(let jumps):
+            // The last jump at or before `row`.
+            var low = 0
+            var high = jumps.count - 1
+            while low < high {
+                let mid = (low + high + 1) / 2
+                if jumps[mid].row <= row { low = mid } else { high = mid - 1 }
+            }
+            let jump = jumps[low]
+            return jump.line + (row - jump.row)
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import Stats
+
+@main
+struct Pingyi: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "pingyi",
+        abstract: "公众评议统计工具 — draw respondent lists, enter questionnaires, score evaluated units.",
+        discussion: """
+            pingyi serves statistics bureaus that run the public evaluation (公众评议) of government
+            performance: stratified multi-stage systematic samples from sampling frames, keyed
+            questionnaire results, and design-based satisfaction scores that feed composite scores.
+
+            Exit status: 0 success, 64 bad usage, 65 bad data.
+            """,
+        version: "pingyi \(version) (GSL \(gslVersion))",
+        subcommands: [FrameCommand.self]
+    )
+}

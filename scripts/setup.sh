@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine lacks to build and test pingyi: the C libraries pingyi links
+# (GSL, SQLite, ReadStat, libxlsxwriter) and the PostgreSQL server its multi-user store is tested
+# against. Uses sudo when not run as root. Safe to run again: it installs only what is missing.
+set -euo pipefail
+
+packages=(pkg-config libgsl-dev libsqlite3-dev libreadstat-dev libxlsxwriter-dev postgresql)
+if [ "${PINGYI_SETUP_EXTRAS:-}" = "1" ]; then
+  # For benchmarks and browser checks: R's survey and sampling packages, Chromium, CJK fonts.
+  packages+=(r-cran-survey r-cran-sampling chromium chromium-driver fonts-noto-cjk hyperfine)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  if [ "$(id -u)" != "0" ]; then sudo="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -q
+  $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+command -v swift >/dev/null || { echo "setup: swift is not on PATH (expected Swift 6.3 at /opt/swift)"; exit 1; }
