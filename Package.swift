@@ -26,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
         .target(name: "Stats", dependencies: ["CGSL"], swiftSettings: strict),
         .target(name: "Tables", swiftSettings: strict),
+        .target(name: "Definitions", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .executableTarget(
             name: "pingyi",
             dependencies: [
@@ -35,6 +36,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "StatsTests", dependencies: ["Stats"], swiftSettings: strict),
         .testTarget(name: "TablesTests", dependencies: ["Tables"], swiftSettings: strict),
+        .testTarget(name: "DefinitionsTests", dependencies: ["Definitions"], swiftSettings: strict),
         .testTarget(name: "PingyiTests", dependencies: ["pingyi"], swiftSettings: strict),
     ]
 )
