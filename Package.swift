@@ -30,7 +30,7 @@ let package = Package(
         .executableTarget(
             name: "pingyi",
             dependencies: [
-                "Stats", "Tables",
+                "Stats", "Tables", "Definitions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Definitions
 import Tables
 
 #if canImport(Glibc)
@@ -18,6 +19,10 @@ extension TablesError: ReportableError {
         case .encoding, .syntax, .schema, .value: 65
         }
     }
+}
+
+extension DefinitionError: ReportableError {
+    var exitStatus: Int32 { 65 }
 }
 
 /// A usage problem found while running (e.g. a missing input file named by an option).
