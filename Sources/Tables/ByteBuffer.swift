@@ -155,3 +155,20 @@ func adviseHugePages(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
     guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
     _ = madvise(aligned, end - start, MADV_HUGEPAGE)
 }
+
+/// A file's bytes in memory (memory-mapped when large), for hashing or scanning without copies.
+public final class FileBytes: @unchecked Sendable {
+    private let buffer: ByteBuffer
+
+    /// Reads or maps the file at `path`.
+    public init(path: String) throws(TablesError) {
+        buffer = try ByteBuffer.read(path: path)
+    }
+
+    /// Calls `body` with the bytes; they stay valid only during the call.
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: buffer.base, count: buffer.count))
+    }
+
+    public var count: Int { buffer.count }
+}

@@ -46,14 +46,29 @@ extension Column {
             }
             return Factor(codes: codes, levels: levels)
         case .text(let text):
-            var table = ByteSpanTable(bytes: text.bytes)
+            if let dictionary { return dictionary }
+            var table = ByteSpanTable()
             var levels: [String] = []
-            text.offsets.withUnsafeBufferPointer { offsets in
-                for i in 0..<count where !isMissing(i) {
-                    let code = table.code(start: offsets[i], end: offsets[i + 1]) {
-                        levels.append(text[i])
+            text.bytes.withUnsafeBufferPointer { bytes in
+                text.offsets.withUnsafeBufferPointer { offsets in
+                    let base = bytes.baseAddress!
+                    var previous = -1
+                    for i in 0..<count where !isMissing(i) {
+                        // Frames are sorted by place: most values repeat the previous row's.
+                        if previous >= 0 {
+                            let n = offsets[i + 1] - offsets[i]
+                            if n == offsets[previous + 1] - offsets[previous],
+                               memoryEqual(base + offsets[i], base + offsets[previous], n) {
+                                codes[i] = codes[previous]
+                                previous = i
+                                continue
+                            }
+                        }
+                        codes[i] = table.code(base, start: offsets[i], end: offsets[i + 1]) {
+                            levels.append(text[i])
+                        }
+                        previous = i
                     }
-                    codes[i] = code
                 }
             }
             return Factor(codes: codes, levels: levels)
@@ -61,30 +76,35 @@ extension Column {
     }
 }
 
-/// An open-addressing hash table from byte ranges of one array to dense codes.
+/// An open-addressing hash table from byte ranges to dense codes. Ranges are offsets from a base
+/// pointer that the caller passes to every call and keeps valid (the bytes at recorded ranges must
+/// not change).
 struct ByteSpanTable {
-    private let bytes: [UInt8]
     private var slots: [Int32]
-    private var starts: [Int] = []
-    private var ends: [Int] = []
+    private(set) var starts: [Int] = []
+    private(set) var ends: [Int] = []
     private var hashes: [UInt64] = []
     private var mask: Int
 
-    init(bytes: [UInt8]) {
-        self.bytes = bytes
+    init() {
         slots = [Int32](repeating: -1, count: 1024)
         mask = 1023
     }
 
-    /// The code of `bytes[start..<end]`, calling `onNew` first when it is new.
-    mutating func code(start: Int, end: Int, onNew: () -> Void) -> Int32 {
-        let h = hash(start, end)
+    var count: Int { starts.count }
+
+    /// The code of `base[start..<end]`, calling `onNew` first when it is new.
+    @inline(__always)
+    mutating func code(_ base: UnsafePointer<UInt8>, start: Int, end: Int, onNew: () -> Void) -> Int32 {
+        let h = hash(base, start, end)
         var slot = Int(truncatingIfNeeded: h) & mask
         while true {
             let code = slots[slot]
             if code < 0 { break }
             let c = Int(code)
-            if hashes[c] == h, equal(starts[c], ends[c], start, end) { return code }
+            if hashes[c] == h, ends[c] - starts[c] == end - start, memoryEqual(base + starts[c], base + start, end - start) {
+                return code
+            }
             slot = (slot + 1) & mask
         }
         let code = Int32(starts.count)
@@ -107,25 +127,45 @@ struct ByteSpanTable {
         }
     }
 
-    /// FNV-1a over the bytes, finished with a multiply-xorshift so low bits spread.
-    private func hash(_ start: Int, _ end: Int) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        bytes.withUnsafeBufferPointer { b in
-            for i in start..<end {
-                h = (h ^ UInt64(b[i])) &* 0x100_0000_01b3
-            }
+    /// A multiply-xorshift hash taken over whole 8-byte words, then the tail bytes.
+    @inline(__always)
+    private func hash(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(end - start)
+        let raw = UnsafeRawPointer(base)
+        var i = start
+        while i + 8 <= end {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xbf58_476d_1ce4_e5b9
+            h ^= h >> 31
+            i += 8
         }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < end {
+            tail |= UInt64(base[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0x94d0_49bb_1331_11eb
         h ^= h >> 29
         h = h &* 0xbf58_476d_1ce4_e5b9
         h ^= h >> 32
         return h
     }
+}
 
-    private func equal(_ s1: Int, _ e1: Int, _ s2: Int, _ e2: Int) -> Bool {
-        guard e1 - s1 == e2 - s2 else { return false }
-        return bytes.withUnsafeBufferPointer { b in
-            for k in 0..<(e1 - s1) where b[s1 + k] != b[s2 + k] { return false }
-            return true
+/// Whether `n` bytes at `a` and `b` are equal.
+@inline(__always)
+func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    var k = 0
+    while k + 8 <= n {
+        if UnsafeRawPointer(a + k).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(b + k).loadUnaligned(as: UInt64.self) {
+            return false
         }
+        k += 8
     }
+    while k < n {
+        if a[k] != b[k] { return false }
+        k += 1
+    }
+    return true
 }

@@ -64,10 +64,17 @@ public struct Column: Sendable {
     public let missing: [Bool]?
     public let missingCount: Int
     public let count: Int
+    /// For text columns of few distinct values, the codes found while reading (see ``factorize()``).
+    let dictionary: Factor?
 
     public init(name: String, values: ColumnValues, missing: [Bool]?) {
+        self.init(name: name, values: values, missing: missing, dictionary: nil)
+    }
+
+    init(name: String, values: ColumnValues, missing: [Bool]?, dictionary: Factor?) {
         self.name = name
         self.values = values
+        self.dictionary = dictionary
         let missingCount = missing.map { $0.reduce(0) { $1 ? $0 + 1 : $0 } } ?? 0
         self.missing = missingCount == 0 ? nil : missing
         self.missingCount = missingCount

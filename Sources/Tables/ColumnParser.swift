@@ -25,7 +25,7 @@ struct ColumnParser: Sendable {
             return (Column(name: name, values: .decimal(doubles.values), missing: doubles.missing), nil)
         }
         let text = parseText()
-        return (Column(name: name, values: .text(text.values), missing: text.missing), text.invalidUTF8)
+        return (Column(name: name, values: .text(text.values), missing: text.missing, dictionary: text.factor), text.invalidUTF8)
     }
 
     /// Every cell parsed by `parse` (empty cells are missing), or nil at the first cell it rejects.
@@ -79,7 +79,7 @@ struct ColumnParser: Sendable {
     }
 
     /// Copies the column's text, unescaping quoted fields and checking that every byte is UTF-8.
-    private func parseText() -> (values: TextValues, missing: [Bool]?, invalidUTF8: Int?) {
+    private func parseText() -> (values: TextValues, missing: [Bool]?, invalidUTF8: Int?, factor: Factor?) {
         let p = buffer.base
         let c = index
         let columns = columns
@@ -97,6 +97,14 @@ struct ColumnParser: Sendable {
         var checkedStart = 0
         var checkedLength = -1
         var offsets: [Int] = []
+        // Codes of distinct values, kept while they are few (see Column.factorize()).
+        var dictionary = ByteSpanTable()
+        var codes = [Int32](repeating: -1, count: rowCount)
+        var coding = true
+        let codeLimit = min(1 << 16, max(1 << 10, rowCount / 4))
+        var previousStart = 0
+        var previousLength = -1
+        var previousCode: Int32 = -1
         let bytes = [UInt8](unsafeUninitializedCapacity: total + 32) { out, initialized in
             adviseHugePages(UnsafeMutableRawPointer(out.baseAddress!), byteCount: total)
             offsets = [Int](unsafeUninitializedCapacity: rowCount + 1) { offs, offsetCount in
@@ -112,6 +120,7 @@ struct ColumnParser: Sendable {
                             let start = base + Int(starts[r]) + adjust
                             let end = base + Int(ends[r])
                             let n = end - start
+                            let fieldStart = used
                             if n == 0 {
                                 missingRows.append(row)
                             } else if p[start] == 0x22 {
@@ -158,6 +167,18 @@ struct ColumnParser: Sendable {
                                     invalid = bad
                                 }
                             }
+                            let length = used - fieldStart
+                            if coding && length > 0 {
+                                if length == previousLength && memoryEqual(dst + fieldStart, dst + previousStart, length) {
+                                    codes[row] = previousCode
+                                } else {
+                                    previousCode = dictionary.code(dst, start: fieldStart, end: used) {}
+                                    previousStart = fieldStart
+                                    previousLength = length
+                                    codes[row] = previousCode
+                                    if dictionary.count > codeLimit { coding = false }
+                                }
+                            }
                             row += 1
                             o[row] = used
                         }
@@ -171,7 +192,14 @@ struct ColumnParser: Sendable {
         var values = TextValues()
         values.bytes = bytes
         values.offsets = offsets
-        return (values, missingFlags(missingRows), invalid < 0 ? nil : invalid)
+        var factor: Factor? = nil
+        if coding {
+            let levels = values.bytes.withUnsafeBufferPointer { b in
+                zip(dictionary.starts, dictionary.ends).map { String(decoding: UnsafeBufferPointer(rebasing: b[$0..<$1]), as: UTF8.self) }
+            }
+            factor = Factor(codes: codes, levels: levels)
+        }
+        return (values, missingFlags(missingRows), invalid < 0 ? nil : invalid, factor)
     }
 }
 

@@ -1,0 +1,216 @@
+import Stats
+public import Tables
+
+/// Draws a respondent list from a frame by a design.
+///
+/// Random numbers are consumed in a fixed order — replicate, stage, parent unit, stratum in
+/// sorted order — so the same frame, design and seed always give the same list.
+public struct Sampler {
+    public let design: Design
+    public let table: Table
+    /// Design file name, for messages.
+    public let designFile: String
+    let index: FrameIndex
+
+    public init(design: Design, table: Table, designFile: String = "design") {
+        self.design = design
+        self.table = table
+        self.designFile = designFile
+        self.index = FrameIndex(table: table)
+    }
+
+    /// Draws `replicates` independent samples from one random stream.
+    public func draw(seed: UInt32, replicates: Int = 1) throws(SamplingError) -> SampleDraw {
+        // Grouping columns of the first stage (and the filter) are factorized together.
+        var grouping = design.filter.map(\.column)
+        if let first = design.stages.first {
+            grouping += first.strata
+            if first.unit != design.id { grouping.append(first.unit) }
+        }
+        // The id check needs no factor when ids are dense integers: run it beside the factoring.
+        let idColumn = table.columns[index.columnIndex(design.id)]
+        let denseCheck = design.filter.isEmpty ? Background { [table] in denseDuplicate(idColumn, rows: 0..<table.rowCount) } : nil
+        index.prepare(grouping)
+        let rows = try participatingRows()
+        try checkIdentifiers(rows, dense: denseCheck?.value)
+        let rng: RandomSource
+        do { rng = try RandomSource(seed: seed) } catch { throw .draw(file: designFile, line: nil, message: error.message, hint: "") }
+        var output: [SampleRow] = []
+        var counts: [StratumCount] = []
+        for replicate in 1...max(replicates, 1) {
+            var parents = [Parent(rows: rows, stages: [], stratumNumber: 0)]
+            var final: [(parent: Parent, unit: DrawnUnit)] = []
+            for (k, stage) in design.stages.enumerated() {
+                let isLast = k == design.stages.count - 1
+                var next: [Parent] = []
+                for parent in parents {
+                    let (drawn, stageCounts) = try drawStage(stage, number: k + 1, in: parent, rng: rng)
+                    if replicate == 1 && k == 0 { counts = stageCounts }
+                    for unit in drawn {
+                        if isLast {
+                            final.append((parent, unit))
+                        } else if unit.role == .sample {
+                            next.append(Parent(rows: unit.rows, stages: parent.stages + [unit.selection],
+                                               stratumNumber: unit.stratumNumber))
+                        }
+                    }
+                }
+                parents = next
+            }
+            output.append(contentsOf: makeRows(final, replicate: replicate, replicates: replicates))
+        }
+        // Respondents and reserves per stage-1 stratum (first replicate).
+        for row in output where row.replicate == 1 && counts.indices.contains(row.stratumNumber - 1) {
+            if row.role == .sample { counts[row.stratumNumber - 1].sample += 1 } else { counts[row.stratumNumber - 1].reserves += 1 }
+        }
+        return SampleDraw(rows: output, strata: counts, stageCount: design.stages.count)
+    }
+
+    /// Turns the last stage's units into list rows with case numbers: the design's prefix, the
+    /// stage-1 stratum number and a serial within it, e.g. `H-03-0127` (`.2` appended for the
+    /// second replicate when drawing several).
+    private func makeRows(_ final: [(parent: Parent, unit: DrawnUnit)], replicate: Int, replicates: Int) -> [SampleRow] {
+        var serials: [Int: Int] = [:]
+        let strataWidth = max(2, String(final.map(\.unit.stratumNumber).max() ?? 0).count)
+        var perStratum: [Int: Int] = [:]
+        for item in final { perStratum[item.unit.stratumNumber, default: 0] += 1 }
+        let serialWidth = max(4, String(perStratum.values.max() ?? 0).count)
+        return final.map { parent, unit in
+            let serial = (serials[unit.stratumNumber] ?? 0) + 1
+            serials[unit.stratumNumber] = serial
+            var caseID = "\(design.casePrefix)-\(pad(unit.stratumNumber, strataWidth))-\(pad(serial, serialWidth))"
+            if replicates > 1 { caseID += ".\(replicate)" }
+            let earlier = parent.stages.reduce(1.0) { $0 * $1.probability }
+            return SampleRow(frameRow: unit.rows[0], stages: parent.stages + [unit.selection], role: unit.role,
+                             reserveRank: unit.reserveRank, reserveGroup: unit.selection.stratum,
+                             reserveProbability: unit.reserveProbability.map { $0 * earlier },
+                             replicate: replicate, stratumNumber: unit.stratumNumber, caseID: caseID)
+        }
+    }
+
+    // MARK: Parents and units
+
+    /// Rows taking part at a stage: all of them at stage 1, a selected unit's rows later.
+    struct Parent {
+        var rows: [Int]
+        var stages: [StageSelection]
+        /// Stage-1 stratum number (0 at stage 1).
+        var stratumNumber: Int
+    }
+
+    /// A unit selected at a stage.
+    struct DrawnUnit {
+        var rows: [Int]
+        var selection: StageSelection
+        var role: Role
+        var reserveRank: Int?
+        var reserveProbability: Double?
+        var stratumNumber: Int
+    }
+
+    /// A stage's unit within a parent before selection: its rows are `members[start..<start+count]`
+    /// of the grouping that made it.
+    struct Candidate {
+        var firstRow: Int
+        var start: Int
+        var count: Int
+
+        func rows(_ members: [Int]) -> [Int] {
+            Array(members[start..<(start + count)])
+        }
+    }
+
+    /// Frame rows that pass the design's filter, in frame order.
+    func participatingRows() throws(SamplingError) -> [Int] {
+        guard !design.filter.isEmpty else { return Array(0..<table.rowCount) }
+        var keep = [Bool](repeating: true, count: table.rowCount)
+        for condition in design.filter {
+            let column = table.columns[index.columnIndex(condition.column)]
+            let factor = index.factor(condition.column)
+            let wanted = Set(factor.levels.indices.filter { condition.values.contains(factor.levels[$0]) }.map { Int32($0) })
+            for r in 0..<table.rowCount where !wanted.contains(factor.codes[r]) { keep[r] = false }
+            _ = column
+        }
+        let rows = keep.indices.filter { keep[$0] }
+        guard !rows.isEmpty else {
+            let what = design.filter.map { "\($0.column) = \($0.values.joined(separator: "|"))" }.joined(separator: ", ")
+            throw .draw(file: table.source, line: nil, message: "no frame row matches the filter \(what)",
+                        hint: "check the filter values against the frame")
+        }
+        return rows
+    }
+
+    /// The design's id must be present and unique among the rows taking part. `dense` is the
+    /// result of ``denseDuplicate(_:rows:)`` over these rows, when already computed.
+    func checkIdentifiers(_ rows: [Int], dense: DenseCheck? = nil) throws(SamplingError) {
+        let column = table.columns[index.columnIndex(design.id)]
+        if column.missing != nil {
+            for r in rows where column.isMissing(r) {
+                throw .draw(file: table.source, line: table.line(of: r), message: "the id column '\(design.id)' is empty",
+                            hint: "every frame row needs an id")
+            }
+        }
+        let duplicate: (Int, Int)?
+        switch dense ?? denseDuplicate(column, rows: rows) {
+        case .unique: duplicate = nil
+        case .duplicate(let a, let b): duplicate = (a, b)
+        case .notDense: duplicate = codedDuplicate(rows)
+        }
+        if let (first, second) = duplicate {
+            throw .draw(file: table.source, line: table.line(of: second),
+                        message: "duplicate \(design.id) '\(column.string(second) ?? "")' (also on line \(table.line(of: first)))",
+                        hint: "every row needs its own \(design.id); remove or renumber the repeated row")
+        }
+    }
+
+    /// The first pair of rows sharing a code of the id column.
+    private func codedDuplicate(_ rows: [Int]) -> (Int, Int)? {
+        let factor = index.factor(design.id)
+        var firstRow = [Int](repeating: -1, count: factor.levels.count)
+        for r in rows {
+            let c = Int(factor.codes[r])
+            guard c >= 0 else { continue }
+            if firstRow[c] >= 0 { return (firstRow[c], r) }
+            firstRow[c] = r
+        }
+        return nil
+    }
+}
+
+/// Outcome of checking integer ids with a bitmap.
+enum DenseCheck: Sendable {
+    case unique
+    case duplicate(Int, Int)
+    /// Not integers, or too spread out for a bitmap.
+    case notDense
+}
+
+/// Checks integer ids for repeats with a bitmap over their range, when the range is at most 64
+/// times the number of rows; missing cells are skipped.
+func denseDuplicate(_ column: Column, rows: some Collection<Int>) -> DenseCheck {
+    guard case .integer(let values) = column.values, !rows.isEmpty else { return .notDense }
+    var lo = Int.max
+    var hi = Int.min
+    for r in rows where !column.isMissing(r) {
+        lo = min(lo, values[r])
+        hi = max(hi, values[r])
+    }
+    guard lo <= hi, hi.subtractingReportingOverflow(lo).partialValue < 64 * rows.count, hi - lo >= 0 else { return .notDense }
+    var seen = [UInt64](repeating: 0, count: (hi - lo) / 64 + 1)
+    for r in rows where !column.isMissing(r) {
+        let v = values[r] - lo
+        let bit = UInt64(1) << UInt64(v & 63)
+        if seen[v >> 6] & bit != 0 {
+            let first = rows.first { values[$0] == values[r] && !column.isMissing($0) } ?? r
+            return .duplicate(first, r)
+        }
+        seen[v >> 6] |= bit
+    }
+    return .unique
+}
+
+/// Decimal digits of `value`, zero-padded to `width`.
+func pad(_ value: Int, _ width: Int) -> String {
+    let digits = String(value)
+    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+}

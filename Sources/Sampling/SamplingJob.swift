@@ -1,0 +1,190 @@
+import Dispatch
+import Foundation
+import Stats
+public import Tables
+
+/// A draw from files to the bytes of a respondent list and its manifest, and the re-draw that
+/// verifies a manifest. Nothing is written here: callers write both outputs atomically.
+public enum SamplingJob {
+    public struct Request: Sendable {
+        public var designPath: String
+        /// The frame; nil to use the design's `frame:` (relative to the design file).
+        public var framePath: String?
+        public var seed: UInt32
+        public var replicates: Int
+        public var listPath: String
+        public var manifestPath: String
+        public var csv: CSVOptions
+        public var tool: String
+
+        public init(designPath: String, framePath: String?, seed: UInt32, replicates: Int, listPath: String,
+                    manifestPath: String, csv: CSVOptions = CSVOptions(), tool: String) {
+            self.designPath = designPath
+            self.framePath = framePath
+            self.seed = seed
+            self.replicates = replicates
+            self.listPath = listPath
+            self.manifestPath = manifestPath
+            self.csv = csv
+            self.tool = tool
+        }
+    }
+
+    public struct Outcome: Sendable {
+        public var draw: SampleDraw
+        public var frame: Table
+        public var design: Design
+        public var list: [UInt8]
+        public var manifest: Manifest
+        public var manifestBytes: [UInt8]
+    }
+
+    /// Reads the design and frame, checks them, draws, and prepares both outputs.
+    public static func run(_ request: Request) throws(SamplingError) -> Outcome {
+        let designFile = try Design.load(path: request.designPath)
+        let framePath = try resolveFrame(request.framePath, design: designFile)
+        // Read the frame on both cores, then hash it on one while the other draws.
+        let table: Table
+        do {
+            table = try CSVReader.read(path: framePath, options: request.csv)
+        } catch {
+            throw .frame(error)
+        }
+        let hashing = Background { sha256Hex(file: framePath) }
+        try check(designFile, against: table)
+        let sampler = Sampler(design: designFile.design, table: table, designFile: request.designPath)
+        let draw = try sampler.draw(seed: request.seed, replicates: request.replicates)
+        let list = SampleList.csv(draw, frame: table, replicates: request.replicates)
+        guard let frameHash = hashing.value else { throw .missingInput(file: framePath, what: "frame") }
+        let directory = (request.manifestPath as NSString).deletingLastPathComponent
+        let base = directory.isEmpty ? "." : directory
+        let rng = (try? RandomSource(seed: request.seed).algorithm) ?? "mt19937"
+        let manifest = Manifest(
+            tool: request.tool,
+            design: .init(file: relativePath(request.designPath, from: base), sha256: sha256Hex(file: request.designPath) ?? "", rows: nil),
+            frame: .init(file: relativePath(framePath, from: base), sha256: frameHash, rows: table.rowCount),
+            encoding: table.encoding.rawValue, seed: request.seed, rng: "\(rng) (GSL \(gslVersion))",
+            replicates: request.replicates,
+            list: .init(file: relativePath(request.listPath, from: base), sha256: sha256Hex(list), rows: draw.rows.count),
+            strata: draw.strata)
+        let bytes: [UInt8]
+        do { bytes = try manifest.encoded() } catch {
+            throw .verification(file: request.manifestPath, message: "cannot encode the manifest (\(error))", hint: "")
+        }
+        return Outcome(draw: draw, frame: table, design: designFile.design, list: list, manifest: manifest, manifestBytes: bytes)
+    }
+
+    /// The frame to read: the one given, or the design's own.
+    static func resolveFrame(_ given: String?, design: DesignFile) throws(SamplingError) -> String {
+        if let given {
+            guard FileManager.default.fileExists(atPath: given) else { throw .missingInput(file: given, what: "frame") }
+            return given
+        }
+        guard let own = design.design.frame else {
+            throw .design(.init(file: design.path, message: "no frame given", hint: "pass --frame FILE, or add frame: FILE to the design"))
+        }
+        let directory = (design.path as NSString).deletingLastPathComponent
+        let path = own.hasPrefix("/") ? own : (directory.isEmpty ? own : directory + "/" + own)
+        guard FileManager.default.fileExists(atPath: path) else { throw .missingInput(file: path, what: "frame named by the design") }
+        return path
+    }
+
+    /// Every column the design names must be in the frame, and the frame must not already hold
+    /// a column the list adds.
+    public static func check(_ design: DesignFile, against table: Table) throws(SamplingError) {
+        for ref in design.columns where table.index(of: ref.column) == nil {
+            throw .design(.init(file: design.path, line: ref.line, column: ref.position,
+                                message: "\(ref.path.isEmpty ? "" : ref.path + ": ")no column '\(ref.column)' in the frame \(table.source)",
+                                hint: "the frame's columns are \(table.names.joined(separator: ", "))"))
+        }
+        let added = Set(SampleList.addedColumns(stages: design.design.stages.count, replicates: 2))
+        if let clash = table.names.first(where: added.contains) {
+            throw .frame(TablesError(.schema, file: table.source, line: 1, message: "the frame already has a column '\(clash)', which the list adds",
+                                     hint: "rename that column in the frame"))
+        }
+        for stage in design.design.stages {
+            if case .column(let name) = stage.size, let c = table.index(of: name), table.columns[c].type == .text {
+                throw .frame(TablesError(.schema, file: table.source, line: 1, message: "the size column '\(name)' is not numeric",
+                                         hint: "sizes must be positive numbers"))
+            }
+        }
+    }
+
+    /// The result of re-drawing a manifest.
+    public struct Verification: Sendable {
+        public var manifest: Manifest
+        public var rows: Int
+    }
+
+    /// Re-draws from the manifest's design, frame and seed and compares with its list.
+    /// - Throws: ``SamplingError/verification(file:message:hint:)`` naming the first difference.
+    public static func verify(manifestPath: String, csv: CSVOptions = CSVOptions(), tool: String) throws(SamplingError) -> Verification {
+        let manifest = try Manifest.decode(path: manifestPath)
+        let directory = (manifestPath as NSString).deletingLastPathComponent
+        func resolve(_ file: String) -> String {
+            file.hasPrefix("/") || directory.isEmpty ? file : directory + "/" + file
+        }
+        let designPath = resolve(manifest.design.file)
+        let framePath = resolve(manifest.frame.file)
+        let listPath = resolve(manifest.list.file)
+        for (path, what) in [(designPath, "design"), (framePath, "frame"), (listPath, "list")]
+        where !FileManager.default.fileExists(atPath: path) {
+            throw .missingInput(file: path, what: "\(what) named by the manifest")
+        }
+        if let hash = sha256Hex(file: framePath), hash != manifest.frame.sha256 {
+            throw .verification(file: framePath, message: "the frame has changed since the draw (SHA-256 \(hash.prefix(12))…, the manifest records \(manifest.frame.sha256.prefix(12))…)",
+                                hint: "verify against the frame the list was drawn from")
+        }
+        if let hash = sha256Hex(file: designPath), hash != manifest.design.sha256 {
+            throw .verification(file: designPath, message: "the design has changed since the draw (SHA-256 \(hash.prefix(12))…, the manifest records \(manifest.design.sha256.prefix(12))…)",
+                                hint: "verify with the design the list was drawn with")
+        }
+        let outcome = try run(Request(designPath: designPath, framePath: framePath, seed: manifest.seed,
+                                      replicates: manifest.replicates, listPath: listPath, manifestPath: manifestPath,
+                                      csv: csv, tool: tool))
+        guard let data = FileManager.default.contents(atPath: listPath) else { throw .missingInput(file: listPath, what: "list") }
+        let listed = Array(data)
+        if listed != outcome.list {
+            let (line, found, expected) = firstDifference(listed, outcome.list)
+            throw .verification(file: "\(listPath):\(line)",
+                                message: "the list differs from a re-draw with seed \(manifest.seed): the list has '\(found)', the re-draw gives '\(expected)'",
+                                hint: "the list was edited, or drawn with another seed, design or frame")
+        }
+        if sha256Hex(listed) != manifest.list.sha256 {
+            throw .verification(file: manifestPath, message: "the list matches a re-draw but not the SHA-256 the manifest records",
+                                hint: "the manifest was edited")
+        }
+        return Verification(manifest: manifest, rows: outcome.draw.rows.count)
+    }
+
+    /// The 1-based line and texts of the first line where two CSV byte strings differ.
+    static func firstDifference(_ a: [UInt8], _ b: [UInt8]) -> (Int, String, String) {
+        let linesA = a.split(separator: 0x0A, omittingEmptySubsequences: false)
+        let linesB = b.split(separator: 0x0A, omittingEmptySubsequences: false)
+        for i in 0..<max(linesA.count, linesB.count) {
+            let x = i < linesA.count ? String(decoding: linesA[i], as: UTF8.self) : "(end of file)"
+            let y = i < linesB.count ? String(decoding: linesB[i], as: UTF8.self) : "(end of file)"
+            if x != y { return (i + 1, x, y) }
+        }
+        return (1, "", "")
+    }
+}
+
+/// A value computed on another thread; `value` waits for it.
+final class Background<T: Sendable>: @unchecked Sendable {
+    private var result: T?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () -> T) {
+        DispatchQueue.global().async {
+            self.result = work()
+            self.done.signal()
+        }
+    }
+
+    var value: T {
+        done.wait()
+        done.signal()
+        return result!
+    }
+}

@@ -1,0 +1,192 @@
+import ArgumentParser
+import Foundation
+import Sampling
+import Stats
+import Tables
+
+extension SamplingError: ReportableError {
+    var exitStatus: Int32 { isUsage ? 64 : 65 }
+}
+
+extension StatsError: ReportableError {
+    var exitStatus: Int32 { 65 }
+}
+
+struct SampleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample",
+        abstract: "Draw respondent lists (抽取样本名单), verify a drawn list, compute sample sizes.",
+        subcommands: [Draw.self, Verify.self, Size.self],
+        defaultSubcommand: Draw.self
+    )
+
+    struct Draw: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "draw",
+            abstract: "Draw a respondent list from a frame by a design (the default subcommand).",
+            discussion: """
+                Writes the list (the frame's columns, stage{k}_* columns, prob, weight, role, reserve_rank, \
+                reserve_group, reserve_prob, case_id) and a manifest beside it recording the design, the \
+                frame's SHA-256, the seed and the counts per stratum. Same inputs and seed give \
+                byte-identical files. On any error nothing is written.
+                """
+        )
+
+        @Option(help: "The sampling frame (CSV). Defaults to the design's frame: entry.")
+        var frame: String?
+
+        @Option(help: "The design (YAML), e.g. surveys/designs/rural.yaml.")
+        var design: String
+
+        @Option(help: "Seed of the random number generator, 1 to 4294967295.")
+        var seed: Int
+
+        @Option(help: "The respondent list to write (CSV).")
+        var out: String
+
+        @Option(help: "Where to write the manifest (default: OUT with .manifest.json).")
+        var manifest: String?
+
+        @Option(help: "Draw this many independent samples (a replicate column is added).")
+        var reps: Int = 1
+
+        @Option(help: "Also count the list by this frame column (default: town, when the frame has it).")
+        var by: String?
+
+        @OptionGroup var input: InputOptions
+
+        func validate() throws {
+            guard (1...Int(UInt32.max)).contains(seed) else {
+                throw ValidationError("--seed must be an integer from 1 to 4294967295.")
+            }
+            guard reps >= 1 && reps <= 100_000 else { throw ValidationError("--reps must be from 1 to 100000.") }
+            guard FileManager.default.fileExists(atPath: design) else {
+                throw ValidationError("--design: no such file '\(design)'.")
+            }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let manifestPath = manifest ?? manifestName(for: out)
+                let outcome = try SamplingJob.run(.init(designPath: design, framePath: frame, seed: UInt32(seed), replicates: reps,
+                                                        listPath: out, manifestPath: manifestPath, csv: input.csvOptions,
+                                                        tool: "pingyi \(Pingyi.version)"))
+                var files = AtomicFileSet()
+                try files.add(outcome.list, to: out)
+                try files.add(outcome.manifestBytes, to: manifestPath)
+                try files.commit()
+                printSummary(outcome, manifestPath: manifestPath)
+            }
+        }
+
+        private func printSummary(_ outcome: SamplingJob.Outcome, manifestPath: String) {
+            let rows = outcome.draw.rows.filter { $0.replicate == 1 }
+            let sample = rows.filter { $0.role == .sample }.count
+            print("\(outcome.design.name)：抽中 \(sample) 户/人，备用 \(rows.count - sample)，种子 \(seed)\(reps > 1 ? "，重复 \(reps) 次" : "")")
+            var table = [["层", "单位数", "抽中单位", "样本", "备用"]]
+            for s in outcome.draw.strata {
+                table.append([s.stratum, String(s.units), String(s.drawn), String(s.sample), String(s.reserves)])
+            }
+            print(TextTable(rows: table, rightAligned: [1, 2, 3, 4]).render(indent: "  "))
+            let byColumn = by ?? (outcome.frame.index(of: "town") != nil ? "town" : nil)
+            if let byColumn, let column = try? outcome.frame.column(byColumn) {
+                var counts: [String: (Int, Int)] = [:]
+                var order: [String] = []
+                for row in rows {
+                    let key = column.string(row.frameRow) ?? "（空）"
+                    if counts[key] == nil { order.append(key) }
+                    var c = counts[key] ?? (0, 0)
+                    if row.role == .sample { c.0 += 1 } else { c.1 += 1 }
+                    counts[key] = c
+                }
+                var byTable = [[byColumn, "样本", "备用"]]
+                for key in order { byTable.append([key, String(counts[key]?.0 ?? 0), String(counts[key]?.1 ?? 0)]) }
+                print(TextTable(rows: byTable, rightAligned: [1, 2]).render(indent: "  "))
+            }
+            print("名单  \(out)")
+            print("清单  \(manifestPath)")
+        }
+    }
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Re-draw a list from its manifest and confirm it, or show the first difference."
+        )
+
+        @Option(help: "The manifest written beside the list.")
+        var manifest: String
+
+        @OptionGroup var input: InputOptions
+
+        func run() throws {
+            try reportingErrors {
+                let result = try SamplingJob.verify(manifestPath: manifest, csv: input.csvOptions, tool: "pingyi \(Pingyi.version)")
+                let m = result.manifest
+                print("一致：名单 \(m.list.file) 与重新抽样结果逐字节相同（\(result.rows) 行；框 \(m.frame.file) SHA-256 \(m.frame.sha256.prefix(16))…；种子 \(m.seed)）")
+            }
+        }
+    }
+
+    struct Size: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Respondents needed for a margin of error on a proportion or a mean score.",
+            discussion: """
+                n0 = z^2 V / e^2 (V = p(1-p), or sd^2 for a mean); n1 = deff x n0; with --population N: \
+                n2 = n1 / (1 + (n1-1)/N); completes = n2 rounded up; to draw = completes / response rate, rounded up.
+                """
+        )
+
+        @Option(help: "Expected proportion (default 0.5, the worst case).")
+        var proportion: Double?
+
+        @Option(help: "Standard deviation of the score, for a mean (e.g. 25 points).")
+        var sd: Double?
+
+        @Option(help: "Margin of error: a proportion (0.05) or score points with --sd (5).")
+        var margin: Double
+
+        @Option(help: "Confidence level.")
+        var confidence: Double = 0.95
+
+        @Option(help: "Design effect of the design against simple random sampling.")
+        var deff: Double = 1
+
+        @Option(help: "Expected response rate, in (0, 1].")
+        var responseRate: Double = 1
+
+        @Option(help: "Population size (units in the frame) for the finite population correction.")
+        var population: Int?
+
+        func validate() throws {
+            if proportion != nil && sd != nil { throw ValidationError("give --proportion or --sd, not both.") }
+            guard confidence > 0 && confidence < 1 else { throw ValidationError("--confidence must be between 0 and 1.") }
+            guard margin > 0 else { throw ValidationError("--margin must be positive.") }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let target: SampleSize.Target = sd.map { .mean(standardDeviation: $0) } ?? .proportion(proportion ?? 0.5)
+                let result = try SampleSize(target: target, margin: margin, confidence: confidence, designEffect: deff,
+                                            responseRate: responseRate, population: population).compute()
+                let rows = [
+                    ["z", format(result.z)],
+                    ["简单随机抽样 n0", format(result.simple)],
+                    ["乘设计效应 n1", format(result.withDesignEffect)],
+                    ["有限总体校正 n2", format(result.corrected)],
+                    ["需完成问卷", String(result.completes)],
+                    ["需抽取（÷应答率）", String(result.draws)],
+                ]
+                print(TextTable(rows: rows, rightAligned: [1]).render())
+            }
+        }
+
+        private func format(_ x: Double) -> String {
+            String(Double((x * 100).rounded()) / 100)
+        }
+    }
+}
+
+/// `list.csv` → `list.manifest.json`.
+func manifestName(for list: String) -> String {
+    (list.hasSuffix(".csv") ? String(list.dropLast(4)) : list) + ".manifest.json"
+}
