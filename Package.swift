@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "Stats", dependencies: ["CGSL"], swiftSettings: strict),
         .target(name: "Tables", swiftSettings: strict),
         .target(name: "Definitions", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(name: "Analytics", dependencies: ["Stats", "Tables"], swiftSettings: strict),
         .target(
             name: "Sampling",
             dependencies: ["Stats", "Tables", "Definitions", .product(name: "Crypto", package: "swift-crypto")],
@@ -34,12 +35,13 @@ let package = Package(
         .executableTarget(
             name: "pingyi",
             dependencies: [
-                "Stats", "Tables", "Definitions", "Sampling",
+                "Stats", "Tables", "Definitions", "Sampling", "Analytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         .testTarget(name: "StatsTests", dependencies: ["Stats"], swiftSettings: strict),
         .testTarget(name: "TablesTests", dependencies: ["Tables"], swiftSettings: strict),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Tables"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "Tables"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "DefinitionsTests", dependencies: ["Definitions"], swiftSettings: strict),
         .testTarget(name: "PingyiTests", dependencies: ["pingyi"], swiftSettings: strict),

@@ -1,0 +1,59 @@
+import Stats
+
+/// Combines independent estimates of the same units — the four quarterly surveys of a year,
+/// or the respondent groups — into one weighted score.
+///
+/// With shares a_q = w_q / Σw: score = Σ a_q·score_q, SE = √(Σ a_q²·SE_q²) (independent samples),
+/// and likewise the rate; the interval uses Student t with Satterthwaite's degrees of freedom
+/// (Σ a_q² SE_q²)² / Σ (a_q² SE_q²)²/df_q; the design effect is the combined variance over the
+/// combined simple-random-sampling variance Σ a_q²·SE_q²/deff_q.
+public enum ScoreCombiner {
+    public static func combine(_ inputs: [(name: String, scores: [UnitScore])], weights: [Double],
+                               confidence: Double = 0.95) throws(AnalyticsError) -> [UnitScore] {
+        guard inputs.count == weights.count, !inputs.isEmpty else {
+            throw .usage(message: "give one weight per score file (\(inputs.count) files, \(weights.count) weights)")
+        }
+        guard weights.allSatisfy({ $0 >= 0 }), weights.reduce(0, +) > 0 else {
+            throw .usage(message: "--weights must be non-negative and not all zero")
+        }
+        let total = weights.reduce(0, +)
+        let shares = weights.map { $0 / total }
+        let key: (UnitScore) -> String = { $0.unit + "\u{1F}" + ($0.by ?? "") }
+        let lookups = inputs.map { input in Dictionary(input.scores.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a }) }
+        var result: [UnitScore] = []
+        for first in inputs[0].scores {
+            var parts: [UnitScore] = []
+            for (q, lookup) in lookups.enumerated() {
+                guard let s = lookup[key(first)] else {
+                    throw .data(file: inputs[q].name, line: nil, message: "unit \(first.unit)\(first.by.map { " (\($0))" } ?? "") has no score here",
+                                hint: "every file must score the same units")
+                }
+                parts.append(s)
+            }
+            var score = 0.0, rate = 0.0, dk = 0.0, v = 0.0, vRate = 0.0, vSRS = 0.0, dfDenominator = 0.0
+            var n = 0
+            for (q, s) in parts.enumerated() {
+                let a = shares[q]
+                score += a * s.score
+                rate += a * s.rate
+                dk += a * s.dontKnow
+                let part = a * a * s.scoreSE * s.scoreSE
+                v += part
+                vRate += a * a * s.rateSE * s.rateSE
+                vSRS += s.deff > 0 ? part / s.deff : .nan
+                dfDenominator += s.df > 0 ? part * part / Double(s.df) : .infinity
+                n += s.n
+            }
+            let df = dfDenominator > 0 && dfDenominator.isFinite ? Int((v * v / dfDenominator).rounded(.down)) : 0
+            let t: Double
+            do { t = df > 0 ? try Distribution.studentTQuantile(1 - (1 - confidence) / 2, degreesOfFreedom: Double(df)) : .nan } catch {
+                throw .estimation(message: error.message, hint: "")
+            }
+            let se = v.squareRoot(), rateSE = vRate.squareRoot()
+            result.append(UnitScore(unit: first.unit, by: first.by, n: n, dontKnow: dk, score: score, scoreSE: se,
+                                    scoreLow: score - t * se, scoreHigh: score + t * se, rate: rate, rateSE: rateSE,
+                                    rateLow: rate - t * rateSE, rateHigh: rate + t * rateSE, deff: v / vSRS, rateDeff: .nan, df: df))
+        }
+        return result
+    }
+}

@@ -1,0 +1,249 @@
+import Stats
+import Tables
+
+/// Satisfaction score and rate of one evaluated unit (and `by` group), with design-based
+/// standard errors, Student-t intervals and the design effect.
+public struct UnitScore: Sendable, Equatable {
+    public var unit: String
+    public var by: String?
+    /// Scored answers (unweighted).
+    public var n: Int
+    /// Weighted share of don't-know answers among scored and don't-know answers.
+    public var dontKnow: Double
+    public var score: Double
+    public var scoreSE: Double
+    public var scoreLow: Double
+    public var scoreHigh: Double
+    /// Satisfaction rate, a proportion 0–1.
+    public var rate: Double
+    public var rateSE: Double
+    public var rateLow: Double
+    public var rateHigh: Double
+    /// Design effect of the score against simple random sampling (R's `deff = TRUE`).
+    public var deff: Double
+    public var rateDeff: Double
+    /// Degrees of freedom of the intervals.
+    public var df: Int
+    public var rank: Int?
+    public var rankLow: Int?
+    public var rankHigh: Int?
+    public var pTopQuarter: Double?
+}
+
+/// How standard errors are computed.
+public enum VarianceMethod: Sendable, Equatable {
+    case taylor
+    case jackknife
+    case bootstrap(replicates: Int, seed: UInt32)
+}
+
+public struct ScoreOptions: Sendable {
+    public var scoring: TierScoring
+    public var variance: VarianceMethod
+    public var calibration: Calibration?
+    /// Rank intervals from this many Rao–Wu bootstrap replicates (nil: no ranks).
+    public var rankReplicates: Int?
+    public var seed: UInt32
+    /// Centre replicate variances at the full-sample estimate (R's `mse = TRUE`).
+    public var mse: Bool
+    public var confidence: Double
+
+    public init(scoring: TierScoring, variance: VarianceMethod = .taylor, calibration: Calibration? = nil,
+                rankReplicates: Int? = nil, seed: UInt32 = 1, mse: Bool = false, confidence: Double = 0.95) {
+        self.scoring = scoring
+        self.variance = variance
+        self.calibration = calibration
+        self.rankReplicates = rankReplicates
+        self.seed = seed
+        self.mse = mse
+        self.confidence = confidence
+    }
+}
+
+/// Estimates every unit's score and rate as R's
+/// `svyby(~score + satisfied, ~unit, subset(design, valid), svymean, deff = TRUE)` does, with
+/// `confint(…, df = degf(design))` intervals (estimation.md §3 and §7).
+public struct Scorer {
+    public let design: SurveyDesign
+    public let options: ScoreOptions
+
+    public init(design: SurveyDesign, options: ScoreOptions) {
+        self.design = design
+        self.options = options
+    }
+
+    /// One domain: a unit (and by value) and its rows.
+    struct Domain {
+        var unit: String
+        var by: String?
+        var rows: [Int]
+    }
+
+    /// Scores of every unit, in unit order within each `by` group.
+    public func score() throws(AnalyticsError) -> [UnitScore] {
+        let domains = try makeDomains()
+        var weights = design.caseWeight
+        var calibrated: Calibration.Result? = nil
+        if let calibration = options.calibration {
+            if options.variance != .taylor {
+                throw .usage(message: "calibration (--poststratify, --rake) is supported with --variance taylor only")
+            }
+            let result = try calibration.apply(to: design)
+            weights = result.weights
+            calibrated = result
+        }
+        var replicates: Replicates? = nil
+        switch options.variance {
+        case .taylor: break
+        case .jackknife: replicates = try Replicates(jackknifeFor: design)
+        case .bootstrap(let count, let seed): replicates = try Replicates(bootstrapFor: design, replicates: count, seed: seed)
+        }
+        let df = replicates?.degreesOfFreedom ?? design.degreesOfFreedom
+        let quantile: Double
+        do {
+            quantile = df > 0 ? try Distribution.studentTQuantile(1 - (1 - options.confidence) / 2, degreesOfFreedom: Double(df)) : .nan
+        } catch { throw .estimation(message: error.message, hint: "") }
+
+        var engine = TaylorVariance(design: design)
+        var caseZ = [SIMD2<Double>](repeating: .zero, count: design.caseCount)
+        var caseMarked = [Bool](repeating: false, count: design.caseCount)
+        var psuY = [SIMD2<Double>](repeating: .zero, count: design.levels[0].count)
+        var psuW = [Double](repeating: 0, count: design.levels[0].count)
+        var psuMarked = [Bool](repeating: false, count: design.levels[0].count)
+        var results: [UnitScore] = []
+        for domain in domains {
+            // First pass: totals.
+            var W = 0.0
+            var Y = SIMD2<Double>.zero
+            var n = 0
+            var positive = 0
+            var answered = 0.0
+            var dontKnow = 0.0
+            for r in domain.rows {
+                let c = Int(design.rowCase[r])
+                let w = weights[c]
+                switch options.scoring.role(of: design.rowTier[r]) {
+                case .scored(let s, let sat):
+                    W += w
+                    Y += w * SIMD2(s, sat ? 1 : 0)
+                    n += 1
+                    if w != 0 { positive += 1 }
+                    answered += w
+                case .dontKnow:
+                    answered += w
+                    dontKnow += w
+                case .other:
+                    break
+                }
+            }
+            let mean = Y / W
+            // Second pass: linearised values per case, spread about the mean, PSU sums.
+            var touchedCases: [Int] = []
+            var spread = SIMD2<Double>.zero
+            var touchedPSUs: [Int] = []
+            for r in domain.rows {
+                guard case .scored(let s, let sat) = options.scoring.role(of: design.rowTier[r]) else { continue }
+                let c = Int(design.rowCase[r])
+                let w = weights[c]
+                let y = SIMD2(s, sat ? 1 : 0)
+                let d = y - mean
+                spread += w * d * d
+                if !caseMarked[c] {
+                    caseMarked[c] = true
+                    touchedCases.append(c)
+                }
+                caseZ[c] += w * d / W
+                if replicates != nil {
+                    let a = Int(design.casePSU[c])
+                    if !psuMarked[a] {
+                        psuMarked[a] = true
+                        touchedPSUs.append(a)
+                    }
+                    psuY[a] += w * y
+                    psuW[a] += w
+                }
+            }
+            var variance: SIMD2<Double>
+            switch options.variance {
+            case .taylor:
+                if let calibrated, let method = options.calibration?.method {
+                    var all = caseZ
+                    Calibration.residuals(&all, result: calibrated, method: method)
+                    variance = try engine.variance(all.enumerated().map { ($0.offset, $0.element) }, everything: true, domain: domain.unit)
+                } else {
+                    variance = try engine.variance(touchedCases.map { ($0, caseZ[$0]) }, everything: false, domain: domain.unit)
+                }
+            case .jackknife, .bootstrap:
+                let thetas = replicates?.estimates(psuY: psuY, psuW: psuW, psus: touchedPSUs) ?? []
+                variance = replicates?.variance(thetas, full: mean, mse: options.mse) ?? .zero
+            }
+            for c in touchedCases {
+                caseZ[c] = .zero
+                caseMarked[c] = false
+            }
+            for a in touchedPSUs {
+                psuY[a] = .zero
+                psuW[a] = 0
+                psuMarked[a] = false
+            }
+            let se = SIMD2(variance[0].squareRoot(), variance[1].squareRoot())
+            // Design effect against SRS without replacement of n from a population of W (§3.5).
+            let nPositive = Double(positive)
+            let s2 = spread / W * (nPositive / (nPositive - 1))
+            let srs = s2 * ((W - nPositive) / (W * nPositive))
+            let deff = variance / srs
+            results.append(UnitScore(unit: domain.unit, by: domain.by, n: n, dontKnow: answered > 0 ? dontKnow / answered : .nan,
+                                     score: mean[0], scoreSE: se[0], scoreLow: mean[0] - quantile * se[0], scoreHigh: mean[0] + quantile * se[0],
+                                     rate: mean[1], rateSE: se[1], rateLow: mean[1] - quantile * se[1], rateHigh: mean[1] + quantile * se[1],
+                                     deff: deff[0], rateDeff: deff[1], df: df))
+        }
+        if let count = options.rankReplicates {
+            try addRanks(&results, domains: domains, weights: weights, replicates: count)
+        }
+        return results
+    }
+
+    /// Domains: each unit, crossed with the `by` column, ordered like R's `svyby` (units vary
+    /// fastest within each by value; values sorted).
+    func makeDomains() throws(AnalyticsError) -> [Domain] {
+        let table = design.table
+        let unitColumn: Column
+        var byColumn: Column? = nil
+        do {
+            unitColumn = try table.column(design.spec.unit, purpose: "the evaluated unit")
+            if let by = design.spec.by { byColumn = try table.column(by, purpose: "the by column") }
+        } catch { throw .input(error) }
+        let units = unitColumn.factorize()
+        let byFactor = byColumn?.factorize()
+        let byCount = byFactor?.levels.count ?? 1
+        var rows = [[Int]](repeating: [], count: units.levels.count * byCount)
+        for r in 0..<table.rowCount {
+            let u = units.codes[r]
+            guard u >= 0 else {
+                throw .data(file: table.source, line: table.line(of: r), message: "the unit column '\(design.spec.unit)' is empty",
+                            hint: "every row names the evaluated unit it rates")
+            }
+            let b = byFactor.map { $0.codes[r] } ?? 0
+            guard b >= 0 else { continue }  // R drops rows with a missing by value
+            rows[Int(b) * units.levels.count + Int(u)].append(r)
+        }
+        let unitOrder = units.levels.indices.sorted { naturalLess(units.levels[$0], units.levels[$1]) }
+        let byOrder = (byFactor?.levels.indices).map { idx in idx.sorted { naturalLess(byFactor?.levels[$0] ?? "", byFactor?.levels[$1] ?? "") } } ?? [0]
+        var domains: [Domain] = []
+        for b in byOrder {
+            for u in unitOrder {
+                let members = rows[b * units.levels.count + u]
+                let hasScored = members.contains { if case .scored = options.scoring.role(of: design.rowTier[$0]) { return true } else { return false } }
+                guard hasScored else { continue }
+                domains.append(Domain(unit: units.levels[u], by: byFactor?.levels[b], rows: members))
+            }
+        }
+        return domains
+    }
+}
+
+/// Orders texts as R sorts factor levels of codes: numbers inside compared as numbers.
+func naturalLess(_ a: String, _ b: String) -> Bool {
+    if let x = Double(a), let y = Double(b) { return x < y }
+    return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars)
+}
