@@ -36,7 +36,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     /// A rejection listing `problems` (sorted by line and column), with a summary message.
-    static func rejected(_ problems: [EntryProblem], file: String, what: String) -> StoreError {
+    public static func rejected(_ problems: [EntryProblem], file: String, what: String) -> StoreError {
         let sorted = problems.sorted { ($0.line ?? 0, $0.column ?? 0) < ($1.line ?? 0, $1.column ?? 0) }
         let rows = Set(sorted.compactMap(\.line)).count
         let count = sorted.count == 1 ? "1 problem" : "\(sorted.count) problems"

@@ -53,6 +53,10 @@ extension SQLiteStore {
                     problems.append(EntryProblem(file: batch.source, line: form.line, column: batch.caseColumn, caseID: form.caseID,
                                                  message: message, hint: hint))
                 }
+                if form.caseID.isEmpty {
+                    problem("case_id is empty", "key the case number printed on the form")
+                    continue
+                }
                 if let other = seen[form.caseID] {
                     problem("case \(form.caseID) appears twice in the file (also on line \(other))", "keep one row per form")
                     continue
