@@ -7,7 +7,11 @@
 ///   other columns as a JSON object in `attributes`; reserves carry `activated` and `replaces`.
 /// - `case_stages`: the stage columns of each case (`stage{k}_stratum` … `stage{k}_n`).
 /// - `forms`: keyed forms, `kind` pass1, pass2 or final (the verified form); one per case and kind.
-/// - `answers`: the non-empty answers of each form, one row per item.
+/// - `answers`: the non-empty answers of each form, one row per item. The one storage clause
+///   PostgreSQL lacks is `WITHOUT ROWID` here (SQLite then keeps the rows in their primary key
+///   instead of a second B-tree, which halves the work of a bulk import); a PostgreSQL schema
+///   leaves it out. `form_id` has no foreign-key clause for the same reason: answers are only
+///   written together with their form, in the same transaction.
 /// - `disagreements`: items on which pass 1 and pass 2 differ, and their resolution.
 /// - `audit`: every write: when, who, what (action, case, pass, item), old and new value, reason.
 enum Schema {
@@ -89,10 +93,10 @@ enum Schema {
         """,
         """
         CREATE TABLE answers (
-            form_id INTEGER NOT NULL REFERENCES forms (form_id),
+            form_id INTEGER NOT NULL,
             item TEXT NOT NULL,
             value TEXT NOT NULL,
-            PRIMARY KEY (form_id, item))
+            PRIMARY KEY (form_id, item)) WITHOUT ROWID
         """,
         """
         CREATE TABLE disagreements (
