@@ -76,7 +76,7 @@ public struct FormChecker: Sendable {
                     problems.append(ItemProblem(item: i, message: "\(item.name) = '\(text)' is not a number", hint: "key digits, e.g. 3"))
                     continue
                 }
-                let places = text.firstIndex(of: ".").map { text.distance(from: $0, to: text.endIndex) - 1 } ?? 0
+                let places = decimalPlaces(text)
                 if places > decimals {
                     problems.append(ItemProblem(item: i, message: "\(item.name) = '\(text)' has \(places) digits after the point",
                                                 hint: decimals == 0 ? "key a whole number" : "key at most \(decimals) digits after the point"))
@@ -184,4 +184,12 @@ func formatNumber(_ value: Double, decimals: Int, text: String) -> String {
         if t.hasSuffix(".") { t.removeLast() }
     }
     return t
+}
+
+/// Digits after the point, not counting trailing zeros (`1200.50` has 1).
+func decimalPlaces(_ text: String) -> Int {
+    guard let point = text.firstIndex(of: "."), !text.contains("e"), !text.contains("E") else { return 0 }
+    var fraction = text[text.index(after: point)...]
+    while fraction.last == "0" { fraction.removeLast() }
+    return fraction.count
 }

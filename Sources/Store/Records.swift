@@ -9,6 +9,15 @@ public struct LoadSummary: Sendable, Equatable {
     public let stages: Int
     /// Cases of an earlier list removed by `replace`.
     public let removed: Int
+
+    public init(questionnaire: String, version: Int, sampled: Int, reserves: Int, stages: Int, removed: Int) {
+        self.questionnaire = questionnaire
+        self.version = version
+        self.sampled = sampled
+        self.reserves = reserves
+        self.stages = stages
+        self.removed = removed
+    }
 }
 
 /// A reserve put into use in place of a non-respondent.
@@ -17,6 +26,13 @@ public struct Activation: Sendable, Equatable, Hashable {
     public let replaces: String
     public let reserveGroup: String
     public let rank: Int
+
+    public init(reserve: String, replaces: String, reserveGroup: String, rank: Int) {
+        self.reserve = reserve
+        self.replaces = replaces
+        self.reserveGroup = reserveGroup
+        self.rank = rank
+    }
 }
 
 /// What `recordDispositions` did.
@@ -28,9 +44,21 @@ public struct DispositionSummary: Sendable, Equatable {
     /// Non-respondents whose reserve group had no unused reserve left: (case, reserve group).
     public let exhausted: [Exhausted]
 
+    public init(changed: Int, unchanged: Int, activations: [Activation], exhausted: [Exhausted]) {
+        self.changed = changed
+        self.unchanged = unchanged
+        self.activations = activations
+        self.exhausted = exhausted
+    }
+
     public struct Exhausted: Sendable, Equatable, Hashable {
         public let caseID: String
         public let reserveGroup: String?
+
+        public init(caseID: String, reserveGroup: String?) {
+            self.caseID = caseID
+            self.reserveGroup = reserveGroup
+        }
     }
 }
 
@@ -44,6 +72,14 @@ public struct EntrySummary: Sendable, Equatable {
     public let unverified: [String]
     /// Forms that count right away (single-entry questionnaires).
     public let counted: Int
+
+    public init(stored: Int, replaced: Int, changedAnswers: Int, unverified: [String], counted: Int) {
+        self.stored = stored
+        self.replaced = replaced
+        self.changedAnswers = changedAnswers
+        self.unverified = unverified
+        self.counted = counted
+    }
 }
 
 /// One item on which the two passes of a case disagree.
@@ -53,6 +89,14 @@ public struct Disagreement: Sendable, Equatable, Hashable {
     public let item: String
     public let pass1: String?
     public let pass2: String?
+
+    public init(caseID: String, questionnaire: String, item: String, pass1: String?, pass2: String?) {
+        self.caseID = caseID
+        self.questionnaire = questionnaire
+        self.item = item
+        self.pass1 = pass1
+        self.pass2 = pass2
+    }
 }
 
 /// What `verify` found.
@@ -65,6 +109,13 @@ public struct VerificationReport: Sendable, Equatable {
     public let open: [Disagreement]
     /// Cases with only one pass keyed so far.
     public let awaitingPass: Int
+
+    public init(verified: Int, disagreeing: Int, open: [Disagreement], awaitingPass: Int) {
+        self.verified = verified
+        self.disagreeing = disagreeing
+        self.open = open
+        self.awaitingPass = awaitingPass
+    }
 }
 
 /// What `resolve` recorded.
@@ -72,6 +123,11 @@ public struct ResolutionSummary: Sendable, Equatable {
     public let resolved: Int
     /// Cases whose last open disagreement was resolved: their forms now count.
     public let verified: [String]
+
+    public init(resolved: Int, verified: [String]) {
+        self.resolved = resolved
+        self.verified = verified
+    }
 }
 
 /// One entry of the audit trail.
@@ -88,6 +144,19 @@ public struct AuditEntry: Sendable, Equatable, Hashable {
     public let newValue: String?
     public let reason: String?
     public let source: String?
+
+    public init(at: String, operator: String, action: String, caseID: String?, pass: Int?, item: String?, oldValue: String?, newValue: String?, reason: String?, source: String?) {
+        self.at = at
+        self.`operator` = `operator`
+        self.action = action
+        self.caseID = caseID
+        self.pass = pass
+        self.item = item
+        self.oldValue = oldValue
+        self.newValue = newValue
+        self.reason = reason
+        self.source = source
+    }
 }
 
 /// A stored case with its design and state.
@@ -118,6 +187,29 @@ public struct CaseRecord: Sendable, Equatable {
     /// Open double-entry disagreements.
     public let openDisagreements: Int
 
+    public init(caseID: String, questionnaire: String, version: Int, group: RespondentGroup, role: CaseRole, reserveRank: Int?, reserveGroup: String?, activated: Bool, replaces: String?, townID: String?, stages: [DesignStage], prob: Double, weight: Double, disposition: Disposition, note: String?, attributes: String, hasPass1: Bool, hasPass2: Bool, counted: Bool, openDisagreements: Int) {
+        self.caseID = caseID
+        self.questionnaire = questionnaire
+        self.version = version
+        self.group = group
+        self.role = role
+        self.reserveRank = reserveRank
+        self.reserveGroup = reserveGroup
+        self.activated = activated
+        self.replaces = replaces
+        self.townID = townID
+        self.stages = stages
+        self.prob = prob
+        self.weight = weight
+        self.disposition = disposition
+        self.note = note
+        self.attributes = attributes
+        self.hasPass1 = hasPass1
+        self.hasPass2 = hasPass2
+        self.counted = counted
+        self.openDisagreements = openDisagreements
+    }
+
     /// Whether the case is in the fieldwork sample: sampled, or an activated reserve.
     public var inUse: Bool { role == .sample || activated }
 }
@@ -129,6 +221,13 @@ public struct CountedForm: Sendable, Equatable {
     public let version: Int
     /// Non-empty answers by item name.
     public let answers: [String: String]
+
+    public init(caseID: String, questionnaire: String, version: Int, answers: [String: String]) {
+        self.caseID = caseID
+        self.questionnaire = questionnaire
+        self.version = version
+        self.answers = answers
+    }
 }
 
 /// Everything an export needs, read in one transaction.
@@ -141,6 +240,13 @@ public struct StoreSnapshot: Sendable {
     public let forms: [CountedForm]
     /// The most design stages of any list.
     public let stageCount: Int
+
+    public init(questionnaires: [Questionnaire], cases: [CaseRecord], forms: [CountedForm], stageCount: Int) {
+        self.questionnaires = questionnaires
+        self.cases = cases
+        self.forms = forms
+        self.stageCount = stageCount
+    }
 }
 
 /// Progress counts for one group, or one town of a group.
@@ -175,4 +281,9 @@ public struct StatusRow: Sendable, Equatable {
 public struct StatusReport: Sendable, Equatable {
     public let groups: [StatusRow]
     public let towns: [StatusRow]
+
+    public init(groups: [StatusRow], towns: [StatusRow]) {
+        self.groups = groups
+        self.towns = towns
+    }
 }

@@ -62,24 +62,24 @@ struct QuestionnaireTests {
 
     @Test(arguments: [
         ("items:\n  - {name: a, type: number, label: 甲, when: b == 1}\n  - {name: b, type: number, label: 乙}",
-         "q.yaml:8:46: items[1].when: the condition reads 'b', which is not an earlier item; a condition can only read items that come before it"),
+         "q.yaml:8:45: items[1].when: the condition reads 'b', which is not an earlier item; the items before it are D01, D02"),
         ("items:\n  - {name: a, type: choice, label: 甲}",
-         "q.yaml:8:31: items[1].type: unknown item type 'choice'; the types are tier, single, number, text"),
+         "q.yaml:8:21: items[1].type: unknown item type 'choice'; the types are tier, single, number, text"),
         ("items:\n  - {name: weight, type: number, label: 甲}",
-         "q.yaml:8:11: items[1].name: item name 'weight' is reserved for a column of entry files and exports; choose another name"),
+         "q.yaml:8:12: items[1].name: item name 'weight' is reserved for a column of entry files and exports; choose another name"),
         ("items:\n  - {name: D01, type: number, label: 甲}",
-         "q.yaml:8:11: items[1].name: item name 'D01' is used twice (units are named by their ids); give every item its own name"),
+         "q.yaml:8:12: items[1].name: item name 'D01' is used twice (units are named by their ids); give every item its own name"),
         ("items:\n  - {name: a, type: number, label: 甲, range: [20, 1]}",
-         "q.yaml:8:47: items[1].range: the range's lower bound exceeds its upper bound; write [low, high]"),
+         "q.yaml:8:46: items[1].range: the range's lower bound exceeds its upper bound; write [low, high]"),
         ("items:\n  - {name: a, type: number, label: 甲, when: 'b ==='}",
-         "q.yaml:8:46: items[1].when: cannot read the condition 'b ===': expected a number or a quoted text at character 5; write e.g. members >= 3, q_use in [1, 2], a == 1 and b != 2"),
+         "q.yaml:8:45: items[1].when: cannot read the condition 'b ===': expected a number or a quoted text at character 5; write e.g. members >= 3, q_use in [1, 2], a == 1 and b != 2"),
         ("items:\n  - {name: a, type: tier, label: 甲, choices: {1: x, 2: y}}",
-         "q.yaml:8:44: items[1].choices: 'choices' does not apply to a tier item; remove it or change the type"),
+         "q.yaml:8:46: items[1].choices: 'choices' does not apply to a tier item; remove it or change the type"),
         ("items:\n  - {name: 第一题, type: tier, label: 甲}",
-         "q.yaml:8:11: items[1].name: item name '第一题' is not an ASCII variable name; use at most 32 letters, digits or '_', starting with a letter (SPSS and Stata need this)"),
+         "q.yaml:8:12: items[1].name: item name '第一题' is not an ASCII variable name; use at most 32 letters, digits or '_', starting with a letter (SPSS and Stata need this)"),
         ("own_town: {units: {file: ../../datasets/units.csv, class: village}}",
          "q.yaml:7:19: own_town.units: no unit of class 'village' in \(shipped("surveys/questionnaires"))/../../datasets/units.csv; the classes are department, town"),
-        ("unit: []", "q.yaml:7:1: unknown key 'unit'; did you mean 'units'?"),
+        ("unit: []", "q.yaml:7:7: unknown key 'unit'; did you mean 'units'?"),
     ])
     func rejectsBadQuestionnaires(body: String, message: String) throws {
         do {

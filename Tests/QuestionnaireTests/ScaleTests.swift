@@ -40,17 +40,17 @@ struct ScaleTests {
 
     @Test(arguments: [
         ("tiers:\n  - {code: 1, label: a, score: 100, satisfied: true}\n  - {code: 1, label: b, score: 0, satisfied: false}",
-         "s.yaml:4:5: tiers[2].code: code 1 is used twice (also for a); give every tier and special code its own code"),
+         "s.yaml:4:12: tiers[2].code: code 1 is used twice (also for a); give every tier and special code its own code"),
         ("tiers:\n  - {code: 12, label: a, score: 100, satisfied: true}\n  - {code: 2, label: b, score: 0, satisfied: false}",
-         "s.yaml:3:11: tiers[1].code: code 12 is not a single keystroke; use a code from 0 to 9"),
+         "s.yaml:3:12: tiers[1].code: code 12 is not a single keystroke; use a code from 0 to 9"),
         ("tiers:\n  - {code: 1, label: a, score: 120, satisfied: true}\n  - {code: 2, label: b, score: 0, satisfied: false}",
-         "s.yaml:3:33: tiers[1].score: score 120 is outside 0–100; scores are on the 100-point basis (百分制)"),
+         "s.yaml:3:32: tiers[1].score: score 120 is outside 0–100; scores are on the 100-point basis (百分制)"),
         ("tiers:\n  - {code: 1, label: a, score: 100, satisfied: true}\n  - {code: 2, label: b, score: 0, satisfied: false}\nspecials:\n  - {code: 7, label: c, role: dontknow}",
-         "s.yaml:6:30: specials[1].role: unknown role 'dontknow'; the roles are not-applicable, dont-know, refused, invalid"),
+         "s.yaml:6:31: specials[1].role: unknown role 'dontknow'; the roles are not-applicable, dont-know, refused, invalid"),
         ("tiers:\n  - {code: 1, label: a, score: 100, satisfied: true}",
          "s.yaml:3:3: tiers: a scale needs at least two tiers; list the tiers from best to worst"),
         ("tiers:\n  - {code: 1, label: a, score: 100, satisfied: true, color: red}",
-         "s.yaml:3:53: tiers[1]: unknown key 'color'; the keys here are code, label, score, satisfied"),
+         "s.yaml:3:61: tiers[1]: unknown key 'color'; the keys here are code, label, score, satisfied"),
     ])
     func rejectsBadScales(body: String, message: String) throws {
         let yaml = try YAMLValue.parse("id: s\n" + body, file: "s.yaml")

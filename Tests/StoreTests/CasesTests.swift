@@ -88,7 +88,8 @@ struct CasesTests {
         let text = try String(contentsOfFile: StoreFixture.path("lists/urban.csv"), encoding: .utf8).replacingOccurrences(of: ",城镇,", with: ",农村,")
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("rural-\(UUID().uuidString).csv").path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        do { _ = try RespondentList(table: CSVReader.read(path: path), for: q); Issue.record("accepted") } catch {
+        let table = try CSVReader.read(path: path)
+        do { _ = try RespondentList(table: table, for: q); Issue.record("accepted") } catch {
             #expect(error.description == "\(path):2:6: urban = 农村: this is not a list of 城镇居民户, which questionnaire small is for; load it with the rural questionnaire")
         }
     }

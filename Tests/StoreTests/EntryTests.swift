@@ -92,12 +92,15 @@ struct EntryTests {
         // Correcting pass 1 after verification undoes it, recording old and new values.
         let replaced = try await f.enter([StoreFixture.form("H-01-0002", ["2", "2", "4"], note: "路灯坏了")], q: q, replace: true,
                                          reason: "核对原件，D01 应为 2")
-        #expect(replaced == EntrySummary(stored: 0, replaced: 1, changedAnswers: 1, unverified: ["H-01-0002"], counted: 0))
+        // Pass 1 becomes D01 2 (was 1), D03 4 (was 3) and gains the note: three answers change.
+        #expect(replaced == EntrySummary(stored: 0, replaced: 1, changedAnswers: 3, unverified: ["H-01-0002"], counted: 0))
         #expect(try await f.store.caseRecord("H-01-0002")?.counted == false)
         let trail = try await f.store.auditTrail(caseID: "H-01-0002")
-        #expect(trail.map(\.action) == ["load", "enter", "enter", "disagree", "disagree", "resolve", "resolve", "verify", "replace", "unverify"])
+        #expect(trail.map(\.action) == ["load", "enter", "enter", "disagree", "disagree", "resolve", "resolve", "verify", "replace", "replace", "replace", "unverify"])
         let change = trail[8]
         #expect(change.item == "D01" && change.oldValue == "1" && change.newValue == "2" && change.pass == 1)
+        #expect(trail[9].item == "D03" && trail[9].oldValue == "3" && trail[9].newValue == "4")
+        #expect(trail[10].item == "q_note" && trail[10].oldValue == nil && trail[10].newValue == "路灯坏了")
         #expect(change.reason == "核对原件，D01 应为 2" && change.operator == "录入员甲")
         #expect(trail[5].oldValue == "pass 1 '3', pass 2 '4'" && trail[5].newValue == "4" && trail[5].reason == "看原件")
         let reverify = try await f.store.verify(questionnaire: nil, operator: "督导")
