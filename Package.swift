@@ -13,6 +13,9 @@ let package = Package(
         .executable(name: "pingyi", targets: ["pingyi"]),
         .library(name: "Stats", targets: ["Stats"]),
         .library(name: "Tables", targets: ["Tables"]),
+        .library(name: "Questionnaire", targets: ["Questionnaire"]),
+        .library(name: "Store", targets: ["Store"]),
+        .library(name: "Exports", targets: ["Exports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,7 +30,18 @@ let package = Package(
         .target(name: "Stats", dependencies: ["CGSL"], swiftSettings: strict),
         .target(name: "Tables", swiftSettings: strict),
         .target(name: "Definitions", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
-        .target(name: "Analytics", dependencies: ["Stats", "Tables"], swiftSettings: strict),
+        .systemLibrary(name: "CReadStat", providers: [.apt(["libreadstat-dev"])]),
+        .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        .target(name: "Questionnaire", dependencies: ["Definitions", "Tables"], swiftSettings: strict),
+        .target(
+            name: "Store",
+            dependencies: [
+                "Questionnaire", "Tables",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict),
+        .target(name: "Exports", dependencies: ["Store", "Questionnaire", "Tables", "CReadStat", "CXlsxWriter"], swiftSettings: strict),
+        .target(name: "Analytics", dependencies: ["Stats", "Tables", "Questionnaire"], swiftSettings: strict),
         .target(
             name: "Sampling",
             dependencies: ["Stats", "Tables", "Definitions", .product(name: "Crypto", package: "swift-crypto")],
@@ -35,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "pingyi",
             dependencies: [
-                "Stats", "Tables", "Definitions", "Sampling", "Analytics",
+                "Stats", "Tables", "Definitions", "Sampling", "Analytics", "Questionnaire", "Store", "Exports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -44,6 +58,15 @@ let package = Package(
         .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Tables"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "Tables"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "DefinitionsTests", dependencies: ["Definitions"], swiftSettings: strict),
-        .testTarget(name: "PingyiTests", dependencies: ["pingyi"], swiftSettings: strict),
+        .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "Definitions"], swiftSettings: strict),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "Questionnaire", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        .testTarget(name: "ExportsTests", dependencies: ["Exports", "Store", "Questionnaire", "CReadStat"], swiftSettings: strict),
+        .testTarget(
+            name: "PingyiTests",
+            dependencies: ["pingyi", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
     ]
 )

@@ -2,7 +2,7 @@ import ArgumentParser
 import Stats
 
 @main
-struct Pingyi: ParsableCommand {
+struct Pingyi: AsyncParsableCommand {
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
@@ -16,6 +16,6 @@ struct Pingyi: ParsableCommand {
             Exit status: 0 success, 64 bad usage, 65 bad data.
             """,
         version: "pingyi \(version) (GSL \(gslVersion))",
-        subcommands: [FrameCommand.self, SampleCommand.self]
+        subcommands: [FrameCommand.self, SampleCommand.self, SurveyCommand.self, CasesCommand.self, ResponsesCommand.self, AuditCommand.self]
     )
 }

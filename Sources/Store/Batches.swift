@@ -1,0 +1,115 @@
+public import Questionnaire
+
+/// Which keyed version of a form.
+public enum Pass: Int, Sendable, Codable, Hashable, CaseIterable {
+    case first = 1
+    case second = 2
+
+    /// The `forms.kind` spelling.
+    var kind: String { self == .first ? "pass1" : "pass2" }
+}
+
+/// Forms keyed from one file (or one web session), stored together or not at all.
+public struct FormBatch: Sendable {
+    /// The questionnaire version the forms were keyed with.
+    public let questionnaire: Questionnaire
+    public let pass: Pass
+    /// Who keyed the forms.
+    public let `operator`: String
+    /// The file name (for messages and the audit trail).
+    public let source: String
+    public let forms: [FormInput]
+    /// Correct forms already stored (each form must then exist), with ``reason``.
+    public let replace: Bool
+    public let reason: String?
+    /// The file column (1-based) of `case_id` and of each item, for messages.
+    public let caseColumn: Int?
+    public let itemColumns: [Int]?
+
+    public init(questionnaire: Questionnaire, pass: Pass, operator: String, source: String, forms: [FormInput],
+                replace: Bool = false, reason: String? = nil, caseColumn: Int? = nil, itemColumns: [Int]? = nil) {
+        self.questionnaire = questionnaire
+        self.pass = pass
+        self.operator = `operator`
+        self.source = source
+        self.forms = forms
+        self.replace = replace
+        self.reason = reason
+        self.caseColumn = caseColumn
+        self.itemColumns = itemColumns
+    }
+}
+
+/// One keyed form: the case and the answers in ``Questionnaire/items`` order (nil = empty).
+public struct FormInput: Sendable, Equatable {
+    public let caseID: String
+    public var answers: [String?]
+    /// The file line, for messages.
+    public let line: Int?
+
+    public init(caseID: String, answers: [String?], line: Int? = nil) {
+        self.caseID = caseID
+        self.answers = answers
+        self.line = line
+    }
+}
+
+/// Dispositions recorded together (one transaction).
+public struct DispositionBatch: Sendable {
+    public let updates: [DispositionUpdate]
+    public let `operator`: String
+    public let source: String
+    /// Activate the next unused reserve of a non-responding case's reserve group.
+    public let useReserves: Bool
+
+    public init(updates: [DispositionUpdate], operator: String, source: String, useReserves: Bool = true) {
+        self.updates = updates
+        self.operator = `operator`
+        self.source = source
+        self.useReserves = useReserves
+    }
+}
+
+public struct DispositionUpdate: Sendable, Equatable {
+    public let caseID: String
+    public let disposition: Disposition
+    public let note: String?
+    public let line: Int?
+
+    public init(caseID: String, disposition: Disposition, note: String? = nil, line: Int? = nil) {
+        self.caseID = caseID
+        self.disposition = disposition
+        self.note = note
+        self.line = line
+    }
+}
+
+/// Adjudicated values of double-entry disagreements, recorded together.
+public struct ResolutionBatch: Sendable {
+    public let resolutions: [Resolution]
+    public let `operator`: String
+    public let source: String
+
+    public init(resolutions: [Resolution], operator: String, source: String) {
+        self.resolutions = resolutions
+        self.operator = `operator`
+        self.source = source
+    }
+}
+
+/// The value a supervisor decided for one item of one case (nil: the answer is empty).
+public struct Resolution: Sendable, Equatable {
+    public let caseID: String
+    public let item: String
+    public let value: String?
+    public let reason: String?
+    public let line: Int?
+
+    public init(caseID: String, item: String, value: String?, reason: String? = nil, line: Int? = nil) {
+        self.caseID = caseID
+        self.item = item
+        self.value = value
+        self.reason = reason
+        self.line = line
+    }
+}

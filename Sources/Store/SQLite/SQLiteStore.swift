@@ -1,0 +1,189 @@
+import Foundation
+import GRDB
+public import Questionnaire
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The case store in one SQLite file (GRDB `DatabasePool`, write-ahead logging).
+///
+/// Every write method runs in one `BEGIN IMMEDIATE` transaction: several processes (the command
+/// line and a server) may share the file; a writer waits up to 30 s for another to finish.
+public final class SQLiteStore: SurveyStore {
+    /// The database file, as the user named it.
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens the store at `path`.
+    /// - Parameter create: make a new store when the file does not exist (only `cases load` does;
+    ///   other commands need a store that holds cases).
+    /// - Throws: ``StoreError`` when there is no store (and `create` is false), the file is not a
+    ///   pingyi store, or its schema is newer than this program's.
+    public init(path: String, create: Bool = false) throws(StoreError) {
+        self.path = path
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists && !create {
+            throw StoreError(.usage, file: path, message: "there is no store here",
+                             hint: "load a respondent list first (pingyi cases load), or name the store with --db")
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.foreignKeysEnabled = true
+        configuration.label = "pingyi"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError(.usage, file: path, message: "cannot open the store (\(SQLiteStore.reason(error)))",
+                             hint: "check the path and that its folder is writable")
+        }
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    try SQLiteStore.prepareSchema(db, path: path)
+                    return .commit
+                }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.usage, file: path, message: "cannot use the file as a store (\(SQLiteStore.reason(error)))",
+                             hint: "name a pingyi store with --db, or a new file name to start one")
+        }
+    }
+
+    /// Creates the tables in an empty file; checks the schema version of an existing store.
+    static func prepareSchema(_ db: Database, path: String) throws {
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+        if tables.isEmpty {
+            for sql in Schema.statements { try db.execute(sql: sql) }
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('schema_version', ?)", arguments: [String(Schema.version)])
+            return
+        }
+        guard tables.contains("meta"),
+              let version = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema_version'").flatMap({ Int($0) })
+        else {
+            throw StoreError(.usage, file: path, message: "the file is an SQLite database but not a pingyi store",
+                             hint: "name a pingyi store with --db, or a new file name to start one")
+        }
+        guard version <= Schema.version else {
+            throw StoreError(.usage, file: path, message: "the store has schema version \(version), newer than this pingyi (\(Schema.version))",
+                             hint: "use a newer pingyi with this store")
+        }
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in one immediate write transaction, turning database failures into
+    /// ``StoreError``.
+    func writing<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw StoreError(.database, file: self.path, message: "the transaction returned nothing") }
+                return result
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.database, file: path, message: "the database failed (\(SQLiteStore.reason(error)))",
+                             hint: "nothing was written; check free disk space, or whether another program holds the store")
+        }
+    }
+
+    /// Runs `body` in one read transaction (a consistent snapshot).
+    func reading<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.database, file: path, message: "cannot read the store (\(SQLiteStore.reason(error)))",
+                             hint: "check that the file is a pingyi store")
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let e = error as? DatabaseError { return e.message ?? e.resultCode.description }
+        return String(describing: error)
+    }
+
+    // MARK: Questionnaires
+
+    /// Stores a questionnaire version, or checks that the stored one is the same.
+    func register(_ db: Database, _ q: Questionnaire, operator: String, at: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(q), as: UTF8.self)
+        if let stored = try String.fetchOne(db, sql: "SELECT definition FROM questionnaires WHERE id = ? AND version = ?",
+                                            arguments: [q.id, q.version]) {
+            let old = try JSONDecoder().decode(Questionnaire.self, from: Data(stored.utf8))
+            if old != q {
+                throw StoreError(.data, file: path,
+                                 message: "questionnaire \(q.id) version \(q.version) is stored with a different definition (\(describeChange(old, q)))",
+                                 hint: "raise version: in the questionnaire file whenever it changes, so both versions stay on record")
+            }
+            return
+        }
+        if let group = try String.fetchOne(db, sql: "SELECT group_name FROM questionnaires WHERE id = ? LIMIT 1", arguments: [q.id]),
+           group != q.group.rawValue {
+            throw StoreError(.data, file: path,
+                             message: "questionnaire \(q.id) is stored for group \(group), but this version is for \(q.group.rawValue)",
+                             hint: "give a questionnaire for another group its own id")
+        }
+        try db.execute(sql: """
+            INSERT INTO questionnaires (id, version, group_name, title, entry, definition, registered_at, registered_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [q.id, q.version, q.group.rawValue, q.title, q.entry.rawValue, json, at, `operator`])
+    }
+
+    func storedQuestionnaires(_ db: Database, id: String?) throws -> [Questionnaire] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT definition FROM questionnaires WHERE (? IS NULL OR id = ?) ORDER BY id, version
+            """, arguments: [id, id])
+        let decoder = JSONDecoder()
+        return try rows.map { try decoder.decode(Questionnaire.self, from: Data(($0["definition"] as String).utf8)) }
+    }
+
+    public func questionnaires(id: String?) async throws -> [Questionnaire] {
+        try await reading { db in try self.storedQuestionnaires(db, id: id) }
+    }
+
+    // MARK: Audit
+
+    /// Appends one audit entry.
+    func audit(_ db: Database, at: String, operator: String, action: String, caseID: String?, pass: Int? = nil,
+               item: String? = nil, old: String? = nil, new: String? = nil, reason: String? = nil, source: String? = nil) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO audit (at, operator, action, case_id, pass, item, old_value, new_value, reason, source)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.execute(arguments: [at, `operator`, action, caseID, pass, item, old, new, reason, source])
+    }
+}
+
+/// What differs between two definitions of the same version, for the message.
+func describeChange(_ old: Questionnaire, _ new: Questionnaire) -> String {
+    let oldNames = old.items.map(\.name), newNames = new.items.map(\.name)
+    let added = newNames.filter { !oldNames.contains($0) }
+    let removed = oldNames.filter { !newNames.contains($0) }
+    if !added.isEmpty { return "new items \(added.prefix(5).joined(separator: ", "))" }
+    if !removed.isEmpty { return "items dropped: \(removed.prefix(5).joined(separator: ", "))" }
+    if let changed = zip(old.items, new.items).first(where: { $0 != $1 }) { return "item \(changed.0.name) changed" }
+    if old.scale != new.scale { return "the scale changed" }
+    if old.title != new.title { return "the title changed" }
+    return "its settings changed"
+}
+
+/// The current UTC time as ISO 8601 text, to the second.
+func timestamp() -> String {
+    var now = time(nil)
+    var parts = tm()
+    gmtime_r(&now, &parts)
+    func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : String(v) }
+    return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+}

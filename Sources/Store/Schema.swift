@@ -1,0 +1,130 @@
+/// The store's tables, in plain SQL that PostgreSQL accepts as written (with `INTEGER PRIMARY
+/// KEY` read as an identity column there): no SQLite-only types, no triggers.
+///
+/// - `questionnaires`: every version seen, with its definition as JSON.
+/// - `lists`: each loaded respondent list (file, columns, number of stages).
+/// - `cases`: one row per list row (sample and reserves), design columns typed, the frame's
+///   other columns as a JSON object in `attributes`; reserves carry `activated` and `replaces`.
+/// - `case_stages`: the stage columns of each case (`stage{k}_stratum` … `stage{k}_n`).
+/// - `forms`: keyed forms, `kind` pass1, pass2 or final (the verified form); one per case and kind.
+/// - `answers`: the non-empty answers of each form, one row per item. The one storage clause
+///   PostgreSQL lacks is `WITHOUT ROWID` here (SQLite then keeps the rows in their primary key
+///   instead of a second B-tree, which halves the work of a bulk import); a PostgreSQL schema
+///   leaves it out. `form_id` has no foreign-key clause for the same reason: answers are only
+///   written together with their form, in the same transaction.
+/// - `disagreements`: items on which pass 1 and pass 2 differ, and their resolution.
+/// - `audit`: every write: when, who, what (action, case, pass, item), old and new value, reason.
+enum Schema {
+    static let version = 1
+
+    static let statements = [
+        """
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL)
+        """,
+        """
+        CREATE TABLE questionnaires (
+            id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            group_name TEXT NOT NULL,
+            title TEXT NOT NULL,
+            entry TEXT NOT NULL,
+            definition TEXT NOT NULL,
+            registered_at TEXT NOT NULL,
+            registered_by TEXT NOT NULL,
+            PRIMARY KEY (id, version))
+        """,
+        """
+        CREATE TABLE lists (
+            list_id INTEGER PRIMARY KEY,
+            questionnaire TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            columns TEXT NOT NULL,
+            stages INTEGER NOT NULL,
+            loaded_at TEXT NOT NULL,
+            loaded_by TEXT NOT NULL)
+        """,
+        """
+        CREATE TABLE cases (
+            case_id TEXT PRIMARY KEY,
+            list_id INTEGER NOT NULL REFERENCES lists (list_id),
+            line INTEGER NOT NULL,
+            questionnaire TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            group_name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('sample', 'reserve')),
+            reserve_rank INTEGER,
+            reserve_group TEXT,
+            town_id TEXT,
+            prob REAL NOT NULL,
+            weight REAL NOT NULL,
+            disposition TEXT NOT NULL DEFAULT 'pending',
+            disposition_note TEXT,
+            activated INTEGER NOT NULL DEFAULT 0,
+            replaces TEXT,
+            attributes TEXT NOT NULL)
+        """,
+        "CREATE INDEX cases_by_questionnaire ON cases (questionnaire, line)",
+        "CREATE INDEX cases_by_reserve ON cases (questionnaire, reserve_group, reserve_rank)",
+        """
+        CREATE TABLE case_stages (
+            case_id TEXT NOT NULL REFERENCES cases (case_id),
+            stage INTEGER NOT NULL,
+            stratum TEXT,
+            unit TEXT,
+            prob REAL NOT NULL,
+            population INTEGER NOT NULL,
+            selected INTEGER NOT NULL,
+            PRIMARY KEY (case_id, stage))
+        """,
+        """
+        CREATE TABLE forms (
+            form_id INTEGER PRIMARY KEY,
+            case_id TEXT NOT NULL REFERENCES cases (case_id),
+            kind TEXT NOT NULL CHECK (kind IN ('pass1', 'pass2', 'final')),
+            questionnaire TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            operator TEXT NOT NULL,
+            entered_at TEXT NOT NULL,
+            source TEXT,
+            UNIQUE (case_id, kind))
+        """,
+        """
+        CREATE TABLE answers (
+            form_id INTEGER NOT NULL,
+            item TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (form_id, item)) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE disagreements (
+            case_id TEXT NOT NULL REFERENCES cases (case_id),
+            item TEXT NOT NULL,
+            pass1 TEXT,
+            pass2 TEXT,
+            resolved INTEGER NOT NULL DEFAULT 0,
+            value TEXT,
+            resolved_by TEXT,
+            resolved_at TEXT,
+            reason TEXT,
+            PRIMARY KEY (case_id, item))
+        """,
+        """
+        CREATE TABLE audit (
+            audit_id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            operator TEXT NOT NULL,
+            action TEXT NOT NULL,
+            case_id TEXT,
+            pass INTEGER,
+            item TEXT,
+            old_value TEXT,
+            new_value TEXT,
+            reason TEXT,
+            source TEXT)
+        """,
+        "CREATE INDEX audit_by_case ON audit (case_id, audit_id)",
+    ]
+}

@@ -1,0 +1,53 @@
+public import Questionnaire
+
+/// The case store: respondent lists, dispositions and reserves, keyed forms (two passes),
+/// verification, and an audit trail of every write.
+///
+/// Every method that writes does so in one transaction: it checks everything first and either
+/// stores all of its input or nothing, throwing a ``StoreError`` that lists every problem.
+/// Implementations: ``SQLiteStore`` (GRDB, one file, WAL). The protocol is `async` so that a
+/// PostgreSQL implementation (postgres-nio, async-only) can follow without touching callers.
+public protocol SurveyStore: Sendable {
+    /// Stores the cases (sample and reserves) of a respondent list for `questionnaire`, with
+    /// every column of the list, and the questionnaire version.
+    ///
+    /// A questionnaire id has one list: loading another is an error unless `replace`, which
+    /// removes the earlier list's cases (refused when any of them has a form or a disposition).
+    func loadCases(_ list: RespondentList, for questionnaire: Questionnaire, replace: Bool, operator: String) async throws -> LoadSummary
+
+    /// Records dispositions. A case in use (sampled, or an activated reserve) given a
+    /// non-response disposition (``Disposition/isNonResponse``) activates the next unused reserve
+    /// of its reserve group, recording which case it replaces, when `useReserves`.
+    func recordDispositions(_ batch: DispositionBatch) async throws -> DispositionSummary
+
+    /// Stores keyed forms of one pass after checking every one of them: the answers (codes,
+    /// ranges, required items, skips) and the cases (in the sample or an activated reserve, of
+    /// this questionnaire, not a non-respondent, not yet keyed in this pass unless replacing).
+    func enterForms(_ batch: FormBatch) async throws -> EntrySummary
+
+    /// Compares pass 1 and pass 2 of every case keyed twice and not yet verified: agreeing
+    /// forms become verified; disagreements are recorded. Returns every open disagreement.
+    /// - Parameter questionnaire: an id, or nil for all.
+    func verify(questionnaire: String?, operator: String) async throws -> VerificationReport
+
+    /// Records adjudicated values; a case whose disagreements are all resolved becomes verified.
+    func resolve(_ batch: ResolutionBatch) async throws -> ResolutionSummary
+
+    /// The open disagreements.
+    func disagreements(questionnaire: String?) async throws -> [Disagreement]
+
+    /// A case with its state, or nil when the store has no such case.
+    func caseRecord(_ caseID: String) async throws -> CaseRecord?
+
+    /// Every audit entry about a case, oldest first.
+    func auditTrail(caseID: String) async throws -> [AuditEntry]
+
+    /// Progress by group and by group and town.
+    func status(questionnaire: String?) async throws -> StatusReport
+
+    /// Every stored version of the questionnaires (one id, or all), by id then version.
+    func questionnaires(id: String?) async throws -> [Questionnaire]
+
+    /// The questionnaires, cases and counted forms, read consistently, for exports.
+    func snapshot(questionnaire: String?) async throws -> StoreSnapshot
+}

@@ -1,0 +1,124 @@
+import ArgumentParser
+import Store
+import Tables
+
+extension ResponsesCommand {
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compare pass 1 and pass 2: agreeing forms become verified; list every disagreement.",
+            discussion: """
+                Only verified forms (or single-pass forms, when the questionnaire says entry: single) count as
+                entered. --out writes the open disagreements as a CSV (case_id, item, pass1, pass2, value,
+                reason) to fill in the value column and give to pingyi responses resolve.
+                """
+        )
+
+        @Option(help: "Only this questionnaire id.")
+        var questionnaire: String?
+
+        @Option(help: "Write the open disagreements to this CSV for adjudication.")
+        var out: String?
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var who: OperatorOption
+
+        func run() async throws {
+            try await reportingErrors {
+                let s = try store.open()
+                let report = try await s.verify(questionnaire: questionnaire, operator: who.resolved)
+                print("核对  新核对一致 \(report.verified) 份，新发现不一致 \(report.disagreeing) 份，只录入一遍 \(report.awaitingPass) 份")
+                if report.open.isEmpty {
+                    print("不一致  无")
+                } else {
+                    let cases = Set(report.open.map(\.caseID)).count
+                    print("不一致  \(report.open.count) 处，涉及 \(cases) 份（pingyi responses resolve 裁定）")
+                    var rows = [["样本编号", "问卷", "变量", "第一遍", "第二遍"]]
+                    for d in report.open { rows.append([d.caseID, d.questionnaire, d.item, d.pass1 ?? "（空）", d.pass2 ?? "（空）"]) }
+                    print(TextTable(rows: rows).render(indent: "  "))
+                }
+                if let out {
+                    var writer = CSVWriter()
+                    writer.writeRow(["case_id", "item", "pass1", "pass2", "value", "reason"])
+                    for d in report.open { writer.writeRow([d.caseID, d.item, d.pass1, d.pass2, nil, nil]) }
+                    try writeAtomically(writer.bytes, to: out)
+                    print("已写出  \(out)")
+                }
+            }
+        }
+    }
+
+    struct Resolve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record adjudicated values of double-entry disagreements.",
+            discussion: """
+                Either one value (--case, --item, --value) or a CSV with columns case_id, item, value and
+                optionally reason (the file verify --out writes; rows whose value is empty stay open). A case
+                whose disagreements are all resolved becomes verified. The values are checked like keyed answers.
+                """
+        )
+
+        @Argument(help: "A CSV of resolutions (case_id, item, value[, reason]).")
+        var file: String?
+
+        @Option(name: .customLong("case"), help: "The case (with --item and --value).")
+        var caseID: String?
+
+        @Option(help: "The item on which the passes disagree.")
+        var item: String?
+
+        @Option(help: "The adjudicated value (as on the paper form).")
+        var value: String?
+
+        @Option(help: "Why (recorded in the audit trail).")
+        var reason: String?
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(name: .customLong("operator"), help: "Who adjudicates.")
+        var operatorName: String
+
+        @OptionGroup var input: InputOptions
+
+        func validate() throws {
+            if file == nil {
+                guard caseID != nil, item != nil, value != nil else {
+                    throw ValidationError("give a resolutions FILE, or --case, --item and --value.")
+                }
+            } else if caseID != nil || item != nil || value != nil {
+                throw ValidationError("give either a resolutions FILE or --case/--item/--value, not both.")
+            }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                var resolutions: [Resolution] = []
+                var left = 0
+                let source: String
+                if let file {
+                    try requireFile(file, option: "FILE")
+                    source = file
+                    let table = try CSVReader.read(path: file, options: input.csvOptions)
+                    let cases = try table.column("case_id", purpose: "the case")
+                    let items = try table.column("item", purpose: "the item")
+                    let values = try table.column("value", purpose: "the adjudicated value")
+                    let reasons = table.index(of: "reason").map { table.columns[$0] }
+                    for row in 0..<table.rowCount {
+                        guard let v = values.string(row), !v.isEmpty else {
+                            left += 1
+                            continue
+                        }
+                        resolutions.append(Resolution(caseID: cases.string(row) ?? "", item: items.string(row) ?? "", value: v,
+                                                      reason: reasons?.string(row) ?? reason, line: table.line(of: row)))
+                    }
+                } else {
+                    source = "--case"
+                    resolutions = [Resolution(caseID: caseID ?? "", item: item ?? "", value: value.flatMap { $0.isEmpty ? nil : $0 }, reason: reason)]
+                }
+                let s = try store.open()
+                let summary = try await s.resolve(ResolutionBatch(resolutions: resolutions, operator: operatorName, source: source))
+                print("已裁定  \(summary.resolved) 处；核对完成 \(summary.verified.count) 份")
+                if left > 0 { print("未裁定  \(left) 行没有 value，仍待裁定") }
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Exports
+import Foundation
+import Store
+
+extension StoreError: ReportableError {
+    var exitStatus: Int32 { kind == .usage ? 64 : 65 }
+}
+
+extension ExportError: ReportableError {
+    var exitStatus: Int32 { 65 }
+}
+
+/// The case store every store command works on.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "The store, an SQLite file (made by pingyi cases load).")
+    var db = "pingyi.sqlite"
+
+    /// Opens the store; only `cases load` may create it.
+    func open(create: Bool = false) throws -> SQLiteStore {
+        try SQLiteStore(path: db, create: create)
+    }
+}
+
+/// Who does a write, for the audit trail.
+struct OperatorOption: ParsableArguments {
+    @Option(name: .customLong("operator"), help: "Who does this, for the audit trail (default: the login name).")
+    var name: String?
+
+    var resolved: String {
+        name ?? ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "unknown"
+    }
+}
+
+/// Runs `body`, printing a reportable error as one line (a rejected batch first prints each of
+/// its problems, one per line), and exits with its status.
+func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as StoreError {
+        if !error.problems.isEmpty {
+            writeStandardError(error.problems.map { $0.description + "\n" }.joined())
+        }
+        printError(error.description)
+        throw ExitCode(error.exitStatus)
+    } catch let error as any ReportableError {
+        printError(error.description)
+        throw ExitCode(error.exitStatus)
+    }
+}
+
+/// Fails with exit status 64 when a file named by an option does not exist.
+func requireFile(_ path: String, option: String) throws {
+    if !FileManager.default.fileExists(atPath: path) {
+        throw UsageError(description: "\(path): no such file (\(option))")
+    }
+}

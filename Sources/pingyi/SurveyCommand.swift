@@ -1,0 +1,76 @@
+import ArgumentParser
+import Definitions
+import Questionnaire
+
+struct SurveyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "survey",
+        abstract: "Check questionnaire and scale definitions.",
+        subcommands: [Check.self]
+    )
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate a questionnaire (surveys/questionnaires/*.yaml) or a scale (surveys/scales/*.yaml) and print a summary."
+        )
+
+        @Argument(help: "The definition file.")
+        var file: String
+
+        func run() throws {
+            try reportingErrors {
+                try requireFile(file, option: "FILE")
+                let root = try YAMLValue.load(path: file)
+                if let map = try? root.mapping(), map["tiers"] != nil {
+                    let scale = try Scale(yaml: root)
+                    print("量表  \(scale.id)  \(scale.title)")
+                    print(scaleTable(scale))
+                } else {
+                    printSummary(try Questionnaire.load(path: file))
+                }
+            }
+        }
+
+        private func scaleTable(_ scale: Scale) -> String {
+            var rows = [["代码", "标签", "分值", "满意", "特殊含义"]]
+            for t in scale.tiers { rows.append([String(t.code), t.label, formatNumber(t.score), t.satisfied ? "是" : "否", ""]) }
+            for s in scale.specials { rows.append([String(s.code), s.label, "", "", s.role.rawValue]) }
+            return TextTable(rows: rows, rightAligned: [0, 2]).render(indent: "  ")
+        }
+
+        private func printSummary(_ q: Questionnaire) {
+            print("问卷  \(q.id) v\(q.version)  \(q.title)")
+            print("对象  \(q.group.rawValue)（\(q.group.label)）")
+            print("录入  \(q.entry == .double ? "double（两遍独立录入，核对后计入）" : "single（一遍录入即计入）")")
+            print("量表  \(q.scale.id)  \(q.scale.title)")
+            print(scaleTable(q.scale))
+            let first = q.units.first.map { "\($0.id) \($0.name)" } ?? ""
+            let last = q.units.last.map { "\($0.id) \($0.name)" } ?? ""
+            print("被评单位  \(q.units.count) 个: \(first) … \(last)")
+            if let own = q.ownTown {
+                print("本镇评价  \(Questionnaire.ownTownName)  \(own.label)（\(own.towns.count) 个镇/街道，按样本的 town_id）")
+            }
+            print("名单须有的列  \(q.listColumns.joined(separator: ", "))")
+            print("变量  \(q.items.count) 个（评议单位 \(q.unitItems.count) 个，其他题目 \(q.furtherItems.count) 个）")
+            var rows = [["变量", "类型", "必答", "取值", "条件", "标签"]]
+            for item in q.furtherItems {
+                let values: String
+                switch item.kind {
+                case .single(let choices): values = choices.map { "\($0.code) \($0.label)" }.joined(separator: ", ")
+                case .number(let lo, let hi, let decimals):
+                    values = "\(lo.map(formatNumber) ?? "…")–\(hi.map(formatNumber) ?? "…")" + (decimals > 0 ? "，\(decimals) 位小数" : "")
+                case .text(let max): values = max.map { "≤ \($0) 字" } ?? ""
+                case .tier, .unit, .ownTown: values = q.scale.codesDescription
+                }
+                rows.append([item.name, item.kind.typeName, item.required ? "是" : "否", values, item.when?.source ?? "", item.label])
+            }
+            print(TextTable(rows: rows).render(indent: "  "))
+            print("检查通过")
+        }
+    }
+}
+
+/// A number as people write it: `80`, `62.5`.
+func formatNumber(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+}

@@ -1,0 +1,72 @@
+import Store
+import Testing
+
+@Suite("Dispositions and reserves")
+struct DispositionTests {
+    func batch(_ updates: [(String, Disposition)], reserves: Bool = true) -> DispositionBatch {
+        DispositionBatch(updates: updates.enumerated().map { DispositionUpdate(caseID: $1.0, disposition: $1.1, note: "电话", line: $0 + 2) },
+                         operator: "督导", source: "dispositions.csv", useReserves: reserves)
+    }
+
+    @Test func nonResponseActivatesTheNextReserveOfItsGroup() async throws {
+        let f = try StoreFixture()
+        try await f.load(StoreFixture.questionnaire())
+        let first = try await f.store.recordDispositions(batch([
+            ("H-01-0001", .complete), ("H-01-0002", .refusal), ("H-02-0001", .notEligible),
+            ("H-01-0004", .nonContact), // the reserve activated by the line above, in the same file
+            ("H-01-0003", .other),
+        ]))
+        #expect(first.changed == 5)
+        #expect(first.activations == [
+            Activation(reserve: "H-01-0004", replaces: "H-01-0002", reserveGroup: "T01C01", rank: 1),
+            Activation(reserve: "H-01-0005", replaces: "H-01-0004", reserveGroup: "T01C01", rank: 2),
+        ])
+        #expect(first.exhausted == [.init(caseID: "H-01-0003", reserveGroup: "T01C01")])
+        let r2 = try #require(try await f.store.caseRecord("H-01-0005"))
+        #expect(r2.activated && r2.replaces == "H-01-0004" && r2.inUse)
+        let trail = try await f.store.auditTrail(caseID: "H-01-0002")
+        #expect(trail.map(\.action) == ["load", "dispose", "replaced"])
+        #expect(trail[1].oldValue == "pending" && trail[1].newValue == "refusal" && trail[1].reason == "电话" && trail[1].operator == "督导")
+        #expect(trail[2].newValue == "replaced by H-01-0004")
+        // A case already replaced does not use another reserve; not-eligible never does.
+        let again = try await f.store.recordDispositions(batch([("H-01-0002", .nonContact), ("H-01-0001", .complete)]))
+        #expect(again.changed == 1 && again.unchanged == 1 && again.activations.isEmpty)
+        let status = try await f.store.status(questionnaire: nil)
+        #expect(status.groups.count == 1)
+        let g = status.groups[0]
+        #expect(g.sampled == 6 && g.reservesUsed == 2 && g.reservesLeft == 2)
+        #expect(g.dispositions == [.complete: 1, .nonContact: 2, .other: 1, .notEligible: 1, .pending: 3])
+        #expect(status.towns.map(\.townID) == ["T01", "T02"])
+        #expect(status.towns.map(\.townName) == ["城关街道", "东城街道"])
+        #expect(status.towns[1].sampled == 3 && status.towns[1].reservesLeft == 2)
+    }
+
+    @Test func withoutReserves() async throws {
+        let f = try StoreFixture()
+        try await f.load(StoreFixture.questionnaire())
+        let summary = try await f.store.recordDispositions(batch([("H-02-0001", .refusal)], reserves: false))
+        #expect(summary.activations.isEmpty && summary.exhausted.isEmpty)
+        #expect(try await f.store.caseRecord("H-02-0004")?.activated == false)
+    }
+
+    @Test func rejectionsLeaveTheStoreUnchanged() async throws {
+        let f = try StoreFixture()
+        let q = try StoreFixture.questionnaire()
+        try await f.load(q)
+        _ = try await f.enter([StoreFixture.form("H-02-0002")], q: q)
+        let before = try f.dump()
+        let error = await StoreFixture.failure {
+            _ = try await f.store.recordDispositions(batch([
+                ("H-01-0002", .refusal), ("H-09-0001", .complete), ("H-02-0004", .complete), ("H-01-0002", .complete), ("H-02-0002", .refusal),
+            ]))
+        }
+        #expect(error?.description == "dispositions.csv: 4 problems in 4 rows; nothing was recorded; correct the file and run the command again")
+        #expect(error?.problems.map(\.description) == [
+            "dispositions.csv:3:1: case H-09-0001 is not in the store; check the case number, or load its list with pingyi cases load",
+            "dispositions.csv:4:1: case H-02-0004 is a reserve that is not in use; a reserve takes a disposition once a non-response of the case before it activated it",
+            "dispositions.csv:5:1: case H-01-0002 appears twice (also on line 2); give each case one disposition per file",
+            "dispositions.csv:6:1: case H-02-0002 has a keyed form, so it cannot be refusal; record complete or partial, or check the case number",
+        ])
+        #expect(try f.dump() == before)
+    }
+}
