@@ -27,16 +27,18 @@ let package = Package(
         .target(name: "Stats", dependencies: ["CGSL"], swiftSettings: strict),
         .target(name: "Tables", swiftSettings: strict),
         .target(name: "Definitions", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(name: "Composite", dependencies: ["Tables", "Definitions", "Stats"], swiftSettings: strict),
         .executableTarget(
             name: "pingyi",
             dependencies: [
-                "Stats", "Tables", "Definitions",
+                "Stats", "Tables", "Definitions", "Composite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         .testTarget(name: "StatsTests", dependencies: ["Stats"], swiftSettings: strict),
         .testTarget(name: "TablesTests", dependencies: ["Tables"], swiftSettings: strict),
         .testTarget(name: "DefinitionsTests", dependencies: ["Definitions"], swiftSettings: strict),
+        .testTarget(name: "CompositeTests", dependencies: ["Composite", "Tables"], swiftSettings: strict),
         .testTarget(name: "PingyiTests", dependencies: ["pingyi"], swiftSettings: strict),
     ]
 )

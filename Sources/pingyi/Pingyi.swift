@@ -16,6 +16,6 @@ struct Pingyi: ParsableCommand {
             Exit status: 0 success, 64 bad usage, 65 bad data.
             """,
         version: "pingyi \(version) (GSL \(gslVersion))",
-        subcommands: [FrameCommand.self]
+        subcommands: [FrameCommand.self, SchemeCommand.self, CompositeCommand.self]
     )
 }
