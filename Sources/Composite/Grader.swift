@@ -88,6 +88,7 @@ struct Grader {
         // 3–4: the tiers.
         var remaining = order.filter { out[$0].grade == nil }
         var failure: [Int: String] = [:]
+        var classNotes: [String] = []
         for (k, tier) in grading.grades.enumerated() {
             if k == grading.grades.count - 1 {
                 for i in remaining {
@@ -155,12 +156,11 @@ struct Grader {
                 next += group.filter { out[$0].grade == nil }
             }
             if wanted, case .count(let min, _) = tier.quota, awarded < min {
-                for i in units.indices {
-                    out[i].notes.append("本类\(tier.grade)\(awarded)名，少于方案规定的\(min)名（符合条件的单位不足）")
-                }
+                classNotes.append("本类\(tier.grade)\(awarded)名，少于方案规定的\(min)名（符合条件的单位不足）")
             }
             remaining = next
         }
+        for i in units.indices { out[i].notes += classNotes }
     }
 
     private func awardNote(_ tier: GradeTier, rank: Int, places: Int?) -> String {

@@ -279,6 +279,11 @@ extension Scheme {
         unitClass(id)?.label
     }
 
+    /// The grades of a class from the best down (the fail grade last); empty without grading.
+    public func gradeNames(ofClass id: String) -> [String] {
+        unitClass(id)?.grading.map { uniqued($0.gradeNames) } ?? []
+    }
+
     /// Whether a grading rule needs last year's result ("连续两年排名最后").
     public var usesPreviousYear: Bool {
         classes.contains { $0.grading?.fail?.lastTwoYears == true }

@@ -158,7 +158,8 @@ extension Scheme {
             guard let veto = vetoes.first(where: { $0.code == event.code }) else { continue }
             if let grade = veto.assign {
                 let reason = "一票否决：\(veto.label)，评为\(grade)"
-                if result.assigned == nil { result.assigned = (grade, reason) } else { result.notes.append(reason) }
+                if result.assigned == nil { result.assigned = (grade, reason) }
+                result.notes.append(reason)
             } else if veto.withdraw.isEmpty {
                 result.notes.append(veto.label)
             } else {

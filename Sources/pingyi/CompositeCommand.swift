@@ -108,11 +108,7 @@ struct CompositeCommand: ParsableCommand {
         for classID in scheme.classIDs {
             let units = result.units.filter { $0.unitClass == classID }
             guard !units.isEmpty else { continue }
-            var counts: [(String, Int)] = []
-            for unit in units {
-                guard let grade = unit.grade else { continue }
-                if let k = counts.firstIndex(where: { $0.0 == grade }) { counts[k].1 += 1 } else { counts.append((grade, 1)) }
-            }
+            let counts = scheme.gradeNames(ofClass: classID).map { grade in (grade, units.filter { $0.grade == grade }.count) }
             let grades = counts.isEmpty ? "只排名" : counts.map { "\($0.0) \($0.1)" }.joined(separator: "，")
             rows.append(["\(scheme.classLabel(classID) ?? classID)（\(classID)）", String(units.count), grades])
         }
