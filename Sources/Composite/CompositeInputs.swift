@@ -27,9 +27,6 @@ public struct CompositeInputs: Sendable {
     /// Whether last year's ranks were given.
     var hasPrevious = false
 
-    /// The number of units read.
-    public var unitCount: Int { units.count }
-
     /// Reads and checks the inputs.
     /// - Parameters:
     ///   - components: the components table (required; it defines the units and their classes).

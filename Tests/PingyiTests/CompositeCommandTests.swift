@@ -290,6 +290,27 @@ struct CompositeCommandTests {
     }
 }
 
+extension CompositeCommandTests {
+    /// town-internal's 较差 rule needs last year's result: without --previous it is skipped, and
+    /// the command says so.
+    @Test func warnsWithoutPreviousYear() throws {
+        let dir = try Command.temporaryDirectory()
+        var components = "unit,class,component,period,value\n"
+        for (k, unit) in ["O1", "O2"].enumerated() {
+            for c in ["leadership", "heads", "villages"] { components += "\(unit),office,\(c),,\(90 - k)\n" }
+            for q in ["Q1", "Q2", "Q3", "Q4"] { components += "\(unit),office,performance,\(q),\(90 - k)\n" }
+        }
+        try components.write(to: dir.appendingPathComponent("c.csv"), atomically: true, encoding: .utf8)
+        let scheme = Command.root.appendingPathComponent("surveys/schemes/town-internal.yaml").path
+        let result = try Command.run(["composite", "--scheme", scheme, "--components", "c.csv", "--out", "r.csv"], in: dir)
+        #expect(result.status == 0)
+        #expect(result.stderr == "注意：未提供上年结果（--previous），“连续两年排名最后”规则未适用\n")
+        // 2 offices: 优秀 2 × 30 % = 0.6 → 1, 良好 1.2 → 1.
+        let csv = try String(contentsOf: dir.appendingPathComponent("r.csv"), encoding: .utf8)
+        #expect(csv.contains("O1,office,90.00,1,优秀,63.00,27.00,0.00,0.00,") && csv.contains("O2,office,89.00,2,良好,62.30,26.70,0.00,0.00,"))
+    }
+}
+
 @Suite("pingyi scheme check")
 struct SchemeCheckCommandTests {
     @Test func printsTheSchemeInChinese() throws {
