@@ -96,6 +96,34 @@ struct SchemeValidationTests {
         #expect(Self.check(from, to) == message)
     }
 
+    /// More rejections, each pinned to the key path and the hint; the line and column come first.
+    @Test(arguments: [
+        ("decimals", "scheme: test\n", "scheme: test\ndecimals: 9\n", "decimals must be between 0 and 6, found 9"),
+        ("ties", "      grades:\n", "      ties: random\n      grades:\n", "unknown tie rule 'random'"),
+        ("count", "share: 25%", "count: {min: 4, max: 2}", "count needs 0 ≤ min ≤ max, found min 4, max 2"),
+        ("fail", "      grades:\n", "      fail: {grade: 较差}\n      grades:\n", "fail needs below: SCORE or last_two_years: true"),
+        ("flags", "    grading:\n", "    flags: [{note: 提示}]\n    grading:\n", "a flag needs below: SCORE, top: N or bottom: N"),
+        ("veto", "withdraw: [优秀]}", "withdraw: [优秀], assign: 合格}", "veto 'accident' has both withdraw and assign"),
+        ("rate", "vetoes:\n", "rate_rule: {below: 1.5, label: 评优}\nvetoes:\n", "below must be a rate between 0 and 100%, found 1.5"),
+        ("periods", "weight: 80%}", "weight: 80%, periods: monthly}", "periods must be a list, a mapping or none, found 'monthly'"),
+        ("term", "weight: 80%}", "weight: 80%, periods: [{weight: 50%}, {period: Y, weight: 50%}]}", "a period term needs period: ID or average: [IDs]"),
+        ("twice", "weight: 80%}", "weight: 80%, periods: [{average: [Q1, Q2], weight: 50%}, {period: Q2, weight: 50%}]}", "period 'Q2' appears twice in component 'indicator'"),
+        ("allowed", "weight: 80%}", "weight: 80%, allowed: [{label: 良好, min: 90, max: 80}]}", "min 90 is above max 80"),
+        ("class twice", "bonus:\n", "  - {id: town, label: 又一个, components: [{id: a, label: 甲, weight: 100%}]}\nbonus:\n", "class 'town' is defined twice"),
+        ("id twice", "{id: leader,", "{id: indicator,", "component id 'indicator' is used twice in class 'town'"),
+        ("deduction id", "vetoes:\n", "deductions: [{id: leader, label: 领导扣分}]\nvetoes:\n", "deduction 'leader' has the id of a component of class 'town'"),
+        ("source on parent", "    weight: 20%\n", "    weight: 20%\n        source: public\n", "component 'satisfaction' has sub-components, so its value comes from them"),
+        ("zero points", "points: 2}", "points: 0}", "points must be greater than 0, found 0"),
+        ("no weight", "{id: indicator, label: 指标, weight: 80%}", "{id: indicator, label: 指标}", "component 'indicator' needs either weight (e.g. 80%) or points (e.g. 60)"),
+    ])
+    func rejectedMore(name: String, from: String, to: String, message: String) throws {
+        let text = Self.base.replacingOccurrences(of: from, with: to)
+        #expect(text != Self.base, "the replacement did not apply")
+        let failure = try #require(Support.failure { _ = try Scheme.parse(text, file: "s.yaml") })
+        #expect(failure.hasPrefix("s.yaml:"))
+        #expect(failure.contains(message), "\(failure)")
+    }
+
     @Test func duplicateCode() {
         let message = Self.check("    - {code: city, label: 市级表彰, points: 2}\n",
                                  "    - {code: city, label: 市级表彰, points: 2}\n    - {code: city, label: 又一个, points: 1}\n")
