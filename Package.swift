@@ -41,6 +41,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(name: "Exports", dependencies: ["Store", "Questionnaire", "Tables", "CReadStat", "CXlsxWriter"], swiftSettings: strict),
+        .target(name: "Composite", dependencies: ["Tables", "Definitions", "Stats"], swiftSettings: strict),
         .target(name: "Analytics", dependencies: ["Stats", "Tables", "Questionnaire"], swiftSettings: strict),
         .target(
             name: "Sampling",
@@ -49,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "pingyi",
             dependencies: [
-                "Stats", "Tables", "Definitions", "Sampling", "Analytics", "Questionnaire", "Store", "Exports",
+                "Stats", "Tables", "Definitions", "Sampling", "Analytics", "Questionnaire", "Store", "Exports", "Composite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -64,6 +65,7 @@ let package = Package(
             dependencies: ["Store", "Questionnaire", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
         .testTarget(name: "ExportsTests", dependencies: ["Exports", "Store", "Questionnaire", "CReadStat"], swiftSettings: strict),
+        .testTarget(name: "CompositeTests", dependencies: ["Composite", "Tables"], swiftSettings: strict),
         .testTarget(
             name: "PingyiTests",
             dependencies: ["pingyi", .product(name: "GRDB", package: "GRDB.swift")],

@@ -1,0 +1,173 @@
+/// Events, public scores, last year's result, and the final completeness check.
+extension InputReader {
+    // MARK: Events (E.csv)
+
+    mutating func readEvents(_ input: InputTable) throws(CompositeError) {
+        var duplicates = DuplicateCheck()
+        for row in 0..<input.rowCount {
+            let u = try knownUnit(input, row)
+            let unit = units[u].id
+            let classID = units[u].classID
+            let kindText = try input.required("kind", row)
+            guard let kind = EventKind(rawValue: kindText) else {
+                throw input.error(row, field: "kind", "'\(kindText)' is not bonus, penalty or veto (unit \(unit))")
+            }
+            let code = try input.required("code", row)
+            let item = input.text("item", row)
+            let given = try input.number("points", row)
+            try duplicates.check([unit, kindText, code, item ?? ""], in: input, row: row,
+                                 what: "unit \(unit), \(kindText) \(code)\(item.map { ", item \($0)" } ?? "")")
+            switch kind {
+            case .bonus, .penalty:
+                guard let table = scheme.table(kind) else {
+                    throw input.error(row, field: "kind", "scheme \(scheme.id) has no \(kindText) table (unit \(unit))")
+                }
+                guard let entry = table.code(code) else {
+                    throw input.error(row, field: "code", "code '\(code)' is not in the \(kindText) table of scheme \(scheme.id) (unit \(unit))",
+                                      hint: "the codes are \(table.codes.map(\.code).joined(separator: ", "))")
+                }
+                guard table.classes.isEmpty || table.classes.contains(classID) else {
+                    throw input.rowError(row, "the \(kindText) table applies to \(table.classes.joined(separator: ", ")), not to class '\(classID)' (unit \(unit))")
+                }
+                try checkPoints(given, entry: entry, input: input, row: row, unit: unit)
+            case .veto:
+                guard let veto = scheme.vetoes.first(where: { $0.code == code }) else {
+                    throw input.error(row, field: "code", "code '\(code)' is not a veto of scheme \(scheme.id) (unit \(unit))",
+                                      hint: scheme.vetoes.isEmpty ? "the scheme has no vetoes" : "the vetoes are \(scheme.vetoes.map(\.code).joined(separator: ", "))")
+                }
+                guard veto.classes.isEmpty || veto.classes.contains(classID) else {
+                    throw input.rowError(row, "veto '\(code)' applies to \(veto.classes.joined(separator: ", ")), not to class '\(classID)' (unit \(unit))")
+                }
+                if given != nil { throw input.error(row, field: "points", "a veto has no points (unit \(unit))", hint: "leave points empty") }
+            }
+            units[u].events.append(UnitEvent(kind: kind, code: code, item: item, points: given))
+        }
+    }
+
+    func checkPoints(_ given: Double?, entry: PointsCode, input: InputTable, row: Int, unit: String) throws(CompositeError) {
+        switch entry.points {
+        case .fixed(let points):
+            if let given, abs(given - points) > 1e-9 {
+                throw input.error(row, field: "points", "code '\(entry.code)' is worth \(number(points)), found \(number(given)) (unit \(unit))",
+                                  hint: "leave points empty for codes with fixed points")
+            }
+        case .range(let low, let high):
+            guard let given else {
+                throw input.error(row, field: "points", "is empty, but code '\(entry.code)' needs its points (unit \(unit))",
+                                  hint: "write the points decided, \(high.map { "\(number(low))–\(number($0))" } ?? "at least \(number(low))")")
+            }
+            if given < low - 1e-9 || given > (high ?? .infinity) + 1e-9 {
+                throw input.error(row, field: "points", "\(number(given)) is outside \(number(low))–\(high.map(number) ?? "∞") for code '\(entry.code)' (unit \(unit))")
+            }
+        }
+    }
+
+    // MARK: Public scores
+
+    /// Reads the public scores; returns whether every file carries standard errors.
+    mutating func readPublic(_ files: [PublicScores]) throws(CompositeError) -> Bool {
+        var origins: [String: String] = [:]
+        var allHaveErrors = true
+        for file in files {
+            let input = try InputTable(file.table, role: "public scores (pingyi score output)", required: ["unit", "score"])
+            let names = file.table.names
+            if names.count > 1, names[1] != "n", names[1] != "period", names[1] != "score" {
+                throw CompositeError(file: input.file, line: 1, message: "the scores are split by '\(names[1])'; the public component needs one score per unit (and period)",
+                                     hint: "run pingyi score without --by, or with --by period")
+            }
+            if file.period != nil && input.has("period") {
+                throw CompositeError(.usage, file: input.file, line: 1, message: "the file has a period column and was also given for period \(file.period ?? "")",
+                                     hint: "give --public FILE for a file with a period column")
+            }
+            allHaveErrors = allHaveErrors && input.has("score_se")
+            publicFiles[file.period ?? ""] = input.file
+            for row in 0..<input.rowCount {
+                let u = try knownUnit(input, row)
+                let unit = units[u].id
+                guard let unitClass = scheme.unitClass(units[u].classID), let leaf = unitClass.publicLeaf else {
+                    throw input.error(row, field: "unit", "unit \(unit) is in class '\(units[u].classID)', which has no public component in scheme \(scheme.id)",
+                                      hint: "remove its row, or check the unit's class")
+                }
+                let period = file.period ?? input.text("period", row) ?? ""
+                try checkPeriod(period, of: leaf, input: input, row: row, unit: unit)
+                let key = unit + "\u{1F}" + period
+                if let first = origins[key] {
+                    throw input.rowError(row, "duplicate public score for unit \(unit)\(period.isEmpty ? "" : ", period \(period)") (also \(first))",
+                                         hint: "keep one of them")
+                }
+                origins[key] = "\(input.file):\(input.line(row))"
+                let score = try input.requiredNumber("score", row)
+                if !(0...100).contains(score) {
+                    throw input.error(row, field: "score", "\(number(score)) is outside 0–100 (unit \(unit))", hint: "the public score is on the 100-point basis")
+                }
+                var se: Double?
+                if input.has("score_se") {
+                    se = try input.requiredNumber("score_se", row)
+                    if let s = se, !(s >= 0) { throw input.error(row, field: "score_se", "must not be negative (unit \(unit))") }
+                }
+                let rate = try input.number("rate", row)
+                if let rate, !(0...1).contains(rate) {
+                    throw input.error(row, field: "rate", "\(number(rate)) is outside 0–1 (unit \(unit))", hint: "the satisfaction rate is a share, e.g. 0.85")
+                }
+                if rate == nil, let rule = scheme.rateRule, rule.classes.isEmpty || rule.classes.contains(unitClass.id) {
+                    throw input.error(row, field: "rate", "is missing, but the scheme's rule “\(rule.label)” needs the satisfaction rate (unit \(unit))",
+                                      hint: "use pingyi score output, which has a rate column")
+                }
+                units[u].publicScores[period] = PublicCell(score: score, se: se, rate: rate)
+            }
+        }
+        return allHaveErrors
+    }
+
+    // MARK: Previous year
+
+    mutating func readPrevious(_ input: InputTable) throws(CompositeError) {
+        var duplicates = DuplicateCheck()
+        var ranks: [(unit: Int, rank: Int, group: String)] = []
+        for row in 0..<input.rowCount {
+            let u = try knownUnit(input, row)
+            try duplicates.check([units[u].id], in: input, row: row, what: "unit \(units[u].id)")
+            let rank = try input.requiredNumber("rank", row)
+            guard rank >= 1, rank == rank.rounded() else {
+                throw input.error(row, field: "rank", "\(number(rank)) is not a rank (unit \(units[u].id))", hint: "ranks are whole numbers from 1")
+            }
+            ranks.append((u, Int(rank), input.text("class", row) ?? units[u].classID))
+        }
+        var worst: [String: Int] = [:]
+        for r in ranks { worst[r.group] = max(worst[r.group] ?? 0, r.rank) }
+        for r in ranks {
+            units[r.unit].lastLastYear = r.rank == worst[r.group]
+            units[r.unit].previousRank = (r.rank, worst[r.group] ?? r.rank)
+        }
+    }
+
+    // MARK: Completeness
+
+    /// Every unit has a value for every leaf and period of its class.
+    func checkComplete(publicGiven: Bool, components file: String) throws(CompositeError) {
+        for unit in units {
+            guard let unitClass = scheme.unitClass(unit.classID) else { continue }
+            for leaf in unitClass.leaves {
+                let periods = leaf.periodIDs.isEmpty ? [""] : leaf.periodIDs
+                for period in periods {
+                    let which = "component \(leaf.id) (\(leaf.label))\(period.isEmpty ? "" : ", period \(period)")"
+                    if leaf.source == .public {
+                        guard publicGiven else {
+                            throw CompositeError(.usage, file: scheme.file, message: "class '\(unitClass.id)' has a public component, \(leaf.id) (\(leaf.label)), but no public scores were given",
+                                                 hint: "give --public SCORES.csv (pingyi score output)")
+                        }
+                        if unit.publicScores[period] == nil {
+                            let source = publicFiles[period] ?? publicFiles[""] ?? publicFiles.values.sorted().first ?? file
+                            throw CompositeError(file: source, message: "unit \(unit.id) has no public score for \(which)",
+                                                 hint: "the public scores must cover every unit of class '\(unitClass.id)'\(period.isEmpty ? "" : " in every period")")
+                        }
+                    } else if unit.values[ValueKey(component: leaf.id, period: period)] == nil {
+                        throw CompositeError(file: file, line: unit.line, message: "unit \(unit.id) (\(unitClass.id)) has no value for \(which)",
+                                             hint: leaf.source == .indicators ? "add its indicators to the indicators file, or its score here"
+                                                 : "add a row \(unit.id),\(unitClass.id),\(leaf.id),\(period),VALUE")
+                    }
+                }
+            }
+        }
+    }
+}

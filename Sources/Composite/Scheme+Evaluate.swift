@@ -1,0 +1,105 @@
+import Stats
+
+/// How the uncertainty of grades is simulated.
+public struct Simulation: Sendable {
+    /// Number of joint draws of the public scores.
+    public var draws: Int
+    /// Seed of the MT19937 stream (``RandomSource``); the same seed gives the same p_grade.
+    public var seed: UInt32
+
+    public static let defaultSeed: UInt32 = 20_170_325
+    public static let defaultDraws = 2000
+
+    public init(draws: Int = Simulation.defaultDraws, seed: UInt32 = Simulation.defaultSeed) {
+        self.draws = draws
+        self.seed = seed
+    }
+}
+
+extension Scheme {
+    /// Computes every unit's score, rank within its class, grade and notes.
+    ///
+    /// Score = Σ top-level contributions + bonus − penalty − deductions, rounded to `decimals`
+    /// (half away from zero); ranks, ties and thresholds use the rounded score.
+    ///
+    /// When the public scores have standard errors, `score_se` = se of the public component ×
+    /// its points/100, and `p_grade` is estimated by simulation: in each of `simulation.draws`
+    /// draws every unit's public component is drawn independently from Normal(score, se²) (clamped
+    /// to 0–100), every score is recomputed (the public component enters linearly), and every
+    /// class is ranked and graded again with all its rules (quotas, vetoes, floors); p_grade is the
+    /// share of draws in which the unit's grade differs from its grade. Satisfaction rates,
+    /// vetoes and last year's ranks are held at their observed values. Units' public scores are
+    /// treated as independent (respondents who rate several units make them correlated).
+    ///
+    /// - Complexity: O(draws × n log n) for n units.
+    /// - Throws: ``CompositeError`` when the random generator cannot be created.
+    public func evaluate(_ inputs: CompositeInputs, simulation: Simulation = Simulation()) throws(CompositeError) -> CompositeResult {
+        let scores = inputs.units.enumerated().map { score($1, at: $0) }
+        var outcomes = [GradeOutcome](repeating: GradeOutcome(), count: scores.count)
+        let groups = classes.map { unitClass in scores.indices.filter { scores[$0].classID == unitClass.id } }
+        for (unitClass, members) in zip(classes, groups) {
+            let grader = Grader(grading: unitClass.grading, flags: unitClass.flags, decimals: decimals)
+            let graded = grader.run(members.map { contender(scores[$0], inputs.units[$0], raw: scores[$0].raw) }, notes: true)
+            for (k, i) in members.enumerated() { outcomes[i] = graded[k] }
+        }
+        let uncertain = inputs.hasPublicErrors
+        var pGrade = [Double?](repeating: nil, count: scores.count)
+        if uncertain && simulation.draws > 0 {
+            pGrade = try simulate(scores, inputs: inputs, outcomes: outcomes, groups: groups, simulation: simulation)
+        }
+        var results: [UnitResult] = []
+        for members in groups {
+            let ordered = members.sorted { outcomes[$0].rank != outcomes[$1].rank ? outcomes[$0].rank < outcomes[$1].rank : inputs.units[$0].id < inputs.units[$1].id }
+            for i in ordered {
+                let s = scores[i]
+                results.append(UnitResult(
+                    unit: inputs.units[i].id, unitClass: s.classID,
+                    score: ScoreRounding.value(units: ScoreRounding.units(s.raw, decimals: decimals), decimals: decimals),
+                    rank: outcomes[i].rank, grade: outcomes[i].grade, contributions: s.contributions, deductions: s.deductions,
+                    bonus: s.bonus, penalty: s.penalty,
+                    scoreSE: uncertain ? (s.publicSE ?? 0) * s.publicWeight : nil, pGrade: pGrade[i],
+                    notes: s.notes + outcomes[i].notes))
+            }
+        }
+        var columns: [String] = []
+        for unitClass in classes { for c in unitClass.components where !columns.contains(c.id) { columns.append(c.id) } }
+        return CompositeResult(units: results, componentColumns: columns, deductionColumns: deductions.map(\.id),
+                               hasUncertainty: uncertain, decimals: decimals)
+    }
+
+    func contender(_ score: UnitScore, _ data: UnitData, raw: Double) -> Contender {
+        Contender(unitID: data.id, score: ScoreRounding.units(raw, decimals: decimals), withdrawn: score.withdrawn,
+                  assigned: score.assigned, lastLastYear: data.lastLastYear, previousRank: data.previousRank)
+    }
+
+    /// p_grade for every unit of a graded class (nil for classes without grading).
+    func simulate(_ scores: [UnitScore], inputs: CompositeInputs, outcomes: [GradeOutcome], groups: [[Int]],
+                  simulation: Simulation) throws(CompositeError) -> [Double?] {
+        let random: RandomSource
+        do {
+            random = try RandomSource(seed: simulation.seed)
+        } catch {
+            throw CompositeError(file: file, message: "cannot start the random generator: \(error)")
+        }
+        var differ = [Int](repeating: 0, count: scores.count)
+        var raw = scores.map(\.raw)
+        let graders = classes.map { Grader(grading: $0.grading, flags: [], decimals: decimals) }
+        for _ in 0..<simulation.draws {
+            // One joint draw: every unit with a public component, in input order.
+            for (i, s) in scores.enumerated() {
+                guard let value = s.publicValue, let se = s.publicSE else { continue }
+                let drawn = min(100, max(0, value + se * random.normal()))
+                raw[i] = s.raw + s.publicWeight * (drawn - value)
+            }
+            for (c, members) in groups.enumerated() where graders[c].grading != nil {
+                let graded = graders[c].run(members.map { contender(scores[$0], inputs.units[$0], raw: raw[$0]) }, notes: false)
+                for (k, i) in members.enumerated() where graded[k].grade != outcomes[i].grade { differ[i] += 1 }
+            }
+        }
+        var out = [Double?](repeating: nil, count: scores.count)
+        for (c, members) in groups.enumerated() where graders[c].grading != nil {
+            for i in members { out[i] = Double(differ[i]) / Double(simulation.draws) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Composite
+import Foundation
+
+struct SchemeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scheme",
+        abstract: "Work with composite scoring schemes (综合得分方案).",
+        subcommands: [Check.self]
+    )
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate a scheme and print it as tables in Chinese.",
+            discussion: """
+                Checks that weights add up at every level, that every class, grade, group and code \
+                it names exists, and prints the components, weights, periods, bonus and penalty \
+                tables, deductions, vetoes and grading rules. Schemes: surveys/schemes/*.yaml.
+                """
+        )
+
+        @Argument(help: "The scheme, a YAML file.")
+        var file: String
+
+        func run() throws {
+            try reportingErrors {
+                try requireFile(file)
+                let scheme = try Scheme.load(path: file)
+                for (k, section) in scheme.outline().enumerated() {
+                    if k > 0 { print("") }
+                    print(section.title)
+                    print(TextTable(rows: section.rows, rightAligned: section.numericColumns).render(indent: "  "))
+                }
+            }
+        }
+    }
+}
+
+extension CompositeError: ReportableError {
+    var exitStatus: Int32 { kind == .usage ? 64 : 65 }
+}
+
+/// Exits 64 with a one-line message when an input file named on the command line does not exist.
+func requireFile(_ path: String) throws(UsageError) {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        throw UsageError(description: "\(path): cannot open the file (no such file); check the path")
+    }
+}
