@@ -40,17 +40,22 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strict),
-        .target(name: "Exports", dependencies: ["Store", "Questionnaire", "Tables", "CReadStat", "CXlsxWriter"], swiftSettings: strict),
+        .target(name: "Spreadsheet", dependencies: ["CXlsxWriter"], swiftSettings: strict),
+        .target(name: "Exports", dependencies: ["Store", "Questionnaire", "Tables", "CReadStat", "Spreadsheet"], swiftSettings: strict),
         .target(name: "Composite", dependencies: ["Tables", "Definitions", "Stats"], swiftSettings: strict),
         .target(name: "Analytics", dependencies: ["Stats", "Tables", "Questionnaire"], swiftSettings: strict),
         .target(
             name: "Sampling",
             dependencies: ["Stats", "Tables", "Definitions", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
+        .target(
+            name: "Reports",
+            dependencies: ["Tables", "Definitions", "Analytics", "Composite", "Sampling", "Questionnaire", "Spreadsheet"],
+            swiftSettings: strict),
         .executableTarget(
             name: "pingyi",
             dependencies: [
-                "Stats", "Tables", "Definitions", "Sampling", "Analytics", "Questionnaire", "Store", "Exports", "Composite",
+                "Stats", "Tables", "Definitions", "Sampling", "Analytics", "Questionnaire", "Store", "Exports", "Composite", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -66,6 +71,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "ExportsTests", dependencies: ["Exports", "Store", "Questionnaire", "CReadStat"], swiftSettings: strict),
         .testTarget(name: "CompositeTests", dependencies: ["Composite", "Tables"], swiftSettings: strict),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Composite", "Sampling", "Tables"], swiftSettings: strict),
         .testTarget(
             name: "PingyiTests",
             dependencies: ["pingyi", .product(name: "GRDB", package: "GRDB.swift")],

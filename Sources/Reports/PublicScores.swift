@@ -1,0 +1,105 @@
+import Analytics
+public import Tables
+
+/// One row of the `pingyi score` output: a unit's satisfaction score (满意度, 0–100) and
+/// satisfaction rate (满意率, a proportion 0–1), each with its standard error and 95 % interval,
+/// and its rank with a rank interval when scored with ranks.
+public struct PublicScore: Sendable, Equatable {
+    public let unit: String
+    /// The value of the file's by column (a respondent group, a period), if it has one.
+    public let by: String?
+    public let n: Int
+    /// Weighted share of don't-know answers; nil when not reported.
+    public let dontKnow: Double?
+    public let score: Double
+    public let scoreSE: Double
+    public let scoreLow: Double
+    public let scoreHigh: Double
+    public let rate: Double
+    public let rateSE: Double?
+    public let rateLow: Double
+    public let rateHigh: Double
+    public let deff: Double?
+    public let rank: Int?
+    public let rankLow: Int?
+    public let rankHigh: Int?
+    public let pTopQuarter: Double?
+    public let df: Int?
+}
+
+/// A `pingyi score` output file.
+public struct ScoreFile: Sendable {
+    public let file: String
+    /// The by column's name, if the scores are split (`unit,group,n,…`).
+    public let by: String?
+    /// The rows in file order.
+    public let scores: [PublicScore]
+
+    /// The by values in order of first appearance; `[nil]` without a by column.
+    public var groups: [String?] {
+        guard by != nil else { return [nil] }
+        var seen: Set<String> = []
+        return scores.compactMap(\.by).filter { seen.insert($0).inserted }
+    }
+
+    public func scores(in group: String?) -> [PublicScore] {
+        scores.filter { $0.by == group }
+    }
+
+    public func score(unit: String, by group: String?) -> PublicScore? {
+        scores.first { $0.unit == unit && $0.by == group }
+    }
+
+    static let required = ["unit", "n", "score", "score_se", "score_low", "score_high", "rate", "rate_low", "rate_high"]
+
+    /// Reads the scores; the by column is the second column when it is not one of
+    /// ``ScoreTable``'s. Every unit must be in `units` (when a units file was given) and appear
+    /// once per by value; scores lie in 0–100 and rates in 0–1.
+    public static func read(path: String, units: UnitDirectory, options: CSVOptions = CSVOptions()) throws(ReportError) -> ScoreFile {
+        let input = try CSVInput(path: path, options: options, role: "the scores file (pingyi score output)", required: required)
+        let known = Set(ScoreTable.header(by: nil, ranks: true))
+        let names = input.table.names
+        let by = names.count > 1 && !known.contains(names[1]) ? names[1] : nil
+        var scores: [PublicScore] = []
+        var seen: [String: Int] = [:]
+        let scoreHint = "scores are on the 100-point basis; give pingyi score output"
+        let rateHint = "rates are proportions 0–1 (0.85 for 85 %); give pingyi score output"
+        for row in input.rows {
+            let unit = try input.requiredText(row, "unit")
+            try units.check(unit, in: input, row: row, field: "unit")
+            let group = try by.map { (name) throws(ReportError) in try input.requiredText(row, name) }
+            let key = unit + "\u{1F}" + (group ?? "")
+            if let first = seen[key] {
+                throw input.rowError(row, "unit \(unit)\(group.map { " (\(by ?? "") \($0))" } ?? "") is scored twice (also on line \(first))",
+                                     hint: "give one pingyi score output file")
+            }
+            seen[key] = input.table.line(of: row)
+            func score(_ name: String) throws(ReportError) -> Double {
+                guard let value = try input.number(row, name, in: 0...100, hint: scoreHint) else {
+                    throw input.error(row, name, "is empty (unit \(unit))", hint: "a unit without answers cannot be reported; drop its row")
+                }
+                return value
+            }
+            func rate(_ name: String) throws(ReportError) -> Double {
+                guard let value = try input.number(row, name, in: 0...1, hint: rateHint) else {
+                    throw input.error(row, name, "is empty (unit \(unit))", hint: "a unit without answers cannot be reported; drop its row")
+                }
+                return value
+            }
+            scores.append(PublicScore(
+                unit: unit, by: group, n: try input.count(row, "n") ?? 0,
+                dontKnow: try input.number(row, "dont_know", in: 0...1, hint: rateHint),
+                score: try score("score"), scoreSE: try input.requiredNumber(row, "score_se"),
+                scoreLow: try input.requiredNumber(row, "score_low"), scoreHigh: try input.requiredNumber(row, "score_high"),
+                rate: try rate("rate"), rateSE: try input.number(row, "rate_se"),
+                rateLow: try input.requiredNumber(row, "rate_low"), rateHigh: try input.requiredNumber(row, "rate_high"),
+                deff: try input.number(row, "deff"),
+                rank: try input.count(row, "rank"), rankLow: try input.count(row, "rank_low"), rankHigh: try input.count(row, "rank_high"),
+                pTopQuarter: try input.number(row, "p_top_quarter", in: 0...1, hint: rateHint), df: try input.count(row, "df")))
+        }
+        if scores.isEmpty {
+            throw ReportError(file: input.file, line: 2, message: "the scores file has no rows", hint: "give pingyi score output")
+        }
+        return ScoreFile(file: input.file, by: by, scores: scores)
+    }
+}

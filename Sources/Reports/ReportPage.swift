@@ -1,0 +1,161 @@
+/// `report.html`: one self-contained page in Chinese with the survey's disclosure facts, the
+/// ranked scores, tier distributions and satisfaction rates as SVG charts, the composite ranking
+/// with grades and reasons, and the table of every unit's results.
+extension ReportContent {
+    /// The page's HTML. Feedback sheets are linked at `feedbackLinks` (unit → relative path).
+    func reportPage(feedbackLinks: [String: String]) -> String {
+        var body = "<header><h1>\(escaped(request.title))</h1>"
+        var meta: [String] = []
+        if let issued = request.issued { meta.append("发布日期：\(issued.chinese)") }
+        meta.append("由 \(request.generator) 生成")
+        body += "<p class=\"meta\">\(escaped(meta.joined(separator: " · ")))</p></header>\n"
+        var sections: [(id: String, title: String, html: String)] = []
+        sections.append(("survey", "调查概况", surveySection()))
+        sections.append(("scores", "满意度得分", groupedSection { g in
+            figure(scoreChart(g), caption: "点为满意度得分（0–100分），横线为95%置信区间；区间相互重叠的单位，其名次差别在统计上不显著。")
+        }))
+        if let distribution {
+            sections.append(("tiers", "满意度档次分布", groupedSection { g in
+                figure(tierChart(g, distribution), caption: "条内数字为各档次在全部回答中的加权占比（%），含“不了解”等特殊回答；n为回答人数。")
+            }))
+        }
+        sections.append(("rates", "满意率", groupedSection { g in
+            figure(rateChart(g), caption: "满意率为满意各档次的加权占比；满意率低于60%的单位（红色），其主要负责人取消年度评优资格。") + lowRateNote(g)
+        }))
+        if let composite {
+            sections.append(("composite", "综合考评结果", compositeSection(composite, feedbackLinks: feedbackLinks)))
+        }
+        sections.append(("table", "附表：各单位公众评议结果", groupedSection { g in scoreTable(g) }))
+        sections.append(("notes", "说明", notesSection()))
+        let numerals = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
+        body += "<nav><ol>" + sections.map { "<li><a href=\"#\($0.id)\">\(escaped($0.title))</a></li>" }.joined() + "</ol></nav>\n"
+        for (i, section) in sections.enumerated() {
+            body += "<section id=\"\(section.id)\"><h2>\(numerals[min(i, numerals.count - 1)])、\(escaped(section.title))</h2>\n\(section.html)\n</section>\n"
+        }
+        return htmlPage(title: request.title, body: body)
+    }
+
+    /// One part per by value (with a heading) or the whole when the scores are not split.
+    private func groupedSection(_ part: (String?) -> String) -> String {
+        scores.groups.map { g in
+            (g.map { "<h3>\(escaped(ColumnNames.group($0)))</h3>\n" } ?? "") + part(g)
+        }.joined(separator: "\n")
+    }
+
+    private func figure(_ svg: String, caption: String) -> String {
+        "<figure>\(svg)<figcaption>\(escaped(caption))</figcaption></figure>"
+    }
+
+    private func lowRateNote(_ group: String?) -> String {
+        let low = ranked(group).filter { $0.rate < 0.6 }
+        guard !low.isEmpty else { return "<p class=\"note\">所有单位的满意率均不低于60%。</p>" }
+        let names = low.map { "\(units.name($0.unit))（\(percent($0.rate))）" }.joined(separator: "、")
+        return "<p class=\"alarm\">满意率低于60%的单位：\(escaped(names))。</p>"
+    }
+
+    // MARK: survey facts
+
+    private func surveySection() -> String {
+        var html = ""
+        if surveys.isEmpty {
+            html += "<p class=\"note\">未提供抽样清单（pingyi sample 写出的 manifest），抽样设计从略。</p>"
+        }
+        for survey in surveys {
+            let m = survey.manifest
+            var facts: [(String, String)] = []
+            facts.append(("抽样框", "\(baseName(m.frame.file))（\(m.frame.rows.map { "\($0)行，" } ?? "")SHA-256 \(m.frame.sha256.prefix(16))…）"))
+            if !survey.design.filter.isEmpty {
+                facts.append(("范围", survey.design.filter.map { "\(ColumnNames.label($0.column))为\($0.values.joined(separator: "或"))" }.joined(separator: "，")))
+            }
+            facts.append(("抽样设计", survey.stageDescriptions.joined()))
+            facts.append(("样本量", "样本\(survey.sample)个，备用\(survey.reserves)个，\(m.strata.count)层"))
+            facts.append(("随机数", "\(m.rng)，种子\(m.seed)（可用 pingyi sample verify 复核名单）"))
+            facts.append(("名单", "\(baseName(m.list.file))（\(m.list.rows.map { "\($0)行，" } ?? "")SHA-256 \(m.list.sha256.prefix(16))…）"))
+            html += "<h3>\(escaped(survey.design.name))</h3>\n" + factTable(facts)
+        }
+        html += "<h3>调查实施</h3>\n" + factTable([
+            ("调查时间", request.fieldwork ?? "未提供"),
+            ("加权方法", request.weighting ?? "未提供"),
+            ("误差范围", marginText()),
+        ])
+        if let rates {
+            html += "<h3>回答率（AAPOR标准）</h3>\n" + ratesTable(rates)
+            html += "<p class=\"note\">I 完成访问，P 部分完成，R 拒访或中断，NC 未接触，O 其他未访问，U 资格未知，NE 不合格。"
+            html += "RR1 = I ÷ (I+P+R+NC+O+U)；RR3 将资格未知者按 e 折算；COOP1 = I ÷ (I+P+R+O)；REF1 = R ÷ (I+P+R+NC+O+U)；CON1 = (I+P+R+O) ÷ (I+P+R+NC+O+U)。</p>"
+        } else {
+            html += "<p class=\"note\">未提供回答率（pingyi rates 的输出）。</p>"
+        }
+        return html
+    }
+
+    /// The last component of a path.
+    private func baseName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+
+    private func ratesTable(_ rates: ResponseRates) -> String {
+        var table = HTMLTable(header: ["组别", "样本", "I", "P", "R", "NC", "O", "U", "NE", "e", "RR1", "RR3", "COOP1", "REF1", "CON1"])
+        for row in rates.rows {
+            var cells: [HTMLTable.Cell] = [.text(ColumnNames.group(row.group))]
+            cells += ResponseRates.countColumns.map { .number(String(row.counts[$0] ?? 0)) }
+            cells += ["e", "RR1", "RR3", "COOP1", "REF1", "CON1"].map { .number(row.rates[$0].map { percent($0) } ?? "—") }
+            table.add(cells)
+        }
+        return table.html
+    }
+
+    /// "满意度得分95%置信区间的半宽：中位数±6.2分（4.1–9.8分）；满意率：中位数±8.0个百分点（…）".
+    private func marginText() -> String {
+        func median(_ values: [Double]) -> Double {
+            let sorted = values.sorted()
+            guard !sorted.isEmpty else { return .nan }
+            return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        }
+        let scoreHalf = scores.scores.map { ($0.scoreHigh - $0.scoreLow) / 2 }
+        let rateHalf = scores.scores.map { ($0.rateHigh - $0.rateLow) / 2 * 100 }
+        let n = scores.scores.map(\.n)
+        return "每单位有效样本\(n.min() ?? 0)–\(n.max() ?? 0)人；满意度得分95%置信区间半宽中位数±\(fixed(median(scoreHalf), 1))分"
+            + "（\(fixed(scoreHalf.min() ?? .nan, 1))–\(fixed(scoreHalf.max() ?? .nan, 1))分），满意率±\(fixed(median(rateHalf), 1))个百分点"
+            + "（\(fixed(rateHalf.min() ?? .nan, 1))–\(fixed(rateHalf.max() ?? .nan, 1))）"
+    }
+
+    // MARK: tables and notes
+
+    private func scoreTable(_ group: String?) -> String {
+        let ranks = scores.scores.contains { $0.rank != nil }
+        var header = ["名次", "单位", "类别", "有效样本", "不了解", "满意度得分", "95%置信区间", "满意率", "95%置信区间", "设计效应"]
+        if ranks { header += ["名次区间", "进入前25%的概率"] }
+        var table = HTMLTable(header: header)
+        for (i, s) in ranked(group).enumerated() {
+            let flag = s.rate < 0.6 ? "alarm" : nil
+            var cells: [HTMLTable.Cell] = [
+                .number(rankText(s, position: i + 1)), .text(units.name(s.unit), className: flag.map { "name " + $0 } ?? "name"), .text(unitClass(s.unit).map(classLabel) ?? ""),
+                .number(String(s.n)), .number(s.dontKnow.map { percent($0) } ?? "—"),
+                .number(fixed(s.score, 1)), .number("\(fixed(s.scoreLow, 1))–\(fixed(s.scoreHigh, 1))"),
+                .number(percent(s.rate), className: flag), .number("\(percent(s.rateLow))–\(percent(s.rateHigh))"),
+                .number(s.deff.map { fixed($0, 2) } ?? "—"),
+            ]
+            if ranks {
+                cells.append(.number(s.rankLow.flatMap { low in s.rankHigh.map { "\(low)–\($0)" } } ?? "—"))
+                cells.append(.number(s.pTopQuarter.map { percent($0, 0) } ?? "—"))
+            }
+            table.add(cells)
+        }
+        return table.html
+    }
+
+    private func notesSection() -> String {
+        var notes = [
+            "满意度得分为各档次分值的加权平均（百分制）；满意率为满意各档次（如满意、比较满意、基本满意）的加权占比。“不了解/说不清”不计入分母，其占比单列。",
+            "标准误按抽样设计计算（分层、多阶段、有限总体校正），95%置信区间按 t 分布（自由度见附表导出的 report.xlsx）。样本量小时误差范围较大，名次相近的单位不宜简单比较。",
+        ]
+        if scores.scores.contains(where: { $0.rank != nil }) {
+            notes.append("名次区间和进入前25%的概率由重复抽样（bootstrap）模拟得到。")
+        }
+        if composite != nil {
+            notes.append("综合得分按考评方案计算，各构成先折算为百分制再加权；扣分事项及依据、排名和等次见各单位的考评情况反馈单。")
+        }
+        notes.append("本报告的图表由 pingyi 生成，数据见同一目录下的 report.xlsx。")
+        return "<ol class=\"note\">" + notes.map { "<li>\(escaped($0))</li>" }.joined() + "</ol>"
+    }
+}

@@ -1,0 +1,64 @@
+public import Tables
+
+/// AAPOR outcome rates of one group of cases (`pingyi rates` output): case counts by final
+/// disposition — I complete, P partial, R refusal and break-off, NC non-contact, O other,
+/// U unknown eligibility, NE not eligible — `e` (the estimated share of eligible cases among
+/// those of unknown eligibility), and the response (RR1–RR6), cooperation (COOP1–COOP4),
+/// refusal (REF1–REF3) and contact (CON1–CON3) rates as proportions (AAPOR Standard
+/// Definitions, 2023).
+public struct ResponseRateRow: Sendable, Equatable {
+    /// The group id; `all` for the total row.
+    public let group: String
+    /// Counts by column name (`cases`, `I`, `P`, `R`, `NC`, `O`, `U`, `NE`).
+    public let counts: [String: Int]
+    /// Rates by column name (`e`, `RR1`, …, `CON3`); nil where the file leaves a cell empty
+    /// (a rate whose denominator is 0).
+    public let rates: [String: Double]
+}
+
+/// A `pingyi rates --out RATES.csv` file.
+public struct ResponseRates: Sendable {
+    public static let countColumns = ["cases", "I", "P", "R", "NC", "O", "U", "NE"]
+    public static let rateColumns = ["e", "RR1", "RR2", "RR3", "RR4", "RR5", "RR6", "COOP1", "COOP2", "COOP3", "COOP4",
+                                     "REF1", "REF2", "REF3", "CON1", "CON2", "CON3"]
+
+    public let file: String
+    public let rows: [ResponseRateRow]
+
+    /// The `all` row, or the only row.
+    public var total: ResponseRateRow? {
+        rows.first { $0.group == "all" } ?? (rows.count == 1 ? rows.first : nil)
+    }
+
+    /// Reads the file; every count and rate column is required, rates lie in 0–1, groups are
+    /// unique.
+    public static func read(path: String, options: CSVOptions = CSVOptions()) throws(ReportError) -> ResponseRates {
+        let input = try CSVInput(path: path, options: options, role: "the response-rates file (pingyi rates output)",
+                                 required: ["group"] + countColumns + rateColumns)
+        var rows: [ResponseRateRow] = []
+        var seen: [String: Int] = [:]
+        for row in input.rows {
+            let group = try input.requiredText(row, "group")
+            if let first = seen[group] {
+                throw input.error(row, "group", "group \(group) is given twice (also on line \(first))", hint: "keep one row per group")
+            }
+            seen[group] = input.table.line(of: row)
+            var counts: [String: Int] = [:]
+            for name in countColumns {
+                guard let value = try input.count(row, name) else {
+                    throw input.error(row, name, "is empty (group \(group))", hint: "give pingyi rates output")
+                }
+                counts[name] = value
+            }
+            var rates: [String: Double] = [:]
+            for name in rateColumns {
+                rates[name] = try input.number(row, name, in: 0...1, hint: "rates are proportions 0–1 (0.45 for 45 %); give pingyi rates output")
+            }
+            rows.append(ResponseRateRow(group: group, counts: counts, rates: rates))
+        }
+        if rows.isEmpty {
+            throw ReportError(file: input.file, line: 2, message: "the response-rates file has no rows", hint: "give pingyi rates output")
+        }
+        return ResponseRates(file: input.file, rows: rows)
+    }
+}

@@ -1,0 +1,85 @@
+public import Tables
+
+/// One satisfaction tier (or special code) as the distribution file gives it.
+public struct TierLabel: Sendable, Equatable, Hashable {
+    public let code: Int
+    public let label: String
+}
+
+/// The tier distributions of `pingyi score --distribution`: for each unit (and by value), the
+/// unweighted count and weighted share (0–1, among all answers of the unit, special codes
+/// included) of every tier code.
+public struct TierDistribution: Sendable {
+    public struct Cell: Sendable, Equatable {
+        public let n: Int
+        public let share: Double
+    }
+
+    public let file: String
+    /// Every code in the file with its label, in code order.
+    public let tiers: [TierLabel]
+    private let cells: [String: [Int: Cell]]
+
+    /// The unit's cells by tier code; nil when the file has no rows for it.
+    public func cells(unit: String, by group: String?) -> [Int: Cell]? {
+        cells[TierDistribution.key(unit, group)]
+    }
+
+    static func key(_ unit: String, _ group: String?) -> String {
+        unit + "\u{1F}" + (group ?? "")
+    }
+
+    /// Reads `unit[,BY],tier,label,n,share`. The by column must be the scores' (same name); every
+    /// unit must be in the scores; a code keeps one label; a unit's shares add up to 1 (± 0.005).
+    public static func read(path: String, scores: ScoreFile, options: CSVOptions = CSVOptions()) throws(ReportError) -> TierDistribution {
+        var required = ["unit", "tier", "label", "n", "share"]
+        if let by = scores.by { required.insert(by, at: 1) }
+        let input = try CSVInput(path: path, options: options, role: "the distribution file (pingyi score --distribution)", required: required)
+        if scores.by == nil, input.table.names.count > 1, input.table.names[1] != "tier" {
+            throw ReportError(file: input.file, line: 1, message: "the distribution is split by '\(input.table.names[1])' but the scores are not",
+                              hint: "give the --distribution file written by the same pingyi score run as --scores")
+        }
+        var labels: [Int: (label: String, line: Int)] = [:]
+        var cells: [String: [Int: Cell]] = [:]
+        var firstLine: [String: Int] = [:]
+        for row in input.rows {
+            let unit = try input.requiredText(row, "unit")
+            let group = try scores.by.map { (name) throws(ReportError) in try input.requiredText(row, name) }
+            guard scores.score(unit: unit, by: group) != nil else {
+                let which = group.map { " with \(scores.by ?? "") \($0)" } ?? ""
+                throw input.error(row, "unit", "unit \(unit)\(which) is not in the scores file \(scores.file)",
+                                  hint: "give the --distribution file written by the same pingyi score run as --scores")
+            }
+            let code = try input.requiredNumber(row, "tier")
+            guard code == code.rounded(), abs(code) < 1e6 else {
+                throw input.error(row, "tier", "\(formatDecimal(code)) is not a tier code", hint: "tier codes are whole numbers (1, 2, …)")
+            }
+            let tier = Int(code)
+            let label = try input.requiredText(row, "label")
+            if let known = labels[tier], known.label != label {
+                throw input.error(row, "label", "tier \(tier) is '\(label)' here but '\(known.label)' on line \(known.line)",
+                                  hint: "one distribution file holds answers on one scale")
+            }
+            labels[tier] = labels[tier] ?? (label, input.table.line(of: row))
+            let key = TierDistribution.key(unit, group)
+            if cells[key]?[tier] != nil {
+                throw input.rowError(row, "tier \(tier) of unit \(unit) is given twice", hint: "keep one row per unit and tier")
+            }
+            let n = try input.count(row, "n") ?? 0
+            let share = try input.number(row, "share", in: 0...1, hint: "shares are proportions 0–1") ?? 0
+            cells[key, default: [:]][tier] = Cell(n: n, share: share)
+            firstLine[key] = firstLine[key] ?? input.table.line(of: row)
+        }
+        for (key, unitCells) in cells {
+            let total = unitCells.values.reduce(0) { $0 + $1.share }
+            if abs(total - 1) > 0.005 {
+                let unit = key.split(separator: "\u{1F}", omittingEmptySubsequences: false).first.map(String.init) ?? key
+                throw ReportError(file: input.file, line: firstLine[key],
+                                  message: "the shares of unit \(unit) add up to \(formatDecimal((total * 10000).rounded() / 10000)), not 1",
+                                  hint: "shares are among all answers of the unit, special codes included; give pingyi score --distribution output")
+            }
+        }
+        let tiers = labels.keys.sorted().map { TierLabel(code: $0, label: labels[$0]?.label ?? "") }
+        return TierDistribution(file: input.file, tiers: tiers, cells: cells)
+    }
+}
