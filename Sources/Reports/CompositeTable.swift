@@ -1,43 +1,23 @@
 public import Composite
 public import Tables
 
-/// One unit's line of a `pingyi composite` RESULT.csv.
-public struct CompositeRow: Sendable, Equatable {
-    public let unit: String
-    public let unitClass: String
-    public let score: Double
-    /// Rank within the class.
-    public let rank: Int
-    public let grade: String?
-    /// Points each top-level component adds, by component id (only the class's components).
-    public let contributions: [String: Double]
-    /// Points deducted, by deduction id.
-    public let deductions: [String: Double]
-    public let bonus: Double
-    public let penalty: Double
-    public let scoreSE: Double?
-    public let pGrade: Double?
-    /// Why the unit got its score and grade, in Chinese (RESULT.csv's notes split at "；").
-    public let notes: [String]
-}
-
 /// A RESULT.csv read together with the scheme it was computed with.
 public struct CompositeTable: Sendable {
     public let file: String
     public let scheme: Scheme
-    /// Units by class (scheme order), then rank, then unit id.
-    public let rows: [CompositeRow]
+    /// Units by class (scheme order), then rank, then unit id; notes are RESULT.csv's split at "；".
+    public let rows: [UnitResult]
 
     /// The classes present, in scheme order.
     public var classIDs: [String] {
         scheme.classIDs.filter { id in rows.contains { $0.unitClass == id } }
     }
 
-    public func rows(ofClass id: String) -> [CompositeRow] {
+    public func rows(ofClass id: String) -> [UnitResult] {
         rows.filter { $0.unitClass == id }
     }
 
-    public func row(unit: String) -> CompositeRow? {
+    public func row(unit: String) -> UnitResult? {
         rows.first { $0.unit == unit }
     }
 
@@ -59,7 +39,7 @@ public struct CompositeTable: Sendable {
             throw ReportError(file: input.file, line: 1, message: "column '\(extra)' is not a component or deduction of scheme \(scheme.id)",
                               hint: schemeHint)
         }
-        var rows: [CompositeRow] = []
+        var rows: [UnitResult] = []
         var seen: [String: Int] = [:]
         for row in input.rows {
             let unit = try input.requiredText(row, "unit")
@@ -89,8 +69,8 @@ public struct CompositeTable: Sendable {
                 throw input.error(row, "rank", "is empty or 0 (unit \(unit))", hint: schemeHint)
             }
             let notes = (input.text(row, "notes") ?? "").split(separator: "；").map { String($0).trimmedSpaces }.filter { !$0.isEmpty }
-            rows.append(CompositeRow(
-                unit: unit, unitClass: classID, score: try input.requiredNumber(row, "score"), rank: rank, grade: input.text(row, "grade"),
+            rows.append(UnitResult(
+                unit: unit, class: classID, score: try input.requiredNumber(row, "score"), rank: rank, grade: input.text(row, "grade"),
                 contributions: contributions, deductions: deducted,
                 bonus: try input.number(row, "bonus") ?? 0, penalty: try input.number(row, "penalty") ?? 0,
                 scoreSE: try input.number(row, "score_se"), pGrade: try input.number(row, "p_grade", in: 0...1, hint: schemeHint),

@@ -1,8 +1,10 @@
+import Composite
+
 /// The feedback sheet (考评情况反馈单, seed 004 §四(五)4) of one unit: its score components,
 /// the deductions with their reasons, its rank and grade, its public-evaluation result, and the
 /// deadline for asking for a review (复核) — `reviewDays` working days after the sheet is issued.
 extension ReportContent {
-    func feedbackSheet(_ row: CompositeRow, in table: CompositeTable) -> String {
+    func feedbackSheet(_ row: UnitResult, in table: CompositeTable) -> String {
         let scheme = table.scheme
         let places = scheme.decimals
         let name = units.name(row.unit)

@@ -21,12 +21,20 @@ public enum OutputFolder {
         func undo() {
             for directory in created.reversed() { rmdir(directory) }
         }
-        do {
+        do throws(ReportError) {
             for directory in uniqued([folder] + files.map { file in
-                let directory = (file.path as NSString).deletingLastPathComponent
+                let directory = directoryPart(of: file.path)
                 return directory.isEmpty ? folder : folder + "/" + directory
             }) {
                 try make(directory, recording: &created)
+            }
+            // A folder where a file goes would only fail at the renames, after others were moved.
+            for file in files {
+                var isDirectory: ObjCBool = false
+                let target = folder + "/" + file.path
+                if FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory), isDirectory.boolValue {
+                    throw ReportError(.usage, file: target, message: "is a folder", hint: "a file of the report cannot take its place")
+                }
             }
         } catch {
             undo()
@@ -54,7 +62,7 @@ public enum OutputFolder {
             }
             return
         }
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = directoryPart(of: path)
         if !parent.isEmpty && parent != path { try make(parent, recording: &created) }
         guard mkdir(path, 0o755) == 0 else {
             throw ReportError(.usage, file: path, message: "cannot create the folder (\(String(cString: strerror(errno))))",
@@ -62,4 +70,10 @@ public enum OutputFolder {
         }
         created.append(path)
     }
+}
+
+/// The part of a path before its last `/` ("" for a bare name, "/" for a file at the root).
+func directoryPart(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "" }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
 }

@@ -106,21 +106,15 @@ public struct PrintableList: Sendable {
         return PrintableList(table: input.table, by: byColumn, pages: pages, shownColumns: shown)
     }
 
-    /// Frame columns that say the same as the by column (`town_id` beside `town`): one value on
-    /// every page and a different one on each page. Printing them on every row adds nothing.
+    /// The id or name column beside the by column (`town_id` beside `town`, `town` beside
+    /// `town_id`) when it holds one value on every page: printing it on every row adds nothing.
     private static func partnerColumns(of by: String, in input: CSVInput, pages: [Page]) -> Set<String> {
-        guard pages.count > 1 else { return [] }
-        var partners: Set<String> = []
-        for name in input.table.names where name != by && !isAdded(name) {
-            var values: Set<String> = []
-            let constant = pages.allSatisfy { page in
-                let pageValues = Set(page.groups.flatMap(\.entries).map { input.text($0.row, name) ?? "" })
-                values.formUnion(pageValues)
-                return pageValues.count == 1
-            }
-            if constant && values.count == pages.count { partners.insert(name) }
+        let partner = by.hasSuffix("_id") ? String(by.dropLast(3)) : by + "_id"
+        guard input.has(partner) else { return [] }
+        let constant = pages.allSatisfy { page in
+            Set(page.groups.flatMap(\.entries).map { input.text($0.row, partner) ?? "" }).count == 1
         }
-        return partners
+        return constant ? [partner] : []
     }
 
     /// The text of a cell, "" when empty.

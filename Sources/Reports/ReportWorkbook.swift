@@ -6,7 +6,8 @@ import Spreadsheet
 extension ReportContent {
     func workbook() throws(ReportError) -> [UInt8] {
         do {
-            return try Workbook.bytes { book throws(WorkbookError) in
+            // Created on the day the report is issued, so that the same inputs give the same bytes.
+            return try Workbook.bytes(created: request.issued.map { $0.daysSinceEpoch * 86_400 }) { book throws(WorkbookError) in
                 try scoresSheet(book)
                 if let composite { try compositeSheet(book, composite) }
                 if let distribution { try distributionSheet(book, distribution) }

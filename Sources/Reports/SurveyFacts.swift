@@ -1,4 +1,3 @@
-import Foundation
 public import Sampling
 
 /// What the AAPOR disclosure list asks about one survey, from the manifest `pingyi sample`
@@ -18,7 +17,7 @@ public struct SurveyFacts: Sendable {
     public static func read(manifest path: String) throws(ReportError) -> SurveyFacts {
         let manifest: Manifest
         do { manifest = try Manifest.decode(path: path) } catch { throw ReportError(error) }
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = directoryPart(of: path)
         let designPath = manifest.design.file.hasPrefix("/") ? manifest.design.file : (folder.isEmpty ? "." : folder) + "/" + manifest.design.file
         guard let digest = sha256Hex(file: designPath) else {
             throw ReportError(file: path, message: "cannot read the design \(designPath) that the manifest names",

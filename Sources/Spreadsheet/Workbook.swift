@@ -28,14 +28,24 @@ public final class Workbook {
     }
 
     /// Builds a workbook with `build` and returns the bytes of the .xlsx file.
+    ///
+    /// The same content gives the same bytes when the creation time is fixed: `created` (seconds
+    /// since 1970), else the `SOURCE_DATE_EPOCH` environment variable (the reproducible-builds
+    /// convention), else libxlsxwriter records the current time.
     /// - Throws: ``WorkbookError`` when libxlsxwriter fails or `build` throws.
-    public static func bytes(_ build: (Workbook) throws(WorkbookError) -> Void) throws(WorkbookError) -> [UInt8] {
+    public static func bytes(created: Int? = nil, _ build: (Workbook) throws(WorkbookError) -> Void) throws(WorkbookError) -> [UInt8] {
         let temporary = NSTemporaryDirectory() + "/pingyi-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).xlsx"
         defer { unlink(temporary) }
         guard let handle = workbook_new(temporary) else {
             throw WorkbookError(message: "libxlsxwriter cannot create a workbook in the temporary folder \(NSTemporaryDirectory())")
         }
         let book = Workbook(handle: handle)
+        let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }
+        if let time = created ?? epoch {
+            var properties = lxw_doc_properties()
+            properties.created = time_t(time)
+            book.record(workbook_set_properties(handle, &properties))
+        }
         do {
             try build(book)
         } catch {

@@ -15,6 +15,7 @@ final class Progress: @unchecked Sendable {
     private let label: String
     private let total: Int
     private let delay: Duration
+    private let interval: Duration
     private let enabled: Bool
     private let output: @Sendable (String) -> Void
     private let clock = ContinuousClock()
@@ -25,13 +26,16 @@ final class Progress: @unchecked Sendable {
     private var finished = false
 
     /// - Parameters:
+    ///   - delay: how long the work must have run before the bar appears.
+    ///   - interval: the least time between two redraws.
     ///   - isTerminal: whether standard error is a terminal (tests pass true).
     ///   - output: where the bar goes (standard error unless a test captures it).
-    init(_ label: String, total: Int, delay: Duration = .seconds(1), isTerminal: Bool = isatty(2) == 1,
-         output: @escaping @Sendable (String) -> Void = { writeStandardError($0) }) {
+    init(_ label: String, total: Int, delay: Duration = .seconds(1), interval: Duration = .milliseconds(100),
+         isTerminal: Bool = isatty(2) == 1, output: @escaping @Sendable (String) -> Void = { writeStandardError($0) }) {
         self.label = label
         self.total = max(total, 0)
         self.delay = delay
+        self.interval = interval
         self.enabled = isTerminal
         self.output = output
         self.start = clock.now
@@ -42,7 +46,7 @@ final class Progress: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         done = min(done + n, total)
-        draw(force: false)
+        draw()
     }
 
     /// Sets the finished work to `count`.
@@ -50,7 +54,7 @@ final class Progress: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         done = min(max(count, 0), total)
-        draw(force: false)
+        draw()
     }
 
     /// Draws the full bar and ends the line, if the bar was shown at all.
@@ -66,11 +70,11 @@ final class Progress: @unchecked Sendable {
     }
 
     /// Call with the lock held.
-    private func draw(force: Bool) {
+    private func draw() {
         guard enabled, !finished else { return }
         let now = clock.now
         guard now - start >= delay else { return }
-        if let lastDraw, now - lastDraw < .milliseconds(100), !force { return }
+        if let lastDraw, now - lastDraw < interval { return }
         lastDraw = now
         output("\r" + Progress.bar(label: label, done: done, total: total) + "\u{1B}[K")
     }
