@@ -79,6 +79,12 @@ public struct Scorer {
         var rows: [Int]
     }
 
+    /// The weights estimation uses: the design weights, calibrated when asked.
+    public func calibratedWeights() throws(AnalyticsError) -> [Double] {
+        guard let calibration = options.calibration else { return design.caseWeight }
+        return try calibration.apply(to: design).weights
+    }
+
     /// Scores of every unit, in unit order within each `by` group.
     public func score() throws(AnalyticsError) -> [UnitScore] {
         let domains = try makeDomains()
@@ -205,7 +211,7 @@ public struct Scorer {
 
     /// Domains: each unit, crossed with the `by` column, ordered like R's `svyby` (units vary
     /// fastest within each by value; values sorted).
-    func makeDomains() throws(AnalyticsError) -> [Domain] {
+    func makeDomains(includingUnscored: Bool = false) throws(AnalyticsError) -> [Domain] {
         let table = design.table
         let unitColumn: Column
         var byColumn: Column? = nil
@@ -234,7 +240,7 @@ public struct Scorer {
             for u in unitOrder {
                 let members = rows[b * units.levels.count + u]
                 let hasScored = members.contains { if case .scored = options.scoring.role(of: design.rowTier[$0]) { return true } else { return false } }
-                guard hasScored else { continue }
+                guard hasScored || (includingUnscored && !members.isEmpty) else { continue }
                 domains.append(Domain(unit: units.levels[u], by: byFactor?.levels[b], rows: members))
             }
         }

@@ -46,6 +46,8 @@ public struct SurveyDesign: Sendable {
     public let degreesOfFreedom: Int
 
     public var stageCount: Int { levels.count }
+    /// Respondents in the file.
+    public var caseCountPublic: Int { caseCount }
     public var rowCount: Int { rowCase.count }
 
     public init(table: Table, spec: DesignSpec) throws(AnalyticsError) {
