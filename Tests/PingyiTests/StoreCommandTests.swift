@@ -144,6 +144,30 @@ struct StoreCommandTests {
         #expect(try dumpStore(db) == before)
     }
 
+    @Test func badDispositionsAreAllListedAndNothingIsRecorded() throws {
+        let dir = try Command.temporaryDirectory()
+        let (listCSV, sampled, reserves) = Households.list(villages: 1, sample: 3, reserves: 1)
+        #expect(try Command.run(["cases", "load", "--list", try dir.write(listCSV, to: "list.csv"), "--survey", StoreCommandTests.urban], in: dir).status == 0)
+        let db = dir.appendingPathComponent("pingyi.sqlite").path
+        let before = try dumpStore(db)
+        let file = try dir.write("case_id,disposition\n\(sampled[0]),refused\n\(reserves[0]),complete\n,complete\n", to: "d.csv")
+        let result = try Command.run(["cases", "dispose", file], in: dir)
+        #expect(result.status == 65)
+        #expect(result.stderr == """
+            \(file):2:2: case \(sampled[0]): unknown disposition 'refused'; use one of pending, complete, partial, refusal, non-contact, other, unknown, not-eligible
+            \(file):4:1: case_id is empty; give every row its case
+            pingyi: error: \(file): 2 problems in 2 rows; nothing was recorded; correct the file and run the command again
+
+            """)
+        #expect(try dumpStore(db) == before)
+        // The reserve's row alone is refused by the store: it is not in use yet.
+        let reserve = try dir.write("case_id,disposition\n\(reserves[0]),完成\n", to: "r.csv")
+        let refused = try Command.run(["cases", "dispose", reserve], in: dir)
+        #expect(refused.status == 65)
+        #expect(refused.stderr.hasPrefix("\(reserve):2:1: case \(reserves[0]) is a reserve that is not in use; "))
+        #expect(try dumpStore(db) == before)
+    }
+
     @Test func exportsSpanTwoVersions() throws {
         let dir = try Command.temporaryDirectory()
         let fixtures = Command.fixture("store")
