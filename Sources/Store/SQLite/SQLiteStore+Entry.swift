@@ -51,8 +51,10 @@ extension SQLiteStore {
             let at = timestamp()
             var problems = valueProblems
             try self.register(db, q, operator: batch.operator, at: at)
-            let states = try self.entryStates(db, questionnaire: q.id)
-            let stored = try self.storedForms(db, questionnaire: q.id, kind: batch.pass.kind)
+            // A few forms (a web submission) read only their cases; a file reads the questionnaire's.
+            let few = checked.count <= 100 ? Array(Set(checked.map(\.caseID))) : nil
+            let states = try self.entryStates(db, questionnaire: q.id, only: few)
+            let stored = try self.storedForms(db, questionnaire: q.id, kind: batch.pass.kind, only: few)
             let towns = q.ownTown.map { Set($0.towns.map(\.id)) }
             var seen: [String: Int] = [:]
             for form in checked {
@@ -113,11 +115,12 @@ extension SQLiteStore {
         }
     }
 
-    func entryStates(_ db: Database, questionnaire: String) throws -> [String: EntryState] {
+    /// The states of the questionnaire's cases (`only` these ids, when given).
+    func entryStates(_ db: Database, questionnaire: String, only ids: [String]?) throws -> [String: EntryState] {
         var states: [String: EntryState] = [:]
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT case_id, role, activated, disposition, town_id FROM cases WHERE questionnaire = ?
-            """, arguments: [questionnaire])
+            SELECT case_id, role, activated, disposition, town_id FROM cases WHERE questionnaire = ?\(inList("case_id", ids))
+            """, arguments: StatementArguments([questionnaire] + (ids ?? [])))
         while let row = try rows.next() {
             states[row[0]] = EntryState(role: CaseRole(rawValue: row[1]) ?? .sample, activated: row[2],
                                         disposition: Disposition(rawValue: row[3]) ?? .pending, townID: row[4])
@@ -125,15 +128,22 @@ extension SQLiteStore {
         return states
     }
 
-    func storedForms(_ db: Database, questionnaire: String, kind: String) throws -> [String: StoredForm] {
+    /// The stored forms of one kind (`only` for these cases, when given).
+    func storedForms(_ db: Database, questionnaire: String, kind: String, only ids: [String]?) throws -> [String: StoredForm] {
         var forms: [String: StoredForm] = [:]
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT case_id, form_id, operator, entered_at FROM forms WHERE questionnaire = ? AND kind = ?
-            """, arguments: [questionnaire, kind])
+            SELECT case_id, form_id, operator, entered_at FROM forms WHERE questionnaire = ? AND kind = ?\(inList("case_id", ids))
+            """, arguments: StatementArguments([questionnaire, kind] + (ids ?? [])))
         while let row = try rows.next() {
             forms[row[0]] = StoredForm(formID: row[1], operatorName: row[2], enteredAt: row[3])
         }
         return forms
+    }
+
+    /// ` AND column IN (?, ?, …)` for `ids`, or nothing.
+    func inList(_ column: String, _ ids: [String]?) -> String {
+        guard let ids else { return "" }
+        return ids.isEmpty ? " AND 0 = 1" : " AND \(column) IN (" + Array(repeating: "?", count: ids.count).joined(separator: ", ") + ")"
     }
 
     /// Inserts new forms with their answers (the bulk path: prepared statements bound directly).
