@@ -168,6 +168,25 @@ struct StoreCommandTests {
         #expect(try dumpStore(db) == before)
     }
 
+    @Test func aFileWithWrongColumnsIsRefused() throws {
+        let dir = try Command.temporaryDirectory()
+        let (listCSV, sampled, _) = Households.list(villages: 1, sample: 2, reserves: 0)
+        #expect(try Command.run(["cases", "load", "--list", try dir.write(listCSV, to: "list.csv"), "--survey", StoreCommandTests.urban], in: dir).status == 0)
+        let db = dir.appendingPathComponent("pingyi.sqlite").path
+        let before = try dumpStore(db)
+        let forms = Households.forms([sampled[0]]).replacingOccurrences(of: "case_id,D01,", with: "case_id,D1,")
+        let file = try dir.write(forms, to: "f.csv")
+        let result = try Command.run(["responses", "import", file, "--survey", StoreCommandTests.urban, "--pass", "1", "--operator", "王芳"], in: dir)
+        #expect(result.status == 65)
+        #expect(result.stderr == """
+            \(file):1: no column for item D01 (市政府办) of urban v1; the file needs case_id and one column per item, named as in the questionnaire
+            \(file):1:2: column D1 is not an item of urban v1; did you mean D01?
+            pingyi: error: \(file): 2 problems in 1 row; nothing was imported; correct the file and run the command again
+
+            """)
+        #expect(try dumpStore(db) == before)
+    }
+
     @Test func exportsSpanTwoVersions() throws {
         let dir = try Command.temporaryDirectory()
         let fixtures = Command.fixture("store")
