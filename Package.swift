@@ -41,6 +41,7 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(name: "Exports", dependencies: ["Store", "Questionnaire", "Tables", "CReadStat", "CXlsxWriter"], swiftSettings: strict),
+        .target(name: "Simulation", dependencies: ["Questionnaire", "Tables", "Stats"], swiftSettings: strict),
         .target(name: "Composite", dependencies: ["Tables", "Definitions", "Stats"], swiftSettings: strict),
         .target(name: "Analytics", dependencies: ["Stats", "Tables", "Questionnaire"], swiftSettings: strict),
         .target(
@@ -50,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "pingyi",
             dependencies: [
-                "Stats", "Tables", "Definitions", "Sampling", "Analytics", "Questionnaire", "Store", "Exports", "Composite",
+                "Stats", "Tables", "Definitions", "Sampling", "Analytics", "Questionnaire", "Store", "Exports", "Composite", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
