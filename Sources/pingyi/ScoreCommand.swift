@@ -12,7 +12,7 @@ struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score",
         abstract: "Satisfaction score and rate per evaluated unit, with design-based standard errors (满意度测评).",
-        subcommands: [Estimate.self, Combine.self],
+        subcommands: [Estimate.self, Combine.self, Show.self],
         defaultSubcommand: Estimate.self
     )
 
@@ -168,37 +168,118 @@ struct ScoreCommand: ParsableCommand {
                 """
         )
 
-        @Argument(help: "Score files written by pingyi score.")
+        @Argument(help: "Score files written by pingyi score (one file with --across).")
         var files: [String]
 
-        @Option(help: "Weights, comma-separated, one per file (e.g. 25,25,25,25).")
+        @Option(help: "Weights: one number per file (25,25,25,25), or NAME=NUMBER per value of --across.")
         var weights: String
+
+        @Option(help: "Combine the groups of one file's by column (e.g. group) instead of several files.")
+        var across: String?
+
+        @Flag(help: "Combine a unit over the inputs that score it, rescaling their weights.")
+        var partial = false
 
         @Option(help: "Where to write the combined scores.")
         var out: String
 
         func validate() throws {
-            guard files.count >= 2 else { throw ValidationError("give at least two score files to combine.") }
-            let parsed = weights.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-            guard parsed.count == files.count, parsed.allSatisfy({ $0 != nil }) else {
-                throw ValidationError("--weights must give one number per file (\(files.count) files).")
+            if across == nil {
+                guard files.count >= 2 else { throw ValidationError("give at least two score files to combine, or one with --across.") }
+                let parsed = weights.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+                guard parsed.count == files.count, parsed.allSatisfy({ $0 != nil }) else {
+                    throw ValidationError("--weights must give one number per file (\(files.count) files).")
+                }
+            } else {
+                guard files.count == 1 else { throw ValidationError("with --across give one score file.") }
+                guard namedWeights != nil else { throw ValidationError("with --across, --weights must be NAME=NUMBER pairs (e.g. deputies=30,urban=20).") }
             }
             for f in files where !FileManager.default.fileExists(atPath: f) { throw ValidationError("no such file '\(f)'.") }
         }
 
+        private var namedWeights: [(String, Double)]? {
+            let pairs = weights.split(separator: ",").map { $0.split(separator: "=").map { String($0).trimmingCharacters(in: .whitespaces) } }
+            guard pairs.allSatisfy({ $0.count == 2 && Double($0[1]) != nil }) else { return nil }
+            return pairs.map { ($0[0], Double($0[1]) ?? 0) }
+        }
+
         func run() throws {
             try reportingErrors {
-                let parsed = weights.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
                 var by: String? = nil
                 var inputs: [(name: String, scores: [UnitScore])] = []
-                for f in files {
-                    let read = try ScoreTable.read(path: f)
-                    by = by ?? read.by
-                    inputs.append((f, read.scores))
+                var parsed: [Double] = []
+                if let across, let named = namedWeights {
+                    let read = try ScoreTable.read(path: files[0])
+                    guard read.by == across else {
+                        throw AnalyticsError.usage(message: "\(files[0]) is not scored by \(across); run pingyi score --by \(across)")
+                    }
+                    for (name, weight) in named {
+                        let part = read.scores.filter { $0.by == name }.map { var s = $0; s.by = nil; return s }
+                        guard !part.isEmpty else {
+                            throw AnalyticsError.data(file: files[0], line: nil, message: "no \(across) '\(name)' in the file",
+                                                      hint: "the values are \(Set(read.scores.compactMap(\.by)).sorted().joined(separator: ", "))")
+                        }
+                        inputs.append(("\(files[0]) (\(across) = \(name))", part))
+                        parsed.append(weight)
+                    }
+                } else {
+                    parsed = weights.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+                    for f in files {
+                        let read = try ScoreTable.read(path: f)
+                        by = by ?? read.by
+                        inputs.append((f, read.scores))
+                    }
                 }
-                let combined = try ScoreCombiner.combine(inputs, weights: parsed)
+                let combined = try ScoreCombiner.combine(inputs, weights: parsed, partial: partial)
                 try writeAtomically(ScoreTable.csv(combined, by: by), to: out)
-                print("合并 \(files.count) 个文件（权重 \(weights)）：\(combined.count) 个单位 → \(out)")
+                print("合并 \(inputs.count) 组（权重 \(weights)\(partial ? "，缺项按比例" : "")）：\(combined.count) 个单位 → \(out)")
+            }
+        }
+    }
+}
+
+extension ScoreCommand {
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a score file ranked, with unit names, intervals and the 60 % flag."
+        )
+
+        @Argument(help: "A score file written by pingyi score.")
+        var file: String
+
+        @Option(help: "Unit names: a CSV with unit_id and unit columns (datasets/units.csv).")
+        var units: String?
+
+        @Option(help: "Show only the first and last N units.")
+        var top: Int?
+
+        func run() throws {
+            try reportingErrors {
+                let (scores, by) = try ScoreTable.read(path: file)
+                var names: [String: String] = [:]
+                if let units {
+                    let table = try CSVReader.read(path: units)
+                    let id = try table.column("unit_id"), name = try table.column("unit")
+                    for r in 0..<table.rowCount { names[id.string(r) ?? ""] = name.string(r) }
+                }
+                let table = try CSVReader.read(path: file)
+                let low = try table.column("score_low"), high = try table.column("score_high")
+                var ranked = scores.indices.sorted { scores[$0].score > scores[$1].score }
+                if let top, ranked.count > 2 * top { ranked = Array(ranked.prefix(top)) + [-1] + Array(ranked.suffix(top)) }
+                var rows = [["名次", "单位", by ?? "", "满意度", "95% 区间", "满意率", ""]]
+                for (position, i) in ranked.enumerated() {
+                    if i < 0 {
+                        rows.append(["…", "", "", "", "", "", ""])
+                        continue
+                    }
+                    let s = scores[i]
+                    let rank = top.map { t in position < t ? position + 1 : scores.count - (ranked.count - 1 - position) } ?? position + 1
+                    rows.append([String(rank), names[s.unit].map { "\($0)（\(s.unit)）" } ?? s.unit, s.by ?? "", fixed(s.score, 1),
+                                 "\(fixed(low.number(i) ?? .nan, 1))–\(fixed(high.number(i) ?? .nan, 1))", fixed(s.rate * 100, 1) + "%",
+                                 s.rate < 0.6 ? "满意率低于60%" : ""])
+                }
+                if by == nil { rows = rows.map { row in row.enumerated().filter { $0.offset != 2 }.map(\.element) } }
+                print(TextTable(rows: rows, rightAligned: by == nil ? [0, 2, 3, 4] : [0, 3, 4, 5]).render(indent: "  "))
             }
         }
     }
