@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "CompositeTests", dependencies: ["Composite", "Tables"], swiftSettings: strict),
         .testTarget(
             name: "PingyiTests",
-            dependencies: ["pingyi", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["pingyi", "Tables", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
     ]
 )

@@ -49,6 +49,7 @@ struct ScoreCommand: ParsableCommand {
         @Option(help: "Cluster columns stage by stage, comma-separated (default stage1_unit,stage2_unit,…).") var ids: String?
         @Option(help: "Population-count columns stage by stage (default stage1_N,…; 'none' for with-replacement).") var fpc: String?
         @Option(help: "A further column to score by (e.g. group).") var by: String?
+        @Option(help: "Score only rows where COLUMN=VALUE (e.g. group=urban); repeat to narrow further.") var `where`: [String] = []
 
         @Option(help: "Don't-know answers: exclude (from the denominator) or dissatisfied.")
         var dontKnow: String = "exclude"
@@ -101,12 +102,24 @@ struct ScoreCommand: ParsableCommand {
             for (path, option) in [(responses, "--responses"), (scale, "--scale")] where !FileManager.default.fileExists(atPath: path) {
                 throw ValidationError("\(option): no such file '\(path)'.")
             }
+            for condition in `where` where condition.split(separator: "=", maxSplits: 1).count != 2 {
+                throw ValidationError("--where must be COLUMN=VALUE (got '\(condition)').")
+            }
         }
 
         func run() throws {
             try reportingErrors {
                 let scaleDefinition = try Scale.load(path: scale)
-                let table = try CSVReader.read(path: responses, options: input.csvOptions)
+                var table = try CSVReader.read(path: responses, options: input.csvOptions)
+                for condition in `where` {
+                    let parts = condition.split(separator: "=", maxSplits: 1).map(String.init)
+                    let column = try table.column(parts[0], purpose: "--where")
+                    let rows = (0..<table.rowCount).filter { column.string($0) == parts[1] }
+                    guard !rows.isEmpty else {
+                        throw AnalyticsError.usage(message: "--where \(condition): no row of \(responses) has \(parts[0]) = \(parts[1])")
+                    }
+                    table = table.rows(rows)
+                }
                 var spec = DesignSpec.pingyiLongFile(table)
                 spec.caseColumn = caseColumn
                 spec.unit = unit
