@@ -11,9 +11,11 @@ db=$out/pingyi.sqlite
 groups=(deputies enterprises urban rural)
 step() { printf '\n== %s\n' "$*"; }
 # Runs a pingyi command, keeping its full output in out/log/, and shows the lines asked for.
+logs=0
 show() {
   local lines=$1; shift
-  local log=$out/log/$(date +%s%N).txt
+  logs=$((logs + 1))
+  local log=$out/log/$(printf '%02d' $logs)-$2.txt
   "$pingyi" "$@" > "$log"
   sed -n "$lines" "$log"
 }
