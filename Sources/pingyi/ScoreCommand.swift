@@ -1,7 +1,9 @@
 import Analytics
 import ArgumentParser
+import Exports
 import Foundation
 import Questionnaire
+import Store
 import Tables
 
 extension AnalyticsError: ReportableError {
@@ -16,7 +18,7 @@ struct ScoreCommand: ParsableCommand {
         defaultSubcommand: Estimate.self
     )
 
-    struct Estimate: ParsableCommand {
+    struct Estimate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "estimate",
             abstract: "Score every unit from a long answer file (the default subcommand).",
@@ -30,7 +32,10 @@ struct ScoreCommand: ParsableCommand {
         )
 
         @Option(help: "The long answer file (pingyi responses export --format long).")
-        var responses: String
+        var responses: String?
+
+        @Option(help: "Read the answers straight from this store instead of a long file.")
+        var db: String?
 
         @Option(help: "The tier scale (surveys/scales/*.yaml).")
         var scale: String
@@ -99,7 +104,9 @@ struct ScoreCommand: ParsableCommand {
             if (poststratify != nil || rake != nil) != (population != nil) {
                 throw ValidationError("--poststratify and --rake need --population, and --population needs one of them.")
             }
-            for (path, option) in [(responses, "--responses"), (scale, "--scale")] where !FileManager.default.fileExists(atPath: path) {
+            guard (responses == nil) != (db == nil) else { throw ValidationError("give --responses FILE or --db STORE (one of them).") }
+            for (path, option) in [(responses ?? db ?? "", responses != nil ? "--responses" : "--db"), (scale, "--scale")]
+            where !FileManager.default.fileExists(atPath: path) {
                 throw ValidationError("\(option): no such file '\(path)'.")
             }
             for condition in `where` where condition.split(separator: "=", maxSplits: 1).count != 2 {
@@ -107,16 +114,24 @@ struct ScoreCommand: ParsableCommand {
             }
         }
 
-        func run() throws {
+        func run() async throws {
+            var storeLong: [UInt8]? = nil
+            if let db {
+                storeLong = try await reportingErrors {
+                    let store = try SQLiteStore(path: db, create: false)
+                    return ResponseTables.long(try await store.snapshot(questionnaire: nil))
+                }
+            }
             try reportingErrors {
                 let scaleDefinition = try Scale.load(path: scale)
-                var table = try CSVReader.read(path: responses, options: input.csvOptions)
+                var table = try storeLong.map { try CSVReader.read(bytes: $0, name: db ?? "store") }
+                    ?? CSVReader.read(path: responses ?? "", options: input.csvOptions)
                 for condition in `where` {
                     let parts = condition.split(separator: "=", maxSplits: 1).map(String.init)
                     let column = try table.column(parts[0], purpose: "--where")
                     let rows = (0..<table.rowCount).filter { column.string($0) == parts[1] }
                     guard !rows.isEmpty else {
-                        throw AnalyticsError.usage(message: "--where \(condition): no row of \(responses) has \(parts[0]) = \(parts[1])")
+                        throw AnalyticsError.usage(message: "--where \(condition): no row of \(responses ?? db ?? "") has \(parts[0]) = \(parts[1])")
                     }
                     table = table.rows(rows)
                 }
