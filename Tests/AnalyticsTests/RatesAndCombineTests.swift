@@ -75,9 +75,13 @@ struct CombineTests {
     @Test func missingUnitIsAnError() {
         let a = ("a.csv", [unit("D01", score: 80, se: 1, rate: 0.9, rateSE: 0.01, df: 9)])
         let b = ("b.csv", [unit("D02", score: 80, se: 1, rate: 0.9, rateSE: 0.01, df: 9)])
-        #expect(throws: AnalyticsError.data(file: "b.csv", line: nil, message: "unit D01 has no score here", hint: "every file must score the same units")) {
+        #expect(throws: AnalyticsError.data(file: "b.csv", line: nil, message: "unit D01 has no score here", hint: "every file must score the same units, or combine with --partial")) {
             try ScoreCombiner.combine([a, b], weights: [1, 1])
         }
+        // With --partial each unit is combined over the inputs that score it.
+        let partial = try ScoreCombiner.combine([a, b], weights: [1, 3], partial: true)
+        #expect(partial.map(\.unit) == ["D01", "D02"])
+        #expect(partial.allSatisfy { abs($0.score - 80) < 1e-12 && abs($0.scoreSE - 1) < 1e-12 })
     }
 
     /// Class A: slots of weight 10, 10, 20 (one not eligible); respondents: the first and, through
