@@ -72,7 +72,7 @@ struct CombineTests {
         #expect(d.n == 400)
     }
 
-    @Test func missingUnitIsAnError() {
+    @Test func missingUnitIsAnError() throws {
         let a = ("a.csv", [unit("D01", score: 80, se: 1, rate: 0.9, rateSE: 0.01, df: 9)])
         let b = ("b.csv", [unit("D02", score: 80, se: 1, rate: 0.9, rateSE: 0.01, df: 9)])
         #expect(throws: AnalyticsError.data(file: "b.csv", line: nil, message: "unit D01 has no score here", hint: "every file must score the same units, or combine with --partial")) {
