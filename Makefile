@@ -1,8 +1,7 @@
 # pingyi: the two commands a new user needs are `make demo` and `make test`.
 SWIFT ?= swift
-RELEASE := .build/release/pingyi
 
-.PHONY: demo test setup release bench-read clean-demo
+.PHONY: demo test setup release bench-read bench-sample bench-score bench-import clean-demo
 
 ## Install what is missing, build in release mode, and run the main job on the shipped county.
 demo: setup release
@@ -19,9 +18,18 @@ setup:
 release:
 	$(SWIFT) build -c release --product pingyi
 
-## Frame reading against polars (needs: pip install polars).
+## Side-by-side benchmarks (need: PINGYI_SETUP_EXTRAS=1 scripts/setup.sh; pip install polars svy).
 bench-read: setup release
-	python3 Benchmarks/read_frame.py
+	cd Benchmarks && python3 read_frame.py
+
+bench-sample: setup release
+	cd Benchmarks && python3 sample_frame.py
+
+bench-score: setup release
+	cd Benchmarks && python3 score_long.py
+
+bench-import: setup release
+	python3 Benchmarks/import_forms.py --forms 20000 --repeats 5
 
 clean-demo:
 	rm -rf out

@@ -42,6 +42,7 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "Spreadsheet", dependencies: ["CXlsxWriter"], swiftSettings: strict),
         .target(name: "Exports", dependencies: ["Store", "Questionnaire", "Tables", "CReadStat", "Spreadsheet"], swiftSettings: strict),
+        .target(name: "Simulation", dependencies: ["Questionnaire", "Tables", "Stats"], swiftSettings: strict),
         .target(name: "Composite", dependencies: ["Tables", "Definitions", "Stats"], swiftSettings: strict),
         .target(name: "Analytics", dependencies: ["Stats", "Tables", "Questionnaire"], swiftSettings: strict),
         .target(
@@ -55,7 +56,8 @@ let package = Package(
         .executableTarget(
             name: "pingyi",
             dependencies: [
-                "Stats", "Tables", "Definitions", "Sampling", "Analytics", "Questionnaire", "Store", "Exports", "Composite", "Reports",
+                "Stats", "Tables", "Definitions", "Sampling", "Analytics", "Questionnaire", "Store", "Exports", "Composite", "Simulation",
+                "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -74,7 +76,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Composite", "Sampling", "Tables"], swiftSettings: strict),
         .testTarget(
             name: "PingyiTests",
-            dependencies: ["pingyi", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["pingyi", "Tables", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
     ]
 )

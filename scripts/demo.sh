@@ -1,13 +1,73 @@
 #!/usr/bin/env bash
 # The main job on the shipped county, each step a real pingyi command a user could type.
+# Everything goes to out/ (made afresh); the store is out/pingyi.sqlite. Fieldwork and keying are
+# SIMULATED (pingyi simulate): the county and its answers are synthetic, for demonstration.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pingyi=.build/release/pingyi
+pingyi=${PINGYI:-.build/release/pingyi}
+seed=20170401
 out=out
-mkdir -p "$out"
+db=$out/pingyi.sqlite
+groups=(deputies enterprises urban rural)
+step() { printf '\n== %s\n' "$*"; }
+# Runs a pingyi command, keeping its full output in out/log/, and shows the lines asked for.
+logs=0
+show() {
+  local lines=$1; shift
+  logs=$((logs + 1))
+  local log=$out/log/$(printf '%02d' $logs)-$2.txt
+  "$pingyi" "$@" > "$log"
+  sed -n "$lines" "$log"
+}
 
-echo "== 1. 抽样框 (sampling frames)"
-for frame in households deputies enterprises villages; do
-  $pingyi frame inspect datasets/$frame.csv --id "$(head -1 datasets/$frame.csv | cut -d, -f1)"
-  echo
+rm -rf "$out"
+mkdir -p "$out/lists" "$out/field" "$out/entry" "$out/log"
+
+step "1. 抽取样本名单 Draw the four respondent lists (seed $seed) and verify one"
+for g in "${groups[@]}"; do
+  show 1p sample --design surveys/designs/$g.yaml --seed $seed --out $out/lists/$g.csv
 done
+$pingyi sample verify --manifest $out/lists/rural.manifest.json
+
+step "2. 载入样本 Load the cases into $db"
+for g in "${groups[@]}"; do
+  $pingyi cases load --list $out/lists/$g.csv --survey surveys/questionnaires/$g.yaml --db $db
+done
+
+step "3. 模拟调查（演示用）Simulate the field: dispositions and two keyed passes (SIMULATED data)"
+for g in "${groups[@]}"; do
+  show 2,3p simulate field --list $out/lists/$g.csv --survey surveys/questionnaires/$g.yaml --seed $seed --out $out/field/$g
+  show 1p cases dispose $out/field/$g/dispositions.csv --db $db --operator 调查员
+done
+
+step "4. 录入与核对 Import both passes, verify, resolve the disagreements"
+for g in "${groups[@]}"; do
+  for pass in 1 2; do
+    show 1p responses import $out/field/$g/pass$pass.csv --survey surveys/questionnaires/$g.yaml --pass $pass \
+      --operator "录入员$pass" --db $db
+  done
+done
+show '$p' responses verify --db $db --out $out/entry/disagreements.csv
+$pingyi simulate adjudicate --disagreements $out/entry/disagreements.csv \
+  $(for g in "${groups[@]}"; do printf -- '--forms %s ' $out/field/$g/forms.csv; done) --out $out/entry/resolutions.csv
+$pingyi responses resolve $out/entry/resolutions.csv --operator 审核员 --db $db
+$pingyi responses export --format long --out $out/long.csv --db $db
+$pingyi responses export --format cases --out $out/cases.csv --db $db
+
+step "5. 加权与测评 Weight, score every unit by group and overall, response rates"
+show '$p' weights --responses $out/long.csv --cases $out/cases.csv --out $out/weighted.csv
+show 1p score --responses $out/weighted.csv --scale surveys/scales/four-tier.yaml --by group \
+  --out $out/scores_by_group.csv --distribution $out/distribution.csv
+$pingyi score combine $out/scores_by_group.csv --across group \
+  --weights deputies=30,enterprises=30,urban=20,rural=20 --partial --out $out/scores.csv
+$pingyi rates --cases $out/cases.csv --out $out/rates.csv
+
+step "6. 综合考评 Composite scores under the 大石桥 scheme"
+$pingyi composite --scheme surveys/schemes/dashiqiao.yaml --components datasets/dashiqiao/components.csv \
+  --indicators datasets/dashiqiao/indicators.csv --events datasets/dashiqiao/events.csv \
+  --public $out/scores.csv --out $out/composite.csv
+
+step "满意度最高和最低的单位 Top and bottom units (95% intervals)"
+$pingyi score show $out/scores.csv --units datasets/units.csv --top 5
+echo
+echo "结果在 $out/：名单 lists/，分数 scores.csv，综合考评 composite.csv，应答率 rates.csv"

@@ -24,6 +24,9 @@ public struct DesignSpec: Sendable, Equatable {
     public var weight: String
     /// Stage-1 strata; nil for an unstratified design.
     public var strata: String?
+    /// Strata are taken within this column's values (a long file of several independent surveys,
+    /// one per respondent group, whose stratum names may repeat).
+    public var strataWithin: String?
     /// Cluster columns stage by stage; empty: each respondent is its own PSU.
     public var ids: [String]
     /// Population counts (or sampling fractions ≤ 1) stage by stage; empty: with replacement.
@@ -50,6 +53,7 @@ public struct DesignSpec: Sendable, Equatable {
     public static func pingyiLongFile(_ table: Table) -> DesignSpec {
         var spec = DesignSpec()
         if table.index(of: "stage1_stratum") != nil { spec.strata = "stage1_stratum" }
+        if table.index(of: "group") != nil { spec.strataWithin = "group" }
         var k = 1
         while table.index(of: "stage\(k)_unit") != nil {
             spec.ids.append("stage\(k)_unit")

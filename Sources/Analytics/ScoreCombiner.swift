@@ -8,7 +8,9 @@ import Stats
 /// (Σ a_q² SE_q²)² / Σ (a_q² SE_q²)²/df_q; the design effect is the combined variance over the
 /// combined simple-random-sampling variance Σ a_q²·SE_q²/deff_q.
 public enum ScoreCombiner {
-    public static func combine(_ inputs: [(name: String, scores: [UnitScore])], weights: [Double],
+    /// - Parameter partial: a unit missing from some inputs is combined over those that have it,
+    ///   with their weights rescaled (e.g. towns, which only households rate); otherwise an error.
+    public static func combine(_ inputs: [(name: String, scores: [UnitScore])], weights: [Double], partial: Bool = false,
                                confidence: Double = 0.95) throws(AnalyticsError) -> [UnitScore] {
         guard inputs.count == weights.count, !inputs.isEmpty else {
             throw .usage(message: "give one weight per score file (\(inputs.count) files, \(weights.count) weights)")
@@ -16,20 +18,30 @@ public enum ScoreCombiner {
         guard weights.allSatisfy({ $0 >= 0 }), weights.reduce(0, +) > 0 else {
             throw .usage(message: "--weights must be non-negative and not all zero")
         }
-        let total = weights.reduce(0, +)
-        let shares = weights.map { $0 / total }
         let key: (UnitScore) -> String = { $0.unit + "\u{1F}" + ($0.by ?? "") }
         let lookups = inputs.map { input in Dictionary(input.scores.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a }) }
+        // Units in order of first appearance across the inputs.
+        var order: [UnitScore] = []
+        var seen = Set<String>()
+        for input in inputs {
+            for s in input.scores where seen.insert(key(s)).inserted { order.append(s) }
+        }
         var result: [UnitScore] = []
-        for first in inputs[0].scores {
+        for first in order {
             var parts: [UnitScore] = []
+            var partWeights: [Double] = []
             for (q, lookup) in lookups.enumerated() {
                 guard let s = lookup[key(first)] else {
+                    if partial { continue }
                     throw .data(file: inputs[q].name, line: nil, message: "unit \(first.unit)\(first.by.map { " (\($0))" } ?? "") has no score here",
-                                hint: "every file must score the same units")
+                                hint: "every file must score the same units, or combine with --partial")
                 }
                 parts.append(s)
+                partWeights.append(weights[q])
             }
+            let total = partWeights.reduce(0, +)
+            guard total > 0 else { continue }
+            let shares = partWeights.map { $0 / total }
             var score = 0.0, rate = 0.0, dk = 0.0, v = 0.0, vRate = 0.0, vSRS = 0.0, dfDenominator = 0.0
             var n = 0
             for (q, s) in parts.enumerated() {

@@ -10,12 +10,13 @@ extension Scorer {
         let psuCount = design.levels[0].count
         // thetas[domain][replicate]: the score in each replicate.
         var thetas: [[Double]] = []
+        let roles = RoleTable(options.scoring)
         var psuY = [SIMD2<Double>](repeating: .zero, count: psuCount)
         var psuW = [Double](repeating: 0, count: psuCount)
         for domain in domains {
             var touched = Set<Int>()
             for r in domain.rows {
-                guard case .scored(let s, let sat) = options.scoring.role(of: design.rowTier[r]) else { continue }
+                guard case .scored(let s, let sat) = roles[design.rowTier[r]] else { continue }
                 let c = Int(design.rowCase[r])
                 let a = Int(design.casePSU[c])
                 psuY[a] += weights[c] * SIMD2(s, sat ? 1 : 0)

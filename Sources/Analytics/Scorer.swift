@@ -79,6 +79,12 @@ public struct Scorer {
         var rows: [Int]
     }
 
+    /// The weights estimation uses: the design weights, calibrated when asked.
+    public func calibratedWeights() throws(AnalyticsError) -> [Double] {
+        guard let calibration = options.calibration else { return design.caseWeight }
+        return try calibration.apply(to: design).weights
+    }
+
     /// Scores of every unit, in unit order within each `by` group.
     public func score() throws(AnalyticsError) -> [UnitScore] {
         let domains = try makeDomains()
@@ -104,6 +110,7 @@ public struct Scorer {
             quantile = df > 0 ? try Distribution.studentTQuantile(1 - (1 - options.confidence) / 2, degreesOfFreedom: Double(df)) : .nan
         } catch { throw .estimation(message: error.message, hint: "") }
 
+        let roles = RoleTable(options.scoring)
         var engine = TaylorVariance(design: design)
         var caseZ = [SIMD2<Double>](repeating: .zero, count: design.caseCount)
         var caseMarked = [Bool](repeating: false, count: design.caseCount)
@@ -122,7 +129,7 @@ public struct Scorer {
             for r in domain.rows {
                 let c = Int(design.rowCase[r])
                 let w = weights[c]
-                switch options.scoring.role(of: design.rowTier[r]) {
+                switch roles[design.rowTier[r]] {
                 case .scored(let s, let sat):
                     W += w
                     Y += w * SIMD2(s, sat ? 1 : 0)
@@ -142,7 +149,7 @@ public struct Scorer {
             var spread = SIMD2<Double>.zero
             var touchedPSUs: [Int] = []
             for r in domain.rows {
-                guard case .scored(let s, let sat) = options.scoring.role(of: design.rowTier[r]) else { continue }
+                guard case .scored(let s, let sat) = roles[design.rowTier[r]] else { continue }
                 let c = Int(design.rowCase[r])
                 let w = weights[c]
                 let y = SIMD2(s, sat ? 1 : 0)
@@ -205,7 +212,7 @@ public struct Scorer {
 
     /// Domains: each unit, crossed with the `by` column, ordered like R's `svyby` (units vary
     /// fastest within each by value; values sorted).
-    func makeDomains() throws(AnalyticsError) -> [Domain] {
+    func makeDomains(includingUnscored: Bool = false) throws(AnalyticsError) -> [Domain] {
         let table = design.table
         let unitColumn: Column
         var byColumn: Column? = nil
@@ -227,14 +234,15 @@ public struct Scorer {
             guard b >= 0 else { continue }  // R drops rows with a missing by value
             rows[Int(b) * units.levels.count + Int(u)].append(r)
         }
+        let roles = RoleTable(options.scoring)
         let unitOrder = units.levels.indices.sorted { naturalLess(units.levels[$0], units.levels[$1]) }
         let byOrder = (byFactor?.levels.indices).map { idx in idx.sorted { naturalLess(byFactor?.levels[$0] ?? "", byFactor?.levels[$1] ?? "") } } ?? [0]
         var domains: [Domain] = []
         for b in byOrder {
             for u in unitOrder {
                 let members = rows[b * units.levels.count + u]
-                let hasScored = members.contains { if case .scored = options.scoring.role(of: design.rowTier[$0]) { return true } else { return false } }
-                guard hasScored else { continue }
+                let hasScored = members.contains { if case .scored = roles[design.rowTier[$0]] { return true } else { return false } }
+                guard hasScored || (includingUnscored && !members.isEmpty) else { continue }
                 domains.append(Domain(unit: units.levels[u], by: byFactor?.levels[b], rows: members))
             }
         }

@@ -46,6 +46,8 @@ public struct SurveyDesign: Sendable {
     public let degreesOfFreedom: Int
 
     public var stageCount: Int { levels.count }
+    /// Respondents in the file.
+    public var caseCountPublic: Int { caseCount }
     public var rowCount: Int { rowCase.count }
 
     public init(table: Table, spec: DesignSpec) throws(AnalyticsError) {
@@ -111,6 +113,26 @@ public struct SurveyDesign: Sendable {
                 caseStratum[c] = code
             }
             try Self.checkConstant(f.codes, rowCase: rowCase, firstRow: firstRow, name: spec.strata ?? "", table: table, caseLevels: caseFactor.levels)
+            if let within = spec.strataWithin {
+                // Independent surveys in one file: a stratum is (survey, stratum).
+                let g = try column(within, "the survey the strata belong to").factorize()
+                try Self.checkConstant(g.codes, rowCase: rowCase, firstRow: firstRow, name: within, table: table, caseLevels: caseFactor.levels)
+                var nested: [Int64: Int32] = [:]
+                var nestedLabels: [String] = []
+                for c in 0..<caseCount {
+                    let outer = g.codes[firstRow[c]]
+                    let key = Int64(outer) << 32 | Int64(caseStratum[c])
+                    if let id = nested[key] {
+                        caseStratum[c] = id
+                    } else {
+                        let id = Int32(nestedLabels.count)
+                        nested[key] = id
+                        nestedLabels.append(outer >= 0 ? "\(g.levels[Int(outer)]) / \(f.levels[Int(caseStratum[c])])" : f.levels[Int(caseStratum[c])])
+                        caseStratum[c] = id
+                    }
+                }
+                labels = nestedLabels
+            }
         }
         strataCount = labels.count
         strataLabels = labels

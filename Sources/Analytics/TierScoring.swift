@@ -31,7 +31,7 @@ public struct TierScoring: Sendable, Equatable {
     public static let fourTier = TierScoring(scores: [1: 100, 2: 80, 3: 60, 4: 0], satisfied: [1, 2, 3], dontKnow: [7])
 
     /// What a code means for estimation.
-    enum Role {
+    enum Role: Equatable {
         case scored(score: Double, satisfied: Bool)
         case dontKnow
         case other
@@ -50,5 +50,19 @@ public struct TierScoring: Sendable, Equatable {
     /// share is among scored and don't-know answers).
     func isAnswered(_ code: Int) -> Bool {
         scores[code] != nil || dontKnow.contains(code)
+    }
+}
+
+/// ``TierScoring/role(of:)`` for every code 0…99, looked up without hashing in the hot loops.
+struct RoleTable {
+    private let roles: [TierScoring.Role]
+
+    init(_ scoring: TierScoring) {
+        roles = (0..<100).map { scoring.role(of: $0) }
+    }
+
+    @inline(__always)
+    subscript(_ code: Int) -> TierScoring.Role {
+        code >= 0 && code < roles.count ? roles[code] : .other
     }
 }

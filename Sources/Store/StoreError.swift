@@ -46,12 +46,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     public var description: String {
-        var location = file
-        if let line {
-            location += ":\(line)"
-            if let column { location += ":\(column)" }
-        }
-        return hint.isEmpty ? "\(location): \(message)" : "\(location): \(message); \(hint)"
+        locatedMessage(file: file, line: line, column: column, message: message, hint: hint)
     }
 }
 
@@ -76,11 +71,16 @@ public struct EntryProblem: Sendable, Equatable, Hashable, CustomStringConvertib
     }
 
     public var description: String {
-        var location = file
-        if let line {
-            location += ":\(line)"
-            if let column { location += ":\(column)" }
-        }
-        return hint.isEmpty ? "\(location): \(message)" : "\(location): \(message); \(hint)"
+        locatedMessage(file: file, line: line, column: column, message: message, hint: hint)
     }
+}
+
+/// `FILE[:LINE[:COLUMN]]: message[; hint]`.
+func locatedMessage(file: String, line: Int?, column: Int?, message: String, hint: String) -> String {
+    var location = file
+    if let line {
+        location += ":\(line)"
+        if let column { location += ":\(column)" }
+    }
+    return hint.isEmpty ? "\(location): \(message)" : "\(location): \(message); \(hint)"
 }

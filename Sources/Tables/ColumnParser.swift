@@ -35,6 +35,9 @@ struct ColumnParser: Sendable {
         let columns = columns
         var missingRows: [Int] = []
         var failed = false
+        var previousStart = 0
+        var previousLength = -1
+        var previousValue = Cells.zero
         let values = [Cells.Value](unsafeUninitializedCapacity: rowCount) { out, initialized in
             adviseHugePages(UnsafeMutableRawPointer(out.baseAddress!), byteCount: rowCount * MemoryLayout<Cells.Value>.stride)
             var row = 0
@@ -52,8 +55,15 @@ struct ColumnParser: Sendable {
                         if s >= e {
                             (target + r).initialize(to: Cells.zero)
                             missingRows.append(row + first + r)
+                        } else if Cells.cachesRepeats, e - s == previousLength, e - s <= 32,
+                                  sameBytes(p + s, p + previousStart, e - s) {
+                            // Long files repeat a respondent's weight on every row: parse once.
+                            (target + r).initialize(to: previousValue)
                         } else if let v = Cells.parse(p, s, e) {
                             (target + r).initialize(to: v)
+                            previousStart = s
+                            previousLength = e - s
+                            previousValue = v
                         } else {
                             return false
                         }
@@ -207,17 +217,21 @@ struct ColumnParser: Sendable {
 protocol CellParser {
     associatedtype Value
     static var zero: Value { get }
+    /// Whether a cell identical to the previous one reuses its value (worth it when parsing is slow).
+    static var cachesRepeats: Bool { get }
     static func parse(_ p: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int) -> Value?
 }
 
 enum IntegerCells: CellParser {
     static var zero: Int { 0 }
+    static var cachesRepeats: Bool { false }
     @inline(__always)
     static func parse(_ p: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int) -> Int? { parseInteger(p, start, end) }
 }
 
 enum DecimalCells: CellParser {
     static var zero: Double { 0 }
+    static var cachesRepeats: Bool { true }
     @inline(__always)
     static func parse(_ p: UnsafeMutablePointer<UInt8>, _ start: Int, _ end: Int) -> Double? { parseDecimal(p, start, end) }
 }

@@ -144,6 +144,49 @@ struct StoreCommandTests {
         #expect(try dumpStore(db) == before)
     }
 
+    @Test func badDispositionsAreAllListedAndNothingIsRecorded() throws {
+        let dir = try Command.temporaryDirectory()
+        let (listCSV, sampled, reserves) = Households.list(villages: 1, sample: 3, reserves: 1)
+        #expect(try Command.run(["cases", "load", "--list", try dir.write(listCSV, to: "list.csv"), "--survey", StoreCommandTests.urban], in: dir).status == 0)
+        let db = dir.appendingPathComponent("pingyi.sqlite").path
+        let before = try dumpStore(db)
+        let file = try dir.write("case_id,disposition\n\(sampled[0]),refused\n\(reserves[0]),complete\n,complete\n", to: "d.csv")
+        let result = try Command.run(["cases", "dispose", file], in: dir)
+        #expect(result.status == 65)
+        #expect(result.stderr == """
+            \(file):2:2: case \(sampled[0]): unknown disposition 'refused'; use one of pending, complete, partial, refusal, non-contact, other, unknown, not-eligible
+            \(file):4:1: case_id is empty; give every row its case
+            pingyi: error: \(file): 2 problems in 2 rows; nothing was recorded; correct the file and run the command again
+
+            """)
+        #expect(try dumpStore(db) == before)
+        // The reserve's row alone is refused by the store: it is not in use yet.
+        let reserve = try dir.write("case_id,disposition\n\(reserves[0]),完成\n", to: "r.csv")
+        let refused = try Command.run(["cases", "dispose", reserve], in: dir)
+        #expect(refused.status == 65)
+        #expect(refused.stderr.hasPrefix("\(reserve):2:1: case \(reserves[0]) is a reserve that is not in use; "))
+        #expect(try dumpStore(db) == before)
+    }
+
+    @Test func aFileWithWrongColumnsIsRefused() throws {
+        let dir = try Command.temporaryDirectory()
+        let (listCSV, sampled, _) = Households.list(villages: 1, sample: 2, reserves: 0)
+        #expect(try Command.run(["cases", "load", "--list", try dir.write(listCSV, to: "list.csv"), "--survey", StoreCommandTests.urban], in: dir).status == 0)
+        let db = dir.appendingPathComponent("pingyi.sqlite").path
+        let before = try dumpStore(db)
+        let forms = Households.forms([sampled[0]]).replacingOccurrences(of: "case_id,D01,", with: "case_id,D1,")
+        let file = try dir.write(forms, to: "f.csv")
+        let result = try Command.run(["responses", "import", file, "--survey", StoreCommandTests.urban, "--pass", "1", "--operator", "王芳"], in: dir)
+        #expect(result.status == 65)
+        #expect(result.stderr == """
+            \(file):1: no column for item D01 (市政府办) of urban v1; the file needs case_id and one column per item, named as in the questionnaire
+            \(file):1:2: column D1 is not an item of urban v1; did you mean D01?
+            pingyi: error: \(file): 2 problems in 1 row; nothing was imported; correct the file and run the command again
+
+            """)
+        #expect(try dumpStore(db) == before)
+    }
+
     @Test func exportsSpanTwoVersions() throws {
         let dir = try Command.temporaryDirectory()
         let fixtures = Command.fixture("store")

@@ -1,6 +1,6 @@
 import GRDB
-import GRDBSQLite
 import Questionnaire
+import Tables
 
 extension SQLiteStore {
     /// A case's state as far as keying is concerned.
@@ -29,23 +29,32 @@ extension SQLiteStore {
         }
         // Answers first: codes, ranges, required items, skips (no database needed).
         let checker = FormChecker(q)
-        var forms = batch.forms
-        var problems: [EntryProblem] = []
-        for i in forms.indices {
-            let found = checker.check(&forms[i].answers)
-            for p in found {
-                problems.append(EntryProblem(file: batch.source, line: forms[i].line, column: batch.itemColumns?[p.item],
-                                             caseID: forms[i].caseID, message: "case \(forms[i].caseID): \(p.message)", hint: p.hint))
+        let input = batch.forms
+        // Check in chunks on every core; each chunk's forms and problems come back in order.
+        let chunk = 512
+        let results = parallelMap((input.count + chunk - 1) / chunk) { c -> ([FormInput], [EntryProblem]) in
+            var forms = Array(input[(c * chunk)..<min(input.count, (c + 1) * chunk)])
+            var problems: [EntryProblem] = []
+            for i in forms.indices {
+                for p in checker.check(&forms[i].answers) {
+                    problems.append(EntryProblem(file: batch.source, line: forms[i].line, column: batch.itemColumns?[p.item],
+                                                 caseID: forms[i].caseID, message: "case \(forms[i].caseID): \(p.message)", hint: p.hint))
+                }
             }
+            return (forms, problems)
         }
+        let forms = results.flatMap(\.0)
+        let problems = results.flatMap(\.1)
         let checked = forms
         let valueProblems = problems
         return try await writing { db in
             let at = timestamp()
             var problems = valueProblems
             try self.register(db, q, operator: batch.operator, at: at)
-            let states = try self.entryStates(db, questionnaire: q.id)
-            let stored = try self.storedForms(db, questionnaire: q.id, kind: batch.pass.kind)
+            // A few forms (a web submission) read only their cases; a file reads the questionnaire's.
+            let few = checked.count <= 100 ? Array(Set(checked.map(\.caseID))) : nil
+            let states = try self.entryStates(db, questionnaire: q.id, only: few)
+            let stored = try self.storedForms(db, questionnaire: q.id, kind: batch.pass.kind, only: few)
             let towns = q.ownTown.map { Set($0.towns.map(\.id)) }
             var seen: [String: Int] = [:]
             for form in checked {
@@ -106,11 +115,12 @@ extension SQLiteStore {
         }
     }
 
-    func entryStates(_ db: Database, questionnaire: String) throws -> [String: EntryState] {
+    /// The states of the questionnaire's cases (`only` these ids, when given).
+    func entryStates(_ db: Database, questionnaire: String, only ids: [String]?) throws -> [String: EntryState] {
         var states: [String: EntryState] = [:]
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT case_id, role, activated, disposition, town_id FROM cases WHERE questionnaire = ?
-            """, arguments: [questionnaire])
+            SELECT case_id, role, activated, disposition, town_id FROM cases WHERE questionnaire = ?\(inList("case_id", ids))
+            """, arguments: StatementArguments([questionnaire] + (ids ?? [])))
         while let row = try rows.next() {
             states[row[0]] = EntryState(role: CaseRole(rawValue: row[1]) ?? .sample, activated: row[2],
                                         disposition: Disposition(rawValue: row[3]) ?? .pending, townID: row[4])
@@ -118,35 +128,47 @@ extension SQLiteStore {
         return states
     }
 
-    func storedForms(_ db: Database, questionnaire: String, kind: String) throws -> [String: StoredForm] {
+    /// The stored forms of one kind (`only` for these cases, when given).
+    func storedForms(_ db: Database, questionnaire: String, kind: String, only ids: [String]?) throws -> [String: StoredForm] {
         var forms: [String: StoredForm] = [:]
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT case_id, form_id, operator, entered_at FROM forms WHERE questionnaire = ? AND kind = ?
-            """, arguments: [questionnaire, kind])
+            SELECT case_id, form_id, operator, entered_at FROM forms WHERE questionnaire = ? AND kind = ?\(inList("case_id", ids))
+            """, arguments: StatementArguments([questionnaire, kind] + (ids ?? [])))
         while let row = try rows.next() {
             forms[row[0]] = StoredForm(formID: row[1], operatorName: row[2], enteredAt: row[3])
         }
         return forms
     }
 
+    /// ` AND column IN (?, ?, …)` for `ids`, or nothing.
+    func inList(_ column: String, _ ids: [String]?) -> String {
+        guard let ids else { return "" }
+        return ids.isEmpty ? " AND 0 = 1" : " AND \(column) IN (" + Array(repeating: "?", count: ids.count).joined(separator: ", ") + ")"
+    }
+
     /// Inserts new forms with their answers (the bulk path: prepared statements bound directly).
     func insertForms(_ db: Database, _ forms: [FormInput], batch: FormBatch, at: String) throws {
         let q = batch.questionnaire
-        let insertForm = try db.makeStatement(sql: """
+        let insertForm = try RawStatement(db, """
             INSERT INTO forms (case_id, kind, questionnaire, version, operator, entered_at, source) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        let insertAudit = try RawStatement(db, """
+            INSERT INTO audit (at, operator, action, case_id, pass, new_value, source) VALUES (?, ?, 'enter', ?, ?, ?, ?)
             """)
         let answers = try AnswerInserter(db)
         // Items in name order, so each form's answers go into the primary key in order.
         let order = q.items.indices.sorted { q.items[$0].name < q.items[$1].name }
         let names = q.items.map(\.name)
+        let version = "v\(q.version)"
         for form in forms {
-            try insertForm.execute(arguments: [form.caseID, batch.pass.kind, q.id, q.version, batch.operator, at, batch.source])
+            try insertForm.run(db, [.text(form.caseID), .text(batch.pass.kind), .text(q.id), .integer(Int64(q.version)),
+                                    .text(batch.operator), .text(at), .text(batch.source)])
             let formID = db.lastInsertedRowID
             for i in order {
                 if let value = form.answers[i] { try answers.insert(db, formID: formID, item: names[i], value: value) }
             }
-            try audit(db, at: at, operator: batch.operator, action: "enter", caseID: form.caseID, pass: batch.pass.rawValue,
-                      new: "v\(q.version)", source: batch.source)
+            try insertAudit.run(db, [.text(at), .text(batch.operator), .text(form.caseID), .integer(Int64(batch.pass.rawValue)),
+                                     .text(version), .text(batch.source)])
         }
     }
 
@@ -210,39 +232,3 @@ extension SQLiteStore {
         return out
     }
 }
-
-/// Inserts answers with a prepared statement bound through SQLite's C interface: a million
-/// answers go in at close to SQLite's own speed.
-struct AnswerInserter {
-    let statement: Statement
-
-    init(_ db: Database) throws {
-        statement = try db.makeStatement(sql: "INSERT INTO answers (form_id, item, value) VALUES (?, ?, ?)")
-    }
-
-    func insert(_ db: Database, formID: Int64, item: String, value: String) throws {
-        let s = statement.sqliteStatement
-        sqlite3_bind_int64(s, 1, formID)
-        bindText(s, 2, item)
-        bindText(s, 3, value)
-        let code = sqlite3_step(s)
-        sqlite3_reset(s)
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-        }
-    }
-
-    private func bindText(_ s: OpaquePointer, _ index: Int32, _ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            if let base = bytes.baseAddress, bytes.count > 0 {
-                _ = sqlite3_bind_text(s, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), sqliteTransient)
-            } else {
-                _ = sqlite3_bind_text(s, index, "", 0, sqliteTransient)
-            }
-        }
-    }
-}
-
-/// SQLite's "copy the bytes now" destructor.
-let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

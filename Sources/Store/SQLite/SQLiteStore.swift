@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 public import Questionnaire
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -14,6 +15,9 @@ public final class SQLiteStore: SurveyStore {
     /// The database file, as the user named it.
     public let path: String
     let pool: DatabasePool
+    /// Questionnaire versions known to be stored with exactly this definition (a stored
+    /// definition never changes), so that keying one form does not decode it again.
+    let confirmed = Mutex<[String: Questionnaire]>([:])
 
     /// Opens the store at `path`.
     /// - Parameter create: make a new store when the file does not exist (only `cases load` does;
@@ -116,6 +120,8 @@ public final class SQLiteStore: SurveyStore {
 
     /// Stores a questionnaire version, or checks that the stored one is the same.
     func register(_ db: Database, _ q: Questionnaire, operator: String, at: String) throws {
+        let key = "\(q.id)\u{1F}\(q.version)"
+        if confirmed.withLock({ $0[key] == q }) { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = String(decoding: try encoder.encode(q), as: UTF8.self)
@@ -127,6 +133,9 @@ public final class SQLiteStore: SurveyStore {
                                  message: "questionnaire \(q.id) version \(q.version) is stored with a different definition (\(describeChange(old, q)))",
                                  hint: "raise version: in the questionnaire file whenever it changes, so both versions stay on record")
             }
+            // Committed earlier and never changed: safe to remember. (A row inserted below is
+            // not remembered, since its transaction may still roll back.)
+            confirmed.withLock { $0[key] = q }
             return
         }
         if let group = try String.fetchOne(db, sql: "SELECT group_name FROM questionnaires WHERE id = ? LIMIT 1", arguments: [q.id]),

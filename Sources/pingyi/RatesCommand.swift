@@ -1,0 +1,152 @@
+import Analytics
+import ArgumentParser
+import Foundation
+import Tables
+
+struct RatesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rates",
+        abstract: "AAPOR response, cooperation, refusal and contact rates from case dispositions (应答率).",
+        discussion: """
+            Reads the case file (pingyi responses export --format cases). I complete, P partial, R refusal, \
+            NC non-contact, O other, U unknown eligibility (pending cases included), NE not eligible. \
+            e (the share of unknown cases taken as eligible) is estimated by proportional allocation, \
+            (I+P+R+NC+O)/(I+P+R+NC+O+NE), unless given with --e.
+            """
+    )
+
+    @Option(help: "The case file.")
+    var cases: String
+
+    @Option(help: "Where to write the rates (CSV).")
+    var out: String?
+
+    @Option(help: "Column to report by.")
+    var by: String = "group"
+
+    @Option(help: "The share of unknown-eligibility cases that are eligible, 0–1 (default: estimated).")
+    var e: Double?
+
+    @Flag(help: "Base-weighted rates: counts replaced by sums of the weight column.")
+    var weighted = false
+
+    func validate() throws {
+        if let e, !(0...1).contains(e) { throw ValidationError("--e must be between 0 and 1.") }
+        guard FileManager.default.fileExists(atPath: cases) else { throw ValidationError("--cases: no such file '\(cases)'.") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let table = try CSVReader.read(path: cases)
+            let rates = try ResponseRates.compute(cases: table, groupColumn: by, weighted: weighted, e: e)
+            if let out { try writeAtomically(ResponseRates.csv(rates), to: out) }
+            var rows = [["组别", "个案", "完成 I", "部分 P", "拒访 R", "未接触 NC", "其他 O", "未知 U", "不合格 NE", "e", "RR1", "RR3", "RR5", "COOP1", "REF1", "CON1"]]
+            for r in rates {
+                let cells = [r.complete, r.partial, r.refusal, r.nonContact, r.other, r.unknown, r.notEligible].map { weighted ? fixed($0, 1) : String(Int($0)) }
+                rows.append([r.group == "all" ? "合计" : r.group, String(r.cases)] + cells + [fixed(r.e, 3)]
+                            + [r.rr1, r.rr3, r.rr5, r.coop1, r.ref1, r.con1].map { $0.map { fixed($0 * 100, 1) + "%" } ?? "—" })
+            }
+            print("AAPOR 结果率（\(weighted ? "按基础权数加权" : "未加权")；e \(e.map { "= \($0)（给定）" } ?? "按比例分配估计")）")
+            print(TextTable(rows: rows, rightAligned: Set(1..<16)).render(indent: "  "))
+            if let out { print("结果  \(out)") }
+        }
+    }
+}
+
+struct WeightsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "weights",
+        abstract: "Adjust design weights for non-response and calibrate them to population counts (权数调整).",
+        discussion: """
+            Non-response: within weighting classes (default: the stage-1 stratum) respondents' weights are \
+            multiplied by Σ eligible sampled weight / Σ responding sampled weight; a reserve carries the weight \
+            of the case it replaced. Calibration: --poststratify or --rake respondent weights to the counts in \
+            --population. Writes the long file with 'weight' replaced and the original kept in 'design_weight'. \
+            For standard errors that account for calibration, give the same --poststratify/--rake to pingyi score.
+            """
+    )
+
+    @Option(help: "The long answer file.")
+    var responses: String
+
+    @Option(help: "The case file (pingyi responses export --format cases), for non-response adjustment.")
+    var cases: String?
+
+    @Option(help: "Weighting-class column of the case file.")
+    var classes: String = "stage1_stratum"
+
+    @Option(help: "Post-stratify to these columns' joint cells (needs --population).")
+    var poststratify: String?
+
+    @Option(help: "Rake to these columns' margins (needs --population).")
+    var rake: String?
+
+    @Option(help: "Population counts of the calibration cells.")
+    var population: String?
+
+    @Option(help: "Where to write the reweighted long file.")
+    var out: String
+
+    func validate() throws {
+        if poststratify != nil && rake != nil { throw ValidationError("give --poststratify or --rake, not both.") }
+        if (poststratify != nil || rake != nil) != (population != nil) {
+            throw ValidationError("--poststratify and --rake need --population, and --population needs one of them.")
+        }
+        if cases == nil && population == nil { throw ValidationError("give --cases (non-response) and/or --rake/--poststratify with --population.") }
+        for path in [responses] + (cases.map { [$0] } ?? []) + (population.map { [$0] } ?? []) where !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("no such file '\(path)'.")
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            var table = try CSVReader.read(path: responses)
+            let caseColumn = try table.column("case_id", purpose: "the respondent")
+            let weightIndex = table.index(of: "weight")
+            guard let weightIndex else {
+                throw TablesError(.schema, file: responses, line: 1, message: "no column named 'weight'", hint: "give a pingyi long file")
+            }
+            let original = table.columns[weightIndex]
+            var weights = (0..<table.rowCount).map { original.number($0) ?? .nan }
+            if let cases {
+                let adjustment = try NonresponseAdjustment(cases: try CSVReader.read(path: cases), classColumn: classes)
+                if let empty = adjustment.classes.first(where: { $0.factor.isNaN }) {
+                    throw AnalyticsError.data(file: cases, line: nil, message: "weighting class \(empty.name) has \(empty.slots) sampled cases and no respondent",
+                                              hint: "merge it with a neighbour by choosing coarser --classes")
+                }
+                for r in 0..<table.rowCount {
+                    let id = caseColumn.string(r) ?? ""
+                    guard let w = adjustment.weights[id] else {
+                        throw AnalyticsError.data(file: responses, line: table.line(of: r), message: "respondent \(id) is not a respondent in the case file",
+                                                  hint: "export the long and case files from the same store")
+                    }
+                    weights[r] = w
+                }
+                var rows = [["加权类", "样本", "应答", "调整系数"]]
+                for c in adjustment.classes { rows.append([c.name, String(c.slots), String(c.responding), fixed(c.factor, 4)]) }
+                print("无回答调整（按 \(classes)）")
+                print(TextTable(rows: rows, rightAligned: [1, 2, 3]).render(indent: "  "))
+            }
+            var columns = table.columns
+            columns[weightIndex] = Column(name: "weight", decimals: weights)
+            table = Table(source: table.source, encoding: table.encoding, columns: columns)
+            if let names = poststratify ?? rake, let population {
+                let spec = DesignSpec.pingyiLongFile(table)
+                let design = try SurveyDesign(table: table, spec: spec)
+                let calibration = Calibration(method: poststratify != nil ? .poststratify : .rake,
+                                              population: try Calibration.Population.read(path: population, columns: names.split(separator: ",").map(String.init)))
+                let calibrated = try Scorer(design: design, options: ScoreOptions(scoring: .fourTier, calibration: calibration)).calibratedWeights()
+                let cases = try table.column("case_id").factorize()
+                weights = (0..<table.rowCount).map { calibrated[Int(cases.codes[$0])] }
+                columns[weightIndex] = Column(name: "weight", decimals: weights)
+                print("校准：\(poststratify != nil ? "事后分层" : "耙权") 到 \(names)")
+            }
+            if table.index(of: "design_weight") == nil { columns.append(Column(name: "design_weight", decimals: original.numbers)) }
+            var writer = CSVWriter()
+            writer.writeRow(columns.map(\.name))
+            for r in 0..<table.rowCount { writer.writeRow(columns.map { $0.string(r) }) }
+            try writeAtomically(writer.bytes, to: out)
+            print("结果  \(out)")
+        }
+    }
+}

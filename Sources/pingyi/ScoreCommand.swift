@@ -1,0 +1,330 @@
+import Analytics
+import ArgumentParser
+import Exports
+import Foundation
+import Questionnaire
+import Store
+import Tables
+
+extension AnalyticsError: ReportableError {
+    var exitStatus: Int32 { isUsage ? 64 : 65 }
+}
+
+struct ScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Satisfaction score and rate per evaluated unit, with design-based standard errors (满意度测评).",
+        subcommands: [Estimate.self, Combine.self, Show.self],
+        defaultSubcommand: Estimate.self
+    )
+
+    struct Estimate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "estimate",
+            abstract: "Score every unit from a long answer file (the default subcommand).",
+            discussion: """
+                Reproduces R survey's svyby(~score+satisfied, ~unit, subset(design, valid), svymean, deff=TRUE) \
+                for svydesign(ids=~IDS, strata=~STRATA, fpc=~FPC, weights=~WEIGHT). Intervals: estimate ± t × SE \
+                with Student t on df = PSUs − strata (the df column). Don't-know answers are left out of the \
+                denominator (--dont-know exclude) and reported as a weighted share; refused, not-applicable \
+                and invalid answers are never scored. Defaults follow the long file's stage{k}_* columns.
+                """
+        )
+
+        @Option(help: "The long answer file (pingyi responses export --format long).")
+        var responses: String?
+
+        @Option(help: "Read the answers straight from this store instead of a long file.")
+        var db: String?
+
+        @Option(help: "The tier scale (surveys/scales/*.yaml).")
+        var scale: String
+
+        @Option(help: "Where to write the scores (CSV).")
+        var out: String
+
+        @Option(help: "Also write each unit's weighted answer distribution (CSV).")
+        var distribution: String?
+
+        @Option(help: "Evaluated-unit column.") var unit = "unit"
+        @Option(help: "Answer-code column.") var tier = "tier"
+        @Option(help: "Weight column.") var weight = "weight"
+        @Option(name: .customLong("case"), help: "Respondent column.") var caseColumn = "case_id"
+        @Option(help: "Stage-1 strata column (default stage1_stratum when present).") var strata: String?
+        @Option(help: "Cluster columns stage by stage, comma-separated (default stage1_unit,stage2_unit,…).") var ids: String?
+        @Option(help: "Population-count columns stage by stage (default stage1_N,…; 'none' for with-replacement).") var fpc: String?
+        @Option(help: "A further column to score by (e.g. group).") var by: String?
+        @Option(help: "Score only rows where COLUMN=VALUE (e.g. group=urban); repeat to narrow further.") var `where`: [String] = []
+
+        @Option(help: "Don't-know answers: exclude (from the denominator) or dissatisfied.")
+        var dontKnow: String = "exclude"
+
+        @Option(help: "Strata with a single PSU: fail, remove, certainty, adjust or average (R's rules).")
+        var lonelyPsu: String = "fail"
+
+        @Option(help: "Variance: taylor, jackknife (JKn) or bootstrap (Rao–Wu).")
+        var variance: String = "taylor"
+
+        @Option(help: "Bootstrap replicates (variance and ranks).")
+        var replicates: Int = 500
+
+        @Option(help: "Seed for bootstrap replicates.")
+        var seed: Int = 20170401
+
+        @Flag(help: "Add ranks with 95 % intervals and the chance of being in the top quarter.")
+        var ranks = false
+
+        @Flag(help: "Centre replicate variances at the full-sample estimate (R's mse = TRUE).")
+        var mse = false
+
+        @Option(help: "Post-stratify respondent weights to these columns' joint cells (needs --population).")
+        var poststratify: String?
+
+        @Option(help: "Rake respondent weights to these columns' margins (needs --population).")
+        var rake: String?
+
+        @Option(help: "Population counts of the calibration cells: the columns and a count column.")
+        var population: String?
+
+        @OptionGroup var input: InputOptions
+
+        func validate() throws {
+            guard TierScoring.DontKnowRule(rawValue: dontKnow) != nil else {
+                throw ValidationError("--dont-know must be exclude or dissatisfied (got '\(dontKnow)').")
+            }
+            guard LonelyRule(rawValue: lonelyPsu) != nil else {
+                throw ValidationError("--lonely-psu must be fail, remove, certainty, adjust or average (got '\(lonelyPsu)').")
+            }
+            guard ["taylor", "jackknife", "bootstrap"].contains(variance) else {
+                throw ValidationError("--variance must be taylor, jackknife or bootstrap (got '\(variance)').")
+            }
+            guard replicates >= 2 && replicates <= 100_000 else { throw ValidationError("--replicates must be from 2 to 100000.") }
+            guard (1...Int(UInt32.max)).contains(seed) else { throw ValidationError("--seed must be an integer from 1 to 4294967295.") }
+            if poststratify != nil && rake != nil { throw ValidationError("give --poststratify or --rake, not both.") }
+            if (poststratify != nil || rake != nil) != (population != nil) {
+                throw ValidationError("--poststratify and --rake need --population, and --population needs one of them.")
+            }
+            guard (responses == nil) != (db == nil) else { throw ValidationError("give --responses FILE or --db STORE (one of them).") }
+            for (path, option) in [(responses ?? db ?? "", responses != nil ? "--responses" : "--db"), (scale, "--scale")]
+            where !FileManager.default.fileExists(atPath: path) {
+                throw ValidationError("\(option): no such file '\(path)'.")
+            }
+            for condition in `where` where condition.split(separator: "=", maxSplits: 1).count != 2 {
+                throw ValidationError("--where must be COLUMN=VALUE (got '\(condition)').")
+            }
+        }
+
+        func run() async throws {
+            var storeLong: [UInt8]? = nil
+            if let db {
+                storeLong = try await reportingErrors {
+                    let store = try SQLiteStore(path: db, create: false)
+                    return ResponseTables.long(try await store.snapshot(questionnaire: nil))
+                }
+            }
+            try reportingErrors {
+                let scaleDefinition = try Scale.load(path: scale)
+                var table = try storeLong.map { try CSVReader.read(bytes: $0, name: db ?? "store") }
+                    ?? CSVReader.read(path: responses ?? "", options: input.csvOptions)
+                for condition in `where` {
+                    let parts = condition.split(separator: "=", maxSplits: 1).map(String.init)
+                    let column = try table.column(parts[0], purpose: "--where")
+                    let rows = (0..<table.rowCount).filter { column.string($0) == parts[1] }
+                    guard !rows.isEmpty else {
+                        throw AnalyticsError.usage(message: "--where \(condition): no row of \(responses ?? db ?? "") has \(parts[0]) = \(parts[1])")
+                    }
+                    table = table.rows(rows)
+                }
+                var spec = DesignSpec.pingyiLongFile(table)
+                spec.caseColumn = caseColumn
+                spec.unit = unit
+                spec.tier = tier
+                spec.weight = weight
+                if let strata { spec.strata = strata == "none" ? nil : strata }
+                if let ids { spec.ids = ids == "none" ? [] : ids.split(separator: ",").map(String.init) }
+                if let fpc { spec.fpc = fpc == "none" ? [] : fpc.split(separator: ",").map(String.init) }
+                if ids != nil && fpc == nil && spec.fpc.count != spec.ids.count { spec.fpc = [] }
+                spec.by = by
+                spec.lonely = LonelyRule(rawValue: lonelyPsu) ?? .fail
+                let design = try SurveyDesign(table: table, spec: spec)
+                var calibration: Calibration? = nil
+                if let columns = poststratify ?? rake, let population {
+                    let names = columns.split(separator: ",").map(String.init)
+                    calibration = Calibration(method: poststratify != nil ? .poststratify : .rake,
+                                              population: try Calibration.Population.read(path: population, columns: names))
+                }
+                let method: VarianceMethod = switch variance {
+                case "jackknife": .jackknife
+                case "bootstrap": .bootstrap(replicates: replicates, seed: UInt32(seed))
+                default: .taylor
+                }
+                let scoring = TierScoring(scale: scaleDefinition, dontKnowRule: TierScoring.DontKnowRule(rawValue: dontKnow) ?? .exclude)
+                let scorer = Scorer(design: design, options: ScoreOptions(scoring: scoring, variance: method, calibration: calibration,
+                                                                          rankReplicates: ranks ? replicates : nil, seed: UInt32(seed), mse: mse))
+                let results = try scorer.score()
+                var files = AtomicFileSet()
+                try files.add(ScoreTable.csv(results, by: by), to: out)
+                if let distribution {
+                    let labels = Dictionary(uniqueKeysWithValues: scaleDefinition.codes.compactMap { c in scaleDefinition.label(code: c).map { (c, $0) } })
+                    let rows = try TierDistribution.compute(design, weights: scorer.calibratedWeights(), labels: labels)
+                    try files.add(TierDistribution.csv(rows, by: by), to: distribution)
+                }
+                try files.commit()
+                printSummary(results, design: design)
+            }
+        }
+
+        private func printSummary(_ results: [UnitScore], design: SurveyDesign) {
+            print("满意度测评：\(results.count) 个单位，\(design.caseCountPublic) 名受访者，自由度 \(results.first?.df ?? 0)（\(variance == "taylor" ? "泰勒线性化" : variance == "jackknife" ? "JKn 刀切法" : "Rao–Wu 自助法")）")
+            var rows = [[by == nil ? "单位" : "单位 / \(by ?? "")", "n", "满意度", "95% 区间", "满意率", "不了解", ""]]
+            for r in results {
+                rows.append([r.unit + (r.by.map { " / \($0)" } ?? ""), String(r.n), fixed(r.score, 1),
+                             "\(fixed(r.scoreLow, 1))–\(fixed(r.scoreHigh, 1))", fixed(r.rate * 100, 1) + "%",
+                             fixed(r.dontKnow * 100, 1) + "%", r.rate < 0.6 ? "满意率低于60%" : ""])
+            }
+            print(TextTable(rows: rows, rightAligned: [1, 2, 3, 4, 5]).render(indent: "  "))
+            print("结果  \(out)")
+        }
+    }
+
+    struct Combine: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Combine independent score files (quarters, or respondent groups) with weights.",
+            discussion: """
+                score = Σ a_q score_q with a_q = w_q / Σ w; SE = √(Σ a_q² SE_q²); Student t with Satterthwaite's \
+                degrees of freedom. Every file must score the same units.
+                """
+        )
+
+        @Argument(help: "Score files written by pingyi score (one file with --across).")
+        var files: [String]
+
+        @Option(help: "Weights: one number per file (25,25,25,25), or NAME=NUMBER per value of --across.")
+        var weights: String
+
+        @Option(help: "Combine the groups of one file's by column (e.g. group) instead of several files.")
+        var across: String?
+
+        @Flag(help: "Combine a unit over the inputs that score it, rescaling their weights.")
+        var partial = false
+
+        @Option(help: "Where to write the combined scores.")
+        var out: String
+
+        func validate() throws {
+            if across == nil {
+                guard files.count >= 2 else { throw ValidationError("give at least two score files to combine, or one with --across.") }
+                let parsed = weights.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+                guard parsed.count == files.count, parsed.allSatisfy({ $0 != nil }) else {
+                    throw ValidationError("--weights must give one number per file (\(files.count) files).")
+                }
+            } else {
+                guard files.count == 1 else { throw ValidationError("with --across give one score file.") }
+                guard namedWeights != nil else { throw ValidationError("with --across, --weights must be NAME=NUMBER pairs (e.g. deputies=30,urban=20).") }
+            }
+            for f in files where !FileManager.default.fileExists(atPath: f) { throw ValidationError("no such file '\(f)'.") }
+        }
+
+        private var namedWeights: [(String, Double)]? {
+            let pairs = weights.split(separator: ",").map { $0.split(separator: "=").map { String($0).trimmingCharacters(in: .whitespaces) } }
+            guard pairs.allSatisfy({ $0.count == 2 && Double($0[1]) != nil }) else { return nil }
+            return pairs.map { ($0[0], Double($0[1]) ?? 0) }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                var by: String? = nil
+                var inputs: [(name: String, scores: [UnitScore])] = []
+                var parsed: [Double] = []
+                if let across, let named = namedWeights {
+                    let read = try ScoreTable.read(path: files[0])
+                    guard read.by == across else {
+                        throw AnalyticsError.usage(message: "\(files[0]) is not scored by \(across); run pingyi score --by \(across)")
+                    }
+                    for (name, weight) in named {
+                        let part = read.scores.filter { $0.by == name }.map { var s = $0; s.by = nil; return s }
+                        guard !part.isEmpty else {
+                            throw AnalyticsError.data(file: files[0], line: nil, message: "no \(across) '\(name)' in the file",
+                                                      hint: "the values are \(Set(read.scores.compactMap(\.by)).sorted().joined(separator: ", "))")
+                        }
+                        inputs.append(("\(files[0]) (\(across) = \(name))", part))
+                        parsed.append(weight)
+                    }
+                } else {
+                    parsed = weights.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+                    for f in files {
+                        let read = try ScoreTable.read(path: f)
+                        by = by ?? read.by
+                        inputs.append((f, read.scores))
+                    }
+                }
+                let combined = try ScoreCombiner.combine(inputs, weights: parsed, partial: partial)
+                try writeAtomically(ScoreTable.csv(combined, by: by), to: out)
+                print("合并 \(inputs.count) 组（权重 \(weights)\(partial ? "，缺项按比例" : "")）：\(combined.count) 个单位 → \(out)")
+            }
+        }
+    }
+}
+
+extension ScoreCommand {
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a score file ranked, with unit names, intervals and the 60 % flag."
+        )
+
+        @Argument(help: "A score file written by pingyi score.")
+        var file: String
+
+        @Option(help: "Unit names: a CSV with unit_id and unit columns (datasets/units.csv).")
+        var units: String?
+
+        @Option(help: "Show only the first and last N units.")
+        var top: Int?
+
+        func run() throws {
+            try reportingErrors {
+                let (scores, by) = try ScoreTable.read(path: file)
+                var names: [String: String] = [:]
+                if let units {
+                    let table = try CSVReader.read(path: units)
+                    let id = try table.column("unit_id"), name = try table.column("unit")
+                    for r in 0..<table.rowCount { names[id.string(r) ?? ""] = name.string(r) }
+                }
+                let table = try CSVReader.read(path: file)
+                let low = try table.column("score_low"), high = try table.column("score_high")
+                var ranked = scores.indices.sorted { scores[$0].score > scores[$1].score }
+                if let top, ranked.count > 2 * top { ranked = Array(ranked.prefix(top)) + [-1] + Array(ranked.suffix(top)) }
+                var rows = [["名次", "单位", by ?? "", "满意度", "95% 区间", "满意率", ""]]
+                for (position, i) in ranked.enumerated() {
+                    if i < 0 {
+                        rows.append(["…", "", "", "", "", "", ""])
+                        continue
+                    }
+                    let s = scores[i]
+                    let rank = top.map { t in position < t ? position + 1 : scores.count - (ranked.count - 1 - position) } ?? position + 1
+                    rows.append([String(rank), names[s.unit].map { "\($0)（\(s.unit)）" } ?? s.unit, s.by ?? "", fixed(s.score, 1),
+                                 "\(fixed(low.number(i) ?? .nan, 1))–\(fixed(high.number(i) ?? .nan, 1))", fixed(s.rate * 100, 1) + "%",
+                                 s.rate < 0.6 ? "满意率低于60%" : ""])
+                }
+                if by == nil { rows = rows.map { row in row.enumerated().filter { $0.offset != 2 }.map(\.element) } }
+                print(TextTable(rows: rows, rightAligned: by == nil ? [0, 2, 3, 4] : [0, 3, 4, 5]).render(indent: "  "))
+            }
+        }
+    }
+}
+
+/// `x` with `digits` decimals, for people.
+func fixed(_ x: Double, _ digits: Int) -> String {
+    guard x.isFinite else { return "—" }
+    var p = 1.0
+    for _ in 0..<digits { p *= 10 }
+    let v = (x * p).rounded() / p
+    var s = String(v)
+    if let dot = s.firstIndex(of: ".") {
+        let decimals = s.distance(from: dot, to: s.endIndex) - 1
+        if decimals < digits { s += String(repeating: "0", count: digits - decimals) }
+    } else if digits > 0 {
+        s += "." + String(repeating: "0", count: digits)
+    }
+    return s
+}

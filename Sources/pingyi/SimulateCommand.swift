@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import Questionnaire
+import Simulation
+import Tables
+
+extension SimulationError: ReportableError {
+    var exitStatus: Int32 { 65 }
+}
+
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "模拟数据（演示与测试用）: simulated fieldwork and keying, for demonstrations and tests only.",
+        discussion: """
+            Nothing this command writes is real data. It lets the main job run end to end on the shipped \
+            county: dispositions with realistic non-response (activating reserves as pingyi cases dispose \
+            will), the paper forms of the completed interviews, two keyed passes with a few keying slips, \
+            and a supervisor's adjudication of the disagreements against the paper forms.
+            """,
+        subcommands: [Field.self, Adjudicate.self]
+    )
+
+    struct Field: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Simulate a field period: dispositions.csv, forms.csv, pass1.csv and pass2.csv in --out."
+        )
+
+        @Option(help: "The respondent list (pingyi sample).")
+        var list: String
+
+        @Option(help: "The questionnaire (surveys/questionnaires/*.yaml).")
+        var survey: String
+
+        @Option(help: "Seed of the simulation, 1 to 4294967295.")
+        var seed: Int
+
+        @Option(help: "Folder to write the simulated files to (created if missing).")
+        var out: String
+
+        @Option(help: "Share of sampled cases that complete the interview (default: typical for the group).")
+        var responseRate: Double?
+
+        func validate() throws {
+            guard (1...Int(UInt32.max)).contains(seed) else { throw ValidationError("--seed must be an integer from 1 to 4294967295.") }
+            if let responseRate, !(0...1).contains(responseRate) { throw ValidationError("--response-rate must be between 0 and 1.") }
+            for (path, option) in [(list, "--list"), (survey, "--survey")] where !FileManager.default.fileExists(atPath: path) {
+                throw ValidationError("\(option): no such file '\(path)'.")
+            }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let questionnaire = try Questionnaire.load(path: survey)
+                let table = try CSVReader.read(path: list)
+                var settings = FieldSimulation.Settings.typical(for: questionnaire.group)
+                if let responseRate { settings.responseRate = responseRate }
+                let output = try FieldSimulation(questionnaire: questionnaire, list: table, seed: UInt32(seed), settings: settings).run()
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                var files = AtomicFileSet()
+                var d = CSVWriter()
+                d.writeRow(["case_id", "disposition"])
+                for row in output.dispositions { d.writeRow([row.caseID, row.disposition]) }
+                try files.add(d.bytes, to: "\(out)/dispositions.csv")
+                for (name, forms) in [("forms", output.forms), ("pass1", output.pass1), ("pass2", output.pass2)] {
+                    var w = CSVWriter()
+                    w.writeRow(["case_id"] + output.items)
+                    for form in forms { w.writeRow([form.caseID] + form.answers) }
+                    try files.add(w.bytes, to: "\(out)/\(name).csv")
+                }
+                try files.commit()
+                var counts: [String: Int] = [:]
+                for row in output.dispositions { counts[row.disposition, default: 0] += 1 }
+                let summary = ["complete", "refusal", "non-contact", "other", "unknown", "not-eligible"]
+                    .map { "\($0) \(counts[$0] ?? 0)" }.joined(separator: "，")
+                print("模拟数据（演示用，非真实调查）：\(questionnaire.title)")
+                print("  结果 \(output.dispositions.count) 个个案：\(summary)")
+                print("  问卷 \(output.forms.count) 份，两遍录入不一致 \(output.disagreements) 处")
+                print("  文件 \(out)/dispositions.csv, forms.csv, pass1.csv, pass2.csv")
+            }
+        }
+    }
+
+    struct Adjudicate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fill the value column of a disagreements file from the simulated paper forms."
+        )
+
+        @Option(help: "Disagreements written by pingyi responses verify --out.")
+        var disagreements: String
+
+        @Option(help: "The simulated paper forms (forms.csv from simulate field); repeat for several surveys.")
+        var forms: [String]
+
+        @Option(help: "Where to write the resolutions.")
+        var out: String
+
+        func run() throws {
+            try reportingErrors {
+                let open = try CSVReader.read(path: disagreements)
+                var rowOf: [String: (table: Table, row: Int)] = [:]
+                for path in forms {
+                    let paper = try CSVReader.read(path: path)
+                    let caseColumn = try paper.column("case_id")
+                    for r in 0..<paper.rowCount { rowOf[caseColumn.string(r) ?? ""] = (paper, r) }
+                }
+                let cases = try open.column("case_id"), items = try open.column("item")
+                var writer = CSVWriter()
+                writer.writeRow(["case_id", "item", "value", "reason"])
+                for r in 0..<open.rowCount {
+                    let id = cases.string(r) ?? "", item = items.string(r) ?? ""
+                    guard let (paper, row) = rowOf[id] else {
+                        throw TablesError(.value, file: disagreements, line: open.line(of: r), message: "case \(id) has no paper form",
+                                          hint: "give the forms.csv of the same simulation")
+                    }
+                    let value = try paper.column(item, purpose: "an item of the form").string(row)
+                    writer.writeRow([id, item, value ?? "", "核对纸质问卷（模拟）"])
+                }
+                try writeAtomically(writer.bytes, to: out)
+                print("模拟审核：\(open.rowCount) 处不一致按纸质问卷裁定 → \(out)")
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+@Suite("pingyi score, weights, rates")
+struct ScoreCommandTests {
+    let fixture = Command.root.appendingPathComponent("Tests/AnalyticsTests/Fixtures/two-stage-fpc").path
+
+    @Test func scoresMatchRThroughTheCommandLine() throws {
+        let dir = try Command.temporaryDirectory()
+        let out = dir.appendingPathComponent("scores.csv").path
+        let result = try Command.run(["score", "--responses", "\(fixture)/long.csv", "--scale", "surveys/scales/four-tier.yaml", "--out", out,
+                                      "--distribution", dir.appendingPathComponent("dist.csv").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("满意度测评：8 个单位，87 名受访者，自由度 12"))
+        let ours = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        let r = try String(contentsOfFile: "\(fixture)/expected.csv", encoding: .utf8).split(separator: "\n")
+        #expect(ours[0] == "unit,n,dont_know,score,score_se,score_low,score_high,rate,rate_se,rate_low,rate_high,deff,df,low_rate")
+        for (a, b) in zip(ours.dropFirst(), r.dropFirst()) {
+            let x = a.split(separator: ",", omittingEmptySubsequences: false)
+            let y = b.split(separator: ",", omittingEmptySubsequences: false)
+            #expect(x[0] == y[0] && x[1] == y[1])
+            for i in 2...11 {
+                let p = Double(x[i]) ?? .nan, q = Double(y[i]) ?? .nan
+                #expect(abs(p - q) <= 1e-9 * max(abs(p), abs(q)), "\(x[0]) column \(i)")
+            }
+        }
+        let dist = try String(contentsOfFile: dir.appendingPathComponent("dist.csv").path, encoding: .utf8)
+        #expect(dist.hasPrefix("unit,tier,label,n,share\nD01,1,满意,"))
+    }
+
+    @Test func badUsageAndBadData() throws {
+        let dir = try Command.temporaryDirectory()
+        let out = dir.appendingPathComponent("s.csv").path
+        let lonely = try Command.run(["score", "--responses", "\(fixture)/long.csv", "--scale", "surveys/scales/four-tier.yaml", "--out", out,
+                                      "--lonely-psu", "drop"])
+        #expect(lonely.status == 64)
+        #expect(lonely.stderr.contains("--lonely-psu must be fail, remove, certainty, adjust or average (got 'drop')."))
+        let text = try String(contentsOfFile: "\(fixture)/long.csv", encoding: .utf8)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[5] = lines[5].split(separator: ",").dropLast().joined(separator: ",") + ","
+        let broken = try write(lines.joined(separator: "\n"), to: "long.csv", in: dir)
+        let data = try Command.run(["score", "--responses", broken, "--scale", "surveys/scales/four-tier.yaml", "--out", out])
+        #expect(data.status == 65)
+        #expect(data.stderr.contains("long.csv:6: the weight 'weight' is empty; every row needs a weight of 0 or more"), "\(data.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let lonelyFail = try Command.run(["score", "--responses", Command.root.appendingPathComponent("Tests/AnalyticsTests/Fixtures/lonely-fail/long.csv").path,
+                                          "--scale", "surveys/scales/four-tier.yaml", "--out", out])
+        #expect(lonelyFail.status == 65)
+        #expect(lonelyFail.stderr.contains("stratum T3 has only one PSU at stage 1; choose --lonely-psu"))
+    }
+
+    @Test func combineQuarters() throws {
+        let dir = try Command.temporaryDirectory()
+        let q = dir.appendingPathComponent("q.csv").path
+        #expect(try Command.run(["score", "--responses", "\(fixture)/long.csv", "--scale", "surveys/scales/four-tier.yaml", "--out", q]).status == 0)
+        let out = dir.appendingPathComponent("year.csv").path
+        let r = try Command.run(["score", "combine", q, q, q, q, "--weights", "25,25,25,25", "--out", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        // Four copies of the same quarter: the same score, half the standard error.
+        let quarter = try String(contentsOfFile: q, encoding: .utf8).split(separator: "\n")[1].split(separator: ",")
+        let year = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")[1].split(separator: ",")
+        #expect(abs(Double(year[3])! - Double(quarter[3])!) < 1e-9)
+        #expect(abs(Double(year[4])! - Double(quarter[4])! / 2) < 1e-9)
+        let bad = try Command.run(["score", "combine", q, q, "--weights", "25,25,25", "--out", out])
+        #expect(bad.status == 64)
+    }
+}
