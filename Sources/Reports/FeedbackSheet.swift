@@ -46,20 +46,23 @@ extension ReportContent {
         }
         body += factTable(standing)
 
-        if let s = scores.score(unit: row.unit, by: nil) {
+        let publicResults = scoreSets.compactMap { set in set.score(unit: row.unit).map { (set, $0) } }
+        if !publicResults.isEmpty {
             body += "<h2>四、公众评议</h2>\n"
-            var facts = [
-                ("满意度得分", "\(fixed(s.score, 1))分（95%置信区间\(fixed(s.scoreLow, 1))–\(fixed(s.scoreHigh, 1))分）"),
-                ("满意率", "\(percent(s.rate))（95%置信区间\(percent(s.rateLow))–\(percent(s.rateHigh))）\(s.rate < 0.6 ? "，低于60%" : "")"),
-                ("有效样本", "\(s.n)人\(s.dontKnow.map { "，“不了解”占\(percent($0))" } ?? "")"),
-            ]
-            if let rank = s.rank {
-                facts.append(("公众评议名次", "第\(rank)名\(s.rankLow.flatMap { low in s.rankHigh.map { "（名次区间\(low)–\($0)）" } } ?? "")"))
+            var table = HTMLTable(header: ["调查对象", "有效样本", "满意度得分", "95%置信区间", "满意率", "95%置信区间", "名次"])
+            for (set, s) in publicResults {
+                let rank = s.rank.map { rank in "\(rank)" + (s.rankLow.flatMap { low in s.rankHigh.map { "（\(low)–\($0)）" } } ?? "") } ?? "—"
+                table.add([.text(set.label), .number(String(s.n)), .number(fixed(s.score, 1)), .number("\(fixed(s.scoreLow, 1))–\(fixed(s.scoreHigh, 1))"),
+                           .number(percent(s.rate), className: s.rate < 0.6 ? "alarm" : nil), .number("\(percent(s.rateLow))–\(percent(s.rateHigh))"),
+                           .number(rank)])
             }
-            body += factTable(facts)
+            body += table.html
+            if publicResults.contains(where: { $0.1.rate < 0.6 }) {
+                body += "<p class=\"alarm\">满意率低于60%。</p>\n"
+            }
         }
 
-        body += "<h2>\(scores.score(unit: row.unit, by: nil) == nil ? "四" : "五")、复核</h2>\n"
+        body += "<h2>\(publicResults.isEmpty ? "四" : "五")、复核</h2>\n"
         if let issued = request.issued, let deadline = request.reviewDeadline {
             body += "<p class=\"review\">如对考评结果有异议，请在接到本反馈单的\(request.reviewDays)个工作日内，即最迟于<strong>\(escaped(deadline.chinese))</strong>，"
             body += "填写《考评复核申请表》向\(escaped(request.issuer))提请复核；逾期未复核视同自动放弃。</p>\n"

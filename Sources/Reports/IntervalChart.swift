@@ -82,10 +82,12 @@ struct IntervalChart {
             let color = row.flagged ? Palette.alarm : Palette.category(row.category)
             d.text(row.rank, x: 30, y: y + 4, anchor: .end, size: 11, fill: "#4a5568")
             d.text(row.label, x: IntervalChart.plotLeft - 10, y: y + 4, anchor: .end, size: 12, fill: row.flagged ? Palette.alarm : "#1a202c")
-            let (lx, hx) = (x(row.low), x(row.high))
-            d.line(x1: lx, y1: y, x2: hx, y2: y, stroke: color, width: 2.5, className: "interval")
-            d.line(x1: lx, y1: y - 4, x2: lx, y2: y + 4, stroke: color, width: 1)
-            d.line(x1: hx, y1: y - 4, x2: hx, y2: y + 4, stroke: color, width: 1)
+            if row.low.isFinite && row.high.isFinite {
+                let (lx, hx) = (x(row.low), x(row.high))
+                d.line(x1: lx, y1: y, x2: hx, y2: y, stroke: color, width: 2.5, className: "interval")
+                d.line(x1: lx, y1: y - 4, x2: lx, y2: y + 4, stroke: color, width: 1)
+                d.line(x1: hx, y1: y - 4, x2: hx, y2: y + 4, stroke: color, width: 1)
+            }
             d.circle(cx: x(row.value), cy: y, r: 4, fill: color, className: "estimate", title: "\(row.label) \(row.valueText)")
             d.text(row.valueText, x: IntervalChart.plotRight + 12, y: y + 4, size: 11, fill: row.flagged ? Palette.alarm : "#2d3748")
         }

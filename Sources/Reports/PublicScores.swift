@@ -3,7 +3,8 @@ public import Tables
 
 /// One row of the `pingyi score` output: a unit's satisfaction score (满意度, 0–100) and
 /// satisfaction rate (满意率, a proportion 0–1), each with its standard error and 95 % interval,
-/// and its rank with a rank interval when scored with ranks.
+/// and its rank with a rank interval when scored with ranks. Interval ends are NaN where the file
+/// leaves them empty (no degrees of freedom).
 public struct PublicScore: Sendable, Equatable {
     public let unit: String
     /// The value of the file's by column (a respondent group, a period), if it has one.
@@ -90,9 +91,9 @@ public struct ScoreFile: Sendable {
                 unit: unit, by: group, n: try input.count(row, "n") ?? 0,
                 dontKnow: try input.number(row, "dont_know", in: 0...1, hint: rateHint),
                 score: try score("score"), scoreSE: try input.requiredNumber(row, "score_se"),
-                scoreLow: try input.requiredNumber(row, "score_low"), scoreHigh: try input.requiredNumber(row, "score_high"),
+                scoreLow: try input.number(row, "score_low") ?? .nan, scoreHigh: try input.number(row, "score_high") ?? .nan,
                 rate: try rate("rate"), rateSE: try input.number(row, "rate_se"),
-                rateLow: try input.requiredNumber(row, "rate_low"), rateHigh: try input.requiredNumber(row, "rate_high"),
+                rateLow: try input.number(row, "rate_low") ?? .nan, rateHigh: try input.number(row, "rate_high") ?? .nan,
                 deff: try input.number(row, "deff"),
                 rank: try input.count(row, "rank"), rankLow: try input.count(row, "rank_low"), rankHigh: try input.count(row, "rank_high"),
                 pTopQuarter: try input.number(row, "p_top_quarter", in: 0...1, hint: rateHint), df: try input.count(row, "df")))
@@ -101,5 +102,27 @@ public struct ScoreFile: Sendable {
             throw ReportError(file: input.file, line: 2, message: "the scores file has no rows", hint: "give pingyi score output")
         }
         return ScoreFile(file: input.file, by: by, scores: scores)
+    }
+}
+
+/// The scores of one part of the report: a file without a by column (all respondents, or the
+/// groups combined), or one by value of a split file (one respondent group).
+public struct ScoreSet: Sendable {
+    /// The by value; nil for a file without a by column.
+    public let group: String?
+    public let scores: [PublicScore]
+
+    /// Best first (ties by unit id).
+    public var ranked: [PublicScore] {
+        scores.sorted { a, b in a.score != b.score ? a.score > b.score : a.unit < b.unit }
+    }
+
+    public func score(unit: String) -> PublicScore? {
+        scores.first { $0.unit == unit }
+    }
+
+    /// "城镇居民户", "第一季度"; "综合" for a file without a by column.
+    var label: String {
+        group.map(ColumnNames.group) ?? "综合"
     }
 }

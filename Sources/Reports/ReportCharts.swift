@@ -1,8 +1,8 @@
 /// The charts of the report, built from its content.
 extension ReportContent {
-    /// The scores of one by value, best first (ties by unit id).
-    func ranked(_ group: String?) -> [PublicScore] {
-        scores.scores(in: group).sorted { a, b in a.score != b.score ? a.score > b.score : a.unit < b.unit }
+    /// "（城镇居民户）" when the report has several parts, else nothing.
+    func suffix(_ set: ScoreSet) -> String {
+        scoreSets.count > 1 ? "（\(set.label)）" : ""
     }
 
     /// Rank as printed: the file's rank when scored with ranks, else the position in the ranking.
@@ -20,8 +20,8 @@ extension ReportContent {
     }
 
     /// Satisfaction scores with 95 % intervals, ranked.
-    func scoreChart(_ group: String?) -> String {
-        let ranked = ranked(group)
+    func scoreChart(_ set: ScoreSet) -> String {
+        let ranked = set.ranked
         let axis = IntervalChart.axis(over: ranked.flatMap { [$0.scoreLow, $0.score] }, floor: 0, ceiling: 100,
                                       label: { fixed($0, 0) }, steps: [5, 10, 20])
         let rows = ranked.enumerated().map { i, s in
@@ -29,13 +29,13 @@ extension ReportContent {
                               valueText: "\(fixed(s.score, 1))（\(fixed(s.scoreLow, 1))–\(fixed(s.scoreHigh, 1))）",
                               category: category(s.unit), flagged: false)
         }
-        let chart = IntervalChart(title: "满意度得分及95%置信区间\(groupSuffix(group))", rows: rows, axis: axis, legend: classLegend, reference: nil)
+        let chart = IntervalChart(title: "满意度得分及95%置信区间\(suffix(set))", rows: rows, axis: axis, legend: classLegend, reference: nil)
         return chart.svg(description: "各单位满意度得分（0–100分）由高到低排列，点为得分，横线为95%置信区间。")
     }
 
     /// Satisfaction rates with 95 % intervals and the 60 % line, in the order of the scores.
-    func rateChart(_ group: String?) -> String {
-        let ranked = ranked(group)
+    func rateChart(_ set: ScoreSet) -> String {
+        let ranked = set.ranked
         let axis = IntervalChart.axis(over: ranked.flatMap { [$0.rateLow, $0.rate] }, floor: 0, ceiling: 1, include: 0.5,
                                       label: { percent($0, 0) }, steps: [0.05, 0.1, 0.2])
         let rows = ranked.enumerated().map { i, s in
@@ -43,7 +43,7 @@ extension ReportContent {
                               valueText: "\(percent(s.rate))（\(percent(s.rateLow))–\(percent(s.rateHigh))）",
                               category: category(s.unit), flagged: s.rate < 0.6)
         }
-        let chart = IntervalChart(title: "满意率及95%置信区间\(groupSuffix(group))", rows: rows, axis: axis, legend: classLegend,
+        let chart = IntervalChart(title: "满意率及95%置信区间\(suffix(set))", rows: rows, axis: axis, legend: classLegend,
                                   reference: (0.6, "60%：低于此线取消评优资格"))
         return chart.svg(description: "各单位满意率，按满意度得分排序；虚线为60%，低于60%的单位以红色标出。")
     }
@@ -66,21 +66,34 @@ extension ReportContent {
         return colors
     }
 
-    /// The tier distribution of every unit as 100 % bars, in the order of the scores.
-    func tierChart(_ group: String?, _ distribution: TierDistribution) -> String {
+    /// The units of one by value of the distribution in the order of the scores of the same group
+    /// (or the overall scores), units without scores last by id; and those scores, ranked.
+    func distributionOrder(_ group: String?, _ distribution: DistributionFile) -> (units: [String], ranked: [PublicScore]) {
+        let ranked = (scoreSets.first { $0.group == group } ?? overall)?.ranked ?? []
+        let position = Dictionary(ranked.enumerated().map { ($1.unit, $0) }, uniquingKeysWith: { a, _ in a })
+        let units = distribution.units(in: group).sorted { a, b in (position[a] ?? Int.max, a) < (position[b] ?? Int.max, b) }
+        return (units, ranked)
+    }
+
+    /// The tier distribution of every unit of one by value as 100 % bars, in the order of the
+    /// scores of the same respondent group (or the overall scores; units without scores last).
+    func tierChart(_ group: String?, _ distribution: DistributionFile) -> String {
         let colors = tierColors(distribution.tiers)
-        let rows = ranked(group).enumerated().map { i, s in
-            let cells = distribution.cells(unit: s.unit, by: group) ?? [:]
+        let (units, ranked) = distributionOrder(group, distribution)
+        let position = Dictionary(ranked.enumerated().map { ($1.unit, $0) }, uniquingKeysWith: { a, _ in a })
+        let rows = units.map { unit in
+            let cells = distribution.cells(unit: unit, by: group) ?? [:]
             let segments = distribution.tiers.map { tier in
                 let share = cells[tier.code]?.share ?? 0
                 return StackedBarChart.Segment(value: share, color: colors[tier.code] ?? "#999999", name: "\(tier.label) \(percent(share))",
                                                text: fixed(share * 100, 0))
             }
             let n = cells.values.reduce(0) { $0 + $1.n }
-            return StackedBarChart.Row(rank: rankText(s, position: i + 1), label: units.name(s.unit), segments: segments, deducted: 0,
-                                       endText: cells.isEmpty ? "无数据" : "n=\(n)", flagged: false)
+            let rank = position[unit].map { rankText(ranked[$0], position: $0 + 1) } ?? ""
+            return StackedBarChart.Row(rank: rank, label: self.units.name(unit), segments: segments, deducted: 0, endText: "n=\(n)", flagged: false)
         }
-        let chart = StackedBarChart(title: "满意度档次分布\(groupSuffix(group))", rows: rows,
+        let title = group.map { "（\(ColumnNames.group($0))）" } ?? (scoreSets.count > 1 ? "（综合）" : "")
+        let chart = StackedBarChart(title: "满意度档次分布\(title)", rows: rows,
                                     legend: distribution.tiers.map { (colors[$0.code] ?? "#999999", $0.label) },
                                     high: 1, step: 0.1, tickLabel: { percent($0, 0) })
         return chart.svg(description: "各单位全部回答中各档次（含不了解等特殊回答）的加权占比，按满意度得分排序；条内数字为百分比。")
@@ -107,9 +120,5 @@ extension ReportContent {
         let chart = StackedBarChart(title: "综合考评得分构成：\(table.scheme.classLabel(classID) ?? classID)", rows: rows, legend: legend,
                                     high: (high / 10).rounded(.up) * 10, step: 10, tickLabel: { fixed($0, 0) })
         return chart.svg(description: "各单位综合得分按名次排列：各构成折算后的得分依次相接，加分在后，扣分和减分以红框标出；条后为综合得分和等次。")
-    }
-
-    func groupSuffix(_ group: String?) -> String {
-        group.map { "（\(ColumnNames.group($0))）" } ?? ""
     }
 }

@@ -4,7 +4,9 @@ public import Tables
 
 /// What `pingyi report` was asked to do: its input files and the facts given on the command line.
 public struct ReportRequest: Sendable {
-    public var scores: String
+    /// Score files: at most one without a by column (all respondents, or the groups combined),
+    /// and any split by a column (one part of the report per respondent group).
+    public var scores: [String]
     public var distribution: String?
     public var composite: String?
     public var scheme: String?
@@ -29,7 +31,7 @@ public struct ReportRequest: Sendable {
     public var generator = "pingyi"
     public var csv = CSVOptions()
 
-    public init(scores: String) {
+    public init(scores: [String]) {
         self.scores = scores
     }
 
@@ -45,17 +47,20 @@ public struct ReportRequest: Sendable {
 public struct ReportContent: Sendable {
     public let request: ReportRequest
     public let units: UnitDirectory
-    public let scores: ScoreFile
-    public let distribution: TierDistribution?
+    public let scoreFiles: [ScoreFile]
+    /// The parts of the report: the scores without a by column first, then each by value of each
+    /// split file.
+    public let scoreSets: [ScoreSet]
+    public let distribution: DistributionFile?
     public let composite: CompositeTable?
-    public let rates: ResponseRates?
+    public let rates: RatesFile?
     public let surveys: [SurveyFacts]
     public let scale: Scale?
 
     /// Reads and checks all inputs; the first problem is thrown.
     public static func load(_ request: ReportRequest) throws(ReportError) -> ReportContent {
         if (request.composite == nil) != (request.scheme == nil) {
-            throw ReportError(.usage, file: request.composite ?? request.scheme ?? request.scores,
+            throw ReportError(.usage, file: request.composite ?? request.scheme ?? "pingyi report",
                               message: "--composite and --scheme go together", hint: "give the RESULT.csv and the scheme it was computed with")
         }
         if request.composite != nil && request.issued == nil {
@@ -63,9 +68,27 @@ public struct ReportContent: Sendable {
                               hint: "give --issued YYYY-MM-DD; the review deadline counts \(request.reviewDays) working days from it")
         }
         let units = try request.units.map { (path) throws(ReportError) in try UnitDirectory.read(path: path, options: request.csv) } ?? .idsOnly
-        let scores = try ScoreFile.read(path: request.scores, units: units, options: request.csv)
+        guard !request.scores.isEmpty else {
+            throw ReportError(.usage, file: "pingyi report", message: "no scores were given", hint: "give --scores SCORES.csv (pingyi score output)")
+        }
+        var scoreFiles: [ScoreFile] = []
+        for path in request.scores {
+            let file = try ScoreFile.read(path: path, units: units, options: request.csv)
+            if file.by == nil, let other = scoreFiles.first(where: { $0.by == nil }) {
+                throw ReportError(.usage, file: file.file, message: "both this and \(other.file) have no by column",
+                                  hint: "give one overall score file and any number split by a column (pingyi score --by group)")
+            }
+            if let by = file.by, let other = scoreFiles.first(where: { $0.by == by }) {
+                throw ReportError(.usage, file: file.file, message: "both this and \(other.file) are split by '\(by)'",
+                                  hint: "give one score file per by column")
+            }
+            scoreFiles.append(file)
+        }
+        let sets = scoreFiles.sorted { ($0.by == nil ? 0 : 1) < ($1.by == nil ? 0 : 1) }
+            .flatMap { file in file.groups.map { ScoreSet(group: $0, scores: file.scores(in: $0)) } }
+        let scored = Set(scoreFiles.flatMap { $0.scores.map(\.unit) })
         let distribution = try request.distribution.map { (path) throws(ReportError) in
-            try TierDistribution.read(path: path, scores: scores, options: request.csv)
+            try DistributionFile.read(path: path, units: units, scored: scored, options: request.csv)
         }
         var composite: CompositeTable?
         if let path = request.composite, let schemePath = request.scheme {
@@ -73,7 +96,7 @@ public struct ReportContent: Sendable {
             do { scheme = try Scheme.load(path: schemePath) } catch { throw ReportError(error) }
             composite = try CompositeTable.read(path: path, scheme: scheme, units: units, options: request.csv)
         }
-        let rates = try request.rates.map { (path) throws(ReportError) in try ResponseRates.read(path: path, options: request.csv) }
+        let rates = try request.rates.map { (path) throws(ReportError) in try RatesFile.read(path: path, options: request.csv) }
         var surveys: [SurveyFacts] = []
         for path in request.manifests {
             surveys.append(try SurveyFacts.read(manifest: path))
@@ -88,8 +111,8 @@ public struct ReportContent: Sendable {
                 }
             }
         }
-        return ReportContent(request: request, units: units, scores: scores, distribution: distribution, composite: composite,
-                             rates: rates, surveys: surveys, scale: scale)
+        return ReportContent(request: request, units: units, scoreFiles: scoreFiles, scoreSets: sets, distribution: distribution,
+                             composite: composite, rates: rates, surveys: surveys, scale: scale)
     }
 
     /// The class of a unit: from the composite result, else the units file.
@@ -109,6 +132,16 @@ public struct ReportContent: Sendable {
 
     /// Classes of the scored units in order of first appearance (for colours and legends).
     var scoredClasses: [String] {
-        uniqued(scores.scores.compactMap { unitClass($0.unit) })
+        uniqued(allScores.compactMap { unitClass($0.unit) })
+    }
+
+    /// Every score of every part.
+    var allScores: [PublicScore] {
+        scoreSets.flatMap(\.scores)
+    }
+
+    /// The part without a by column, if any: the unit's overall result.
+    var overall: ScoreSet? {
+        scoreSets.first { $0.group == nil }
     }
 }

@@ -11,21 +11,22 @@ extension ReportContent {
         body += "<p class=\"meta\">\(escaped(meta.joined(separator: " · ")))</p></header>\n"
         var sections: [(id: String, title: String, html: String)] = []
         sections.append(("survey", "调查概况", surveySection()))
-        sections.append(("scores", "满意度得分", groupedSection { g in
-            figure(scoreChart(g), caption: "点为满意度得分（0–100分），横线为95%置信区间；区间相互重叠的单位，其名次差别在统计上不显著。")
+        sections.append(("scores", "满意度得分", partSection { set in
+            figure(scoreChart(set), caption: "点为满意度得分（0–100分），横线为95%置信区间；两单位的区间互不重叠时，得分差别在统计上显著，区间重叠较多时，名次先后不宜视为确定。")
         }))
         if let distribution {
-            sections.append(("tiers", "满意度档次分布", groupedSection { g in
-                figure(tierChart(g, distribution), caption: "条内数字为各档次在全部回答中的加权占比（%），含“不了解”等特殊回答；n为回答人数。")
-            }))
+            sections.append(("tiers", "满意度档次分布", distribution.groups.map { g in
+                heading(g.map(ColumnNames.group), when: distribution.groups.count > 1 || g != nil)
+                    + figure(tierChart(g, distribution), caption: "条内数字为各档次在全部回答中的加权占比（%），含“不了解”等特殊回答；n为回答人数。")
+            }.joined(separator: "\n")))
         }
-        sections.append(("rates", "满意率", groupedSection { g in
-            figure(rateChart(g), caption: "满意率为满意各档次的加权占比；满意率低于60%的单位（红色），其主要负责人取消年度评优资格。") + lowRateNote(g)
+        sections.append(("rates", "满意率", partSection { set in
+            figure(rateChart(set), caption: "满意率为满意各档次的加权占比；满意率低于60%的单位（红色），其主要负责人取消年度评优资格。") + lowRateNote(set)
         }))
         if let composite {
             sections.append(("composite", "综合考评结果", compositeSection(composite, feedbackLinks: feedbackLinks)))
         }
-        sections.append(("table", "附表：各单位公众评议结果", groupedSection { g in scoreTable(g) }))
+        sections.append(("table", "附表：各单位公众评议结果", partSection { set in scoreTable(set) }))
         sections.append(("notes", "说明", notesSection()))
         let numerals = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
         body += "<nav><ol>" + sections.map { "<li><a href=\"#\($0.id)\">\(escaped($0.title))</a></li>" }.joined() + "</ol></nav>\n"
@@ -35,19 +36,21 @@ extension ReportContent {
         return htmlPage(title: request.title, body: body)
     }
 
-    /// One part per by value (with a heading) or the whole when the scores are not split.
-    private func groupedSection(_ part: (String?) -> String) -> String {
-        scores.groups.map { g in
-            (g.map { "<h3>\(escaped(ColumnNames.group($0)))</h3>\n" } ?? "") + part(g)
-        }.joined(separator: "\n")
+    /// One part per score set, each with a heading when there are several.
+    private func partSection(_ part: (ScoreSet) -> String) -> String {
+        scoreSets.map { set in heading(set.label, when: scoreSets.count > 1) + part(set) }.joined(separator: "\n")
+    }
+
+    private func heading(_ text: String?, when shown: Bool) -> String {
+        shown ? "<h3>\(escaped(text ?? "综合"))</h3>\n" : ""
     }
 
     private func figure(_ svg: String, caption: String) -> String {
         "<figure>\(svg)<figcaption>\(escaped(caption))</figcaption></figure>"
     }
 
-    private func lowRateNote(_ group: String?) -> String {
-        let low = ranked(group).filter { $0.rate < 0.6 }
+    private func lowRateNote(_ set: ScoreSet) -> String {
+        let low = set.ranked.filter { $0.rate < 0.6 }
         guard !low.isEmpty else { return "<p class=\"note\">所有单位的满意率均不低于60%。</p>" }
         let names = low.map { "\(units.name($0.unit))（\(percent($0.rate))）" }.joined(separator: "、")
         return "<p class=\"alarm\">满意率低于60%的单位：\(escaped(names))。</p>"
@@ -93,11 +96,11 @@ extension ReportContent {
         path.split(separator: "/").last.map(String.init) ?? path
     }
 
-    private func ratesTable(_ rates: ResponseRates) -> String {
+    private func ratesTable(_ rates: RatesFile) -> String {
         var table = HTMLTable(header: ["组别", "样本", "I", "P", "R", "NC", "O", "U", "NE", "e", "RR1", "RR3", "COOP1", "REF1", "CON1"])
         for row in rates.rows {
             var cells: [HTMLTable.Cell] = [.text(ColumnNames.group(row.group))]
-            cells += ResponseRates.countColumns.map { .number(String(row.counts[$0] ?? 0)) }
+            cells += RatesFile.countColumns.map { .number(String(row.counts[$0] ?? 0)) }
             cells += ["e", "RR1", "RR3", "COOP1", "REF1", "CON1"].map { .number(row.rates[$0].map { percent($0) } ?? "—") }
             table.add(cells)
         }
@@ -111,9 +114,10 @@ extension ReportContent {
             guard !sorted.isEmpty else { return .nan }
             return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         }
-        let scoreHalf = scores.scores.map { ($0.scoreHigh - $0.scoreLow) / 2 }
-        let rateHalf = scores.scores.map { ($0.rateHigh - $0.rateLow) / 2 * 100 }
-        let n = scores.scores.map(\.n)
+        let scores = overall?.scores ?? allScores
+        let scoreHalf = scores.map { ($0.scoreHigh - $0.scoreLow) / 2 }.filter(\.isFinite)
+        let rateHalf = scores.map { ($0.rateHigh - $0.rateLow) / 2 * 100 }.filter(\.isFinite)
+        let n = scores.map(\.n)
         return "每单位有效样本\(n.min() ?? 0)–\(n.max() ?? 0)人；满意度得分95%置信区间半宽中位数±\(fixed(median(scoreHalf), 1))分"
             + "（\(fixed(scoreHalf.min() ?? .nan, 1))–\(fixed(scoreHalf.max() ?? .nan, 1))分），满意率±\(fixed(median(rateHalf), 1))个百分点"
             + "（\(fixed(rateHalf.min() ?? .nan, 1))–\(fixed(rateHalf.max() ?? .nan, 1))）"
@@ -121,12 +125,12 @@ extension ReportContent {
 
     // MARK: tables and notes
 
-    private func scoreTable(_ group: String?) -> String {
-        let ranks = scores.scores.contains { $0.rank != nil }
+    private func scoreTable(_ set: ScoreSet) -> String {
+        let ranks = set.scores.contains { $0.rank != nil }
         var header = ["名次", "单位", "类别", "有效样本", "不了解", "满意度得分", "95%置信区间", "满意率", "95%置信区间", "设计效应"]
         if ranks { header += ["名次区间", "进入前25%的概率"] }
         var table = HTMLTable(header: header)
-        for (i, s) in ranked(group).enumerated() {
+        for (i, s) in set.ranked.enumerated() {
             let flag = s.rate < 0.6 ? "alarm" : nil
             var cells: [HTMLTable.Cell] = [
                 .number(rankText(s, position: i + 1)), .text(units.name(s.unit), className: flag.map { "name " + $0 } ?? "name"), .text(unitClass(s.unit).map(classLabel) ?? ""),
@@ -149,7 +153,7 @@ extension ReportContent {
             "满意度得分为各档次分值的加权平均（百分制）；满意率为满意各档次（如满意、比较满意、基本满意）的加权占比。“不了解/说不清”不计入分母，其占比单列。",
             "标准误按抽样设计计算（分层、多阶段、有限总体校正），95%置信区间按 t 分布（自由度见附表导出的 report.xlsx）。样本量小时误差范围较大，名次相近的单位不宜简单比较。",
         ]
-        if scores.scores.contains(where: { $0.rank != nil }) {
+        if allScores.contains(where: { $0.rank != nil }) {
             notes.append("名次区间和进入前25%的概率由重复抽样（bootstrap）模拟得到。")
         }
         if composite != nil {

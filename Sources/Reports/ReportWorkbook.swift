@@ -21,9 +21,10 @@ extension ReportContent {
 
     private func scoresSheet(_ book: Workbook) throws(WorkbookError) {
         let sheet = try book.addSheet("满意度得分")
-        let ranks = scores.scores.contains { $0.rank != nil }
+        let ranks = allScores.contains { $0.rank != nil }
+        let parts = scoreSets.count > 1
         var header = ["单位代码", "单位", "类别"]
-        if let by = scores.by { header.append(by == "group" ? "调查对象" : by) }
+        if parts { header.append("调查对象") }
         header += ["有效样本", "不了解占比", "满意度得分", "得分标准误", "得分95%下限", "得分95%上限",
                    "满意率", "满意率标准误", "满意率95%下限", "满意率95%上限", "设计效应"]
         if ranks { header += ["名次", "名次下限", "名次上限", "进入前25%的概率"] }
@@ -31,15 +32,15 @@ extension ReportContent {
         sheet.header(header)
         for (c, width) in [10.0, 18, 14].enumerated() { sheet.width(c, width) }
         var r = 1
-        for group in scores.groups {
-            for s in ranked(group) {
+        for set in scoreSets {
+            for s in set.ranked {
                 var c = 0
                 func put(_ text: String?) { sheet.write(r, c, text); c += 1 }
                 func put(_ value: Double?, _ style: CellStyle) { sheet.write(r, c, value, style: style); c += 1 }
                 put(s.unit)
                 put(units.name(s.unit))
                 put(unitClass(s.unit).map(classLabel))
-                if scores.by != nil { put(s.by.map(ColumnNames.group)) }
+                if parts { put(set.label) }
                 put(Double(s.n), .integer)
                 put(s.dontKnow, .percent(1))
                 put(s.score, .decimal(1))
@@ -112,21 +113,22 @@ extension ReportContent {
         }
     }
 
-    private func distributionSheet(_ book: Workbook, _ distribution: TierDistribution) throws(WorkbookError) {
+    private func distributionSheet(_ book: Workbook, _ distribution: DistributionFile) throws(WorkbookError) {
         let sheet = try book.addSheet("档次分布")
         var header = ["单位代码", "单位"]
-        if let by = scores.by { header.append(by == "group" ? "调查对象" : by) }
+        let split = distribution.by != nil
+        if split { header.append("调查对象") }
         let fixedColumns = header.count
         header += distribution.tiers.map { "\($0.label)（人）" } + ["合计（人）"] + distribution.tiers.map { "\($0.label)（占比）" }
         sheet.header(header)
         sheet.width(1, 18)
         var r = 1
-        for group in scores.groups {
-            for s in ranked(group) {
-                guard let cells = distribution.cells(unit: s.unit, by: group) else { continue }
-                sheet.write(r, 0, s.unit)
-                sheet.write(r, 1, units.name(s.unit))
-                if scores.by != nil { sheet.write(r, 2, group.map(ColumnNames.group)) }
+        for group in distribution.groups {
+            for unit in distributionOrder(group, distribution).units {
+                guard let cells = distribution.cells(unit: unit, by: group) else { continue }
+                sheet.write(r, 0, unit)
+                sheet.write(r, 1, units.name(unit))
+                if split { sheet.write(r, 2, group.map(ColumnNames.group)) }
                 var c = fixedColumns
                 for tier in distribution.tiers {
                     sheet.write(r, c, cells[tier.code]?.n ?? 0)
@@ -143,18 +145,18 @@ extension ReportContent {
         }
     }
 
-    private func ratesSheet(_ book: Workbook, _ rates: ResponseRates) throws(WorkbookError) {
+    private func ratesSheet(_ book: Workbook, _ rates: RatesFile) throws(WorkbookError) {
         let sheet = try book.addSheet("回答率")
         let countNames = ["样本数", "完成访问 I", "部分完成 P", "拒访 R", "未接触 NC", "其他 O", "资格未知 U", "不合格 NE"]
-        sheet.header(["组别"] + countNames + ResponseRates.rateColumns)
+        sheet.header(["组别"] + countNames + RatesFile.rateColumns)
         sheet.width(0, 18)
         for (i, row) in rates.rows.enumerated() {
             sheet.write(i + 1, 0, ColumnNames.group(row.group))
-            for (k, name) in ResponseRates.countColumns.enumerated() {
+            for (k, name) in RatesFile.countColumns.enumerated() {
                 sheet.write(i + 1, 1 + k, row.counts[name])
             }
-            for (k, name) in ResponseRates.rateColumns.enumerated() {
-                sheet.write(i + 1, 1 + ResponseRates.countColumns.count + k, row.rates[name], style: .percent(1))
+            for (k, name) in RatesFile.rateColumns.enumerated() {
+                sheet.write(i + 1, 1 + RatesFile.countColumns.count + k, row.rates[name], style: .percent(1))
             }
         }
     }

@@ -13,7 +13,8 @@ struct ReportCommand: ParsableCommand {
         abstract: "Write the report (report.html with charts, report.xlsx) and one feedback sheet (考评情况反馈单) per unit.",
         discussion: """
             Inputs (CSV, UTF-8 or GB18030):
-              --scores        pingyi score output (unit[,BY],n,dont_know,score,score_se,score_low,score_high,rate,…)
+              --scores        pingyi score output (unit[,BY],n,dont_know,score,score_se,score_low,score_high,rate,…):
+                              at most one overall file, and files split by group (one part of the report each)
               --distribution  pingyi score --distribution output (unit[,BY],tier,label,n,share)
               --composite     pingyi composite RESULT.csv, with the --scheme it was computed with
               --rates         pingyi rates output (group,cases,I,P,R,NC,O,U,NE,e,RR1,…,CON3)
@@ -26,8 +27,8 @@ struct ReportCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The scores (pingyi score output).")
-    var scores: String
+    @Option(help: "Scores (pingyi score output): one overall file, and any split by group (--by); repeat.")
+    var scores: [String]
 
     @Option(help: "Tier distributions (pingyi score --distribution output).")
     var distribution: String?
@@ -98,7 +99,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            for path in [scores] + [distribution, composite, scheme, rates, units, scale].compactMap({ $0 }) + manifest {
+            for path in scores + [distribution, composite, scheme, rates, units, scale].compactMap({ $0 }) + manifest {
                 try requireFile(path)
             }
             var request = ReportRequest(scores: scores)

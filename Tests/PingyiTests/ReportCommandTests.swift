@@ -134,7 +134,7 @@ struct ReportCommandTests {
 
     @Test func optionsThatDoNotFit() throws {
         try rejected(Self.base(dropping: ["--scheme"]), status: 64, message:
-            "Error: --composite and --scheme go together: give the RESULT.csv and the scheme it was computed with.\nUsage: pingyi report [<options>] --scores <scores> --out <out>\n  See 'pingyi report --help' for more information.")
+            "Error: --composite and --scheme go together: give the RESULT.csv and the scheme it was computed with.\nUsage: pingyi report [<options>] --scores <scores> ... --out <out>\n  See 'pingyi report --help' for more information.")
     }
 
     @Test func datesMustBeDates() throws {

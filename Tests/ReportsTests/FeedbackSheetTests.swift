@@ -23,7 +23,7 @@ struct FeedbackSheetTests {
         #expect(html.contains("<li>察访核验扣3分，按上限扣2分</li>"))
         #expect(html.contains("<th>类内排名</th><td>第1名（共3个单位）</td>"))
         #expect(html.contains("<th>等次</th><td>优秀</td>"))
-        #expect(html.contains("满意度得分</th><td>80.0分（95%置信区间74.0–86.0分）"))
+        #expect(html.contains("<tr><td>综合</td><td class=\"num\">60</td><td class=\"num\">80.0</td><td class=\"num\">74.0–86.0</td><td class=\"num\">90.0%</td><td class=\"num\">82.0%–98.0%</td><td class=\"num\">—</td></tr>"))
         #expect(!html.contains("http") && !html.contains("//"))
     }
 

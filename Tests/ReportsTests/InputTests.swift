@@ -20,9 +20,11 @@ struct InputTests {
 
     @Test func fixturesRead() throws {
         let content = try ReportContent.load(Support.request())
-        #expect(content.scores.by == nil)
-        #expect(content.scores.scores.map(\.unit) == ["D01", "D02", "D03", "T01", "T02"])
-        let d03 = try #require(content.scores.score(unit: "D03", by: nil))
+        #expect(content.scoreFiles.map(\.by) == [nil])
+        #expect(content.scoreSets.map(\.group) == [nil])
+        #expect(content.scoreSets[0].scores.map(\.unit) == ["D01", "D02", "D03", "T01", "T02"])
+        #expect(content.scoreSets[0].ranked.map(\.unit) == ["D01", "T01", "D02", "T02", "D03"])
+        let d03 = try #require(content.overall?.score(unit: "D03"))
         #expect(d03.n == 40 && close(d03.score, 60) && close(d03.scoreLow, 50) && close(d03.rate, 0.55) && d03.df == 40 && d03.rank == nil)
         #expect(content.units.name("T02") == "东城街道")
         let distribution = try #require(content.distribution)
@@ -83,28 +85,57 @@ struct InputTests {
 
     @Test(arguments: [
         ("unit,tier,label,n,share\nD01,1,满意,10,0.6\nD01,4,不满意,5,0.3\n", "dist.csv:2: the shares of unit D01 add up to 0.9, not 1; shares are among all answers of the unit, special codes included; give pingyi score --distribution output"),
-        ("unit,tier,label,n,share\nT09,1,满意,10,1\n", "dist.csv:2: field unit: unit T09 is not in the scores file scores.csv; give the --distribution file written by the same pingyi score run as --scores"),
+        ("unit,tier,label,n,share\nT09,1,满意,10,1\n", "dist.csv:2: field unit: unit T09 is not in units.csv; give the --units file of the units that were scored, or correct the id"),
         ("unit,tier,label,n,share\nD01,1,满意,10,0.5\nT01,1,很满意,10,0.5\n", "dist.csv:3: field label: tier 1 is '很满意' here but '满意' on line 2; one distribution file holds answers on one scale"),
-        ("unit,group,tier,label,n,share\nD01,urban,1,满意,10,1\n", "dist.csv:1: the distribution is split by 'group' but the scores are not; give the --distribution file written by the same pingyi score run as --scores"),
         ("unit,tier,label,n,share\nD01,1,满意,10,1.5\n", "dist.csv:2: field share: 1.5 is outside 0–1; shares are proportions 0–1"),
         ("unit,tier,label,n,share\nD01,1.5,满意,10,1\n", "dist.csv:2: field tier: 1.5 is not a tier code; tier codes are whole numbers (1, 2, …)"),
         ("unit,tier,label,n\nD01,1,满意,10\n", "dist.csv:1: no column 'share' (the distribution file (pingyi score --distribution) needs unit,tier,label,n,share); the columns are unit, tier, label, n"),
     ])
     func distributionRejected(_ text: String, _ message: String) throws {
-        let scoresPath = try Support.file("scores.csv", InputTests.scores)
-        let scores = try ScoreFile.read(path: scoresPath, units: try units())
+        let units = try units()
         let path = try Support.file("dist.csv", text)
-        let error = Support.failure { _ = try TierDistribution.read(path: path, scores: scores) }
-        #expect(error?.replacingOccurrences(of: path, with: "dist.csv").replacingOccurrences(of: scoresPath, with: "scores.csv") == message)
+        let error = Support.failure { _ = try DistributionFile.read(path: path, units: units, scored: ["D01", "T01"]) }
+        #expect(error?.replacingOccurrences(of: path, with: "dist.csv").replacingOccurrences(of: units.file ?? "", with: "units.csv") == message)
+    }
+
+    @Test func distributionWithoutUnitsFileChecksTheScores() throws {
+        let path = try Support.file("dist.csv", "unit,tier,label,n,share\nT09,1,满意,10,1\n")
+        #expect(Support.failure { _ = try DistributionFile.read(path: path, units: .idsOnly, scored: ["D01"]) }
+            == "\(path):2: field unit: unit T09 is not in the scores; give the --distribution file written by the same pingyi score run as --scores")
+    }
+
+    @Test func distributionSplitByGroup() throws {
+        let path = try Support.file("dist.csv", """
+            unit,group,tier,label,n,share
+            T01,rural,1,满意,6,0.6
+            T01,rural,4,不满意,4,0.4
+            D01,urban,1,满意,10,1
+            T01,urban,4,不满意,3,1
+
+            """)
+        let distribution = try DistributionFile.read(path: path, units: try units(), scored: [])
+        #expect(distribution.by == "group" && distribution.groups == ["rural", "urban"])
+        #expect(distribution.units(in: "urban") == ["D01", "T01"])
+        #expect(distribution.cells(unit: "T01", by: "rural")?[4] == DistributionFile.Cell(n: 4, share: 0.4))
+        #expect(distribution.cells(unit: "D01", by: "rural") == nil)
+    }
+
+    @Test func scoreFilesMustBeOneOverallAndSplitOnes() throws {
+        var request = Support.request()
+        request.scores = [Support.fixture("scores.csv"), Support.fixture("scores.csv")]
+        #expect(Support.failure { _ = try ReportContent.load(request) }
+            == "\(Support.fixture("scores.csv")): both this and \(Support.fixture("scores.csv")) have no by column; give one overall score file and any number split by a column (pingyi score --by group)")
+        request.scores = []
+        #expect(Support.failure { _ = try ReportContent.load(request) } == "pingyi report: no scores were given; give --scores SCORES.csv (pingyi score output)")
     }
 
     @Test func ratesRejected() throws {
         let missing = try Support.file("rates.csv", "group,cases,I,P,R,NC,O,U,NE,e,RR1\nall,10,5,0,1,1,1,1,1,0.9,0.5\n")
-        #expect(Support.failure { _ = try ResponseRates.read(path: missing) }?.hasPrefix("\(missing):1: no column 'RR2', 'RR3'") == true)
+        #expect(Support.failure { _ = try RatesFile.read(path: missing) }?.hasPrefix("\(missing):1: no column 'RR2', 'RR3'") == true)
         var text = (try String(contentsOfFile: Support.fixture("rates.csv"), encoding: .utf8))
         text = text.replacingOccurrences(of: "all,220,115,9,30,35,9,18,4,0.9,0.504", with: "all,220,115,9,30,35,9,18,4,0.9,50.4")
         let percent = try Support.file("rates.csv", text)
-        #expect(Support.failure { _ = try ResponseRates.read(path: percent) }
+        #expect(Support.failure { _ = try RatesFile.read(path: percent) }
             == "\(percent):4: field RR1: 50.4 is outside 0–1; rates are proportions 0–1 (0.45 for 45 %); give pingyi rates output")
     }
 

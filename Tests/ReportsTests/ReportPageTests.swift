@@ -92,18 +92,41 @@ struct ReportPageTests {
     }
 
     @Test func scoresSplitByGroupGetAChartEach() throws {
-        var request = ReportRequest(scores: try Support.file("scores.csv", """
+        var request = ReportRequest(scores: [try Support.file("scores.csv", """
             unit,group,n,score,score_se,score_low,score_high,rate,rate_low,rate_high
             D01,urban,30,80,3,74,86,0.9,0.82,0.98
             D01,rural,20,70,4,62,78,0.5,0.4,0.6
 
-            """))
+            """)])
         request.units = Support.fixture("units.csv")
         let page = try ReportContent.load(request).reportPage(feedbackLinks: [:])
         #expect(page.contains("<title>满意度得分及95%置信区间（城镇居民户）</title>"))
         #expect(page.contains("<title>满意率及95%置信区间（农村居民户）</title>"))
         #expect(page.components(separatedBy: "<svg ").count - 1 == 4)
         #expect(!page.contains("综合考评"))
+    }
+
+    @Test func overallAndGroupScoresTogether() throws {
+        var request = Support.request()
+        request.scores.append(try Support.file("by-group.csv", """
+            unit,group,n,score,score_se,score_low,score_high,rate,rate_low,rate_high
+            D01,urban,30,84,3,78,90,0.5,0.4,0.6
+            D01,rural,20,70,4,62,78,0.9,0.8,1
+
+            """))
+        let content = try ReportContent.load(request)
+        #expect(content.scoreSets.map(\.label) == ["综合", "城镇居民户", "农村居民户"])
+        let page = content.reportPage(feedbackLinks: [:])
+        #expect(page.components(separatedBy: "<svg ").count - 1 == 3 + 1 + 3 + 2)
+        #expect(page.contains("<h3>综合</h3>\n<figure><svg class=\"chart interval-chart\""))
+        #expect(page.contains("<title>满意度得分及95%置信区间（综合）</title>"))
+        #expect(page.contains("<title>满意率及95%置信区间（城镇居民户）</title>"))
+        #expect(page.contains("满意率低于60%的单位：市政府办（50.0%）。"))
+        let table = try #require(content.composite)
+        let sheet = content.feedbackSheet(try #require(table.row(unit: "D01")), in: table)
+        #expect(sheet.contains("<td>综合</td><td class=\"num\">60</td><td class=\"num\">80.0</td>"))
+        #expect(sheet.contains("<td>城镇居民户</td><td class=\"num\">30</td><td class=\"num\">84.0</td><td class=\"num\">78.0–90.0</td><td class=\"num alarm\">50.0%</td>"))
+        #expect(sheet.contains("<td>农村居民户</td>"))
     }
 
     @Test func markupIsEscaped() throws {

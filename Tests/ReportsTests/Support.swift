@@ -30,7 +30,7 @@ enum Support {
 
     /// The full request over every fixture.
     static func request() -> ReportRequest {
-        var request = ReportRequest(scores: fixture("scores.csv"))
+        var request = ReportRequest(scores: [fixture("scores.csv")])
         request.distribution = fixture("dist.csv")
         request.composite = fixture("result.csv")
         request.scheme = fixture("scheme.yaml")

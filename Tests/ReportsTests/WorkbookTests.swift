@@ -64,7 +64,7 @@ struct WorkbookTests {
     }
 
     @Test func withoutOptionalInputsOnlyTheScores() throws {
-        var request = ReportRequest(scores: Support.fixture("scores.csv"))
+        var request = ReportRequest(scores: [Support.fixture("scores.csv")])
         request.units = Support.fixture("units.csv")
         let path = try Support.folder() + "/r.xlsx"
         try Data(try ReportContent.load(request).workbook()).write(to: URL(fileURLWithPath: path))

@@ -17,7 +17,7 @@ public struct ResponseRateRow: Sendable, Equatable {
 }
 
 /// A `pingyi rates --out RATES.csv` file.
-public struct ResponseRates: Sendable {
+public struct RatesFile: Sendable {
     public static let countColumns = ["cases", "I", "P", "R", "NC", "O", "U", "NE"]
     public static let rateColumns = ["e", "RR1", "RR2", "RR3", "RR4", "RR5", "RR6", "COOP1", "COOP2", "COOP3", "COOP4",
                                      "REF1", "REF2", "REF3", "CON1", "CON2", "CON3"]
@@ -32,7 +32,7 @@ public struct ResponseRates: Sendable {
 
     /// Reads the file; every count and rate column is required, rates lie in 0–1, groups are
     /// unique.
-    public static func read(path: String, options: CSVOptions = CSVOptions()) throws(ReportError) -> ResponseRates {
+    public static func read(path: String, options: CSVOptions = CSVOptions()) throws(ReportError) -> RatesFile {
         let input = try CSVInput(path: path, options: options, role: "the response-rates file (pingyi rates output)",
                                  required: ["group"] + countColumns + rateColumns)
         var rows: [ResponseRateRow] = []
@@ -59,6 +59,6 @@ public struct ResponseRates: Sendable {
         if rows.isEmpty {
             throw ReportError(file: input.file, line: 2, message: "the response-rates file has no rows", hint: "give pingyi rates output")
         }
-        return ResponseRates(file: input.file, rows: rows)
+        return RatesFile(file: input.file, rows: rows)
     }
 }

@@ -9,45 +9,58 @@ public struct TierLabel: Sendable, Equatable, Hashable {
 /// The tier distributions of `pingyi score --distribution`: for each unit (and by value), the
 /// unweighted count and weighted share (0–1, among all answers of the unit, special codes
 /// included) of every tier code.
-public struct TierDistribution: Sendable {
+public struct DistributionFile: Sendable {
     public struct Cell: Sendable, Equatable {
         public let n: Int
         public let share: Double
     }
 
     public let file: String
+    /// The by column's name, if the distributions are split (`unit,group,tier,…`).
+    public let by: String?
+    /// The by values in order of first appearance; `[nil]` without a by column.
+    public let groups: [String?]
     /// Every code in the file with its label, in code order.
     public let tiers: [TierLabel]
     private let cells: [String: [Int: Cell]]
 
     /// The unit's cells by tier code; nil when the file has no rows for it.
     public func cells(unit: String, by group: String?) -> [Int: Cell]? {
-        cells[TierDistribution.key(unit, group)]
+        cells[DistributionFile.key(unit, group)]
+    }
+
+    /// The units with rows, by by value ("" without a by column), in file order.
+    let unitsByGroup: [String: [String]]
+
+    /// The units with rows for a by value, in file order.
+    public func units(in group: String?) -> [String] {
+        unitsByGroup[group ?? ""] ?? []
     }
 
     static func key(_ unit: String, _ group: String?) -> String {
         unit + "\u{1F}" + (group ?? "")
     }
 
-    /// Reads `unit[,BY],tier,label,n,share`. The by column must be the scores' (same name); every
-    /// unit must be in the scores; a code keeps one label; a unit's shares add up to 1 (± 0.005).
-    public static func read(path: String, scores: ScoreFile, options: CSVOptions = CSVOptions()) throws(ReportError) -> TierDistribution {
-        var required = ["unit", "tier", "label", "n", "share"]
-        if let by = scores.by { required.insert(by, at: 1) }
-        let input = try CSVInput(path: path, options: options, role: "the distribution file (pingyi score --distribution)", required: required)
-        if scores.by == nil, input.table.names.count > 1, input.table.names[1] != "tier" {
-            throw ReportError(file: input.file, line: 1, message: "the distribution is split by '\(input.table.names[1])' but the scores are not",
-                              hint: "give the --distribution file written by the same pingyi score run as --scores")
-        }
+    /// Reads `unit[,BY],tier,label,n,share` (the by column is the second when it is not `tier`).
+    /// Every unit must be in the units file (or, without one, among `scored`); a code keeps one
+    /// label; a unit's shares add up to 1 (± 0.005).
+    public static func read(path: String, units: UnitDirectory, scored: Set<String>, options: CSVOptions = CSVOptions()) throws(ReportError) -> DistributionFile {
+        let role = "the distribution file (pingyi score --distribution)"
+        let input = try CSVInput(path: path, options: options, role: role, required: ["unit", "tier", "label", "n", "share"])
+        let names = input.table.names
+        let by = names.count > 1 && names[1] != "tier" ? names[1] : nil
+        var groups: [String?] = by == nil ? [nil] : []
+        var unitsByGroup: [String: [String]] = [:]
         var labels: [Int: (label: String, line: Int)] = [:]
         var cells: [String: [Int: Cell]] = [:]
         var firstLine: [String: Int] = [:]
         for row in input.rows {
             let unit = try input.requiredText(row, "unit")
-            let group = try scores.by.map { (name) throws(ReportError) in try input.requiredText(row, name) }
-            guard scores.score(unit: unit, by: group) != nil else {
-                let which = group.map { " with \(scores.by ?? "") \($0)" } ?? ""
-                throw input.error(row, "unit", "unit \(unit)\(which) is not in the scores file \(scores.file)",
+            let group = try by.map { (name) throws(ReportError) in try input.requiredText(row, name) }
+            if units.file != nil {
+                try units.check(unit, in: input, row: row, field: "unit")
+            } else if !scored.contains(unit) {
+                throw input.error(row, "unit", "unit \(unit) is not in the scores",
                                   hint: "give the --distribution file written by the same pingyi score run as --scores")
             }
             let code = try input.requiredNumber(row, "tier")
@@ -61,12 +74,16 @@ public struct TierDistribution: Sendable {
                                   hint: "one distribution file holds answers on one scale")
             }
             labels[tier] = labels[tier] ?? (label, input.table.line(of: row))
-            let key = TierDistribution.key(unit, group)
+            let key = DistributionFile.key(unit, group)
             if cells[key]?[tier] != nil {
                 throw input.rowError(row, "tier \(tier) of unit \(unit) is given twice", hint: "keep one row per unit and tier")
             }
             let n = try input.count(row, "n") ?? 0
             let share = try input.number(row, "share", in: 0...1, hint: "shares are proportions 0–1") ?? 0
+            if cells[key] == nil {
+                if let group, unitsByGroup[group] == nil { groups.append(group) }
+                unitsByGroup[group ?? "", default: []].append(unit)
+            }
             cells[key, default: [:]][tier] = Cell(n: n, share: share)
             firstLine[key] = firstLine[key] ?? input.table.line(of: row)
         }
@@ -80,6 +97,6 @@ public struct TierDistribution: Sendable {
             }
         }
         let tiers = labels.keys.sorted().map { TierLabel(code: $0, label: labels[$0]?.label ?? "") }
-        return TierDistribution(file: input.file, tiers: tiers, cells: cells)
+        return DistributionFile(file: input.file, by: by, groups: groups, tiers: tiers, cells: cells, unitsByGroup: unitsByGroup)
     }
 }
