@@ -57,12 +57,8 @@ public struct ReportError: Error, CustomStringConvertible, Sendable, Equatable {
         }
     }
 
+    /// The one-line form every pingyi error has (``TablesError``'s).
     public var description: String {
-        var location = file
-        if let line {
-            location += ":\(line)"
-            if let column { location += ":\(column)" }
-        }
-        return hint.isEmpty ? "\(location): \(message)" : "\(location): \(message); \(hint)"
+        TablesError(.value, file: file, line: line, column: column, message: message, hint: hint).description
     }
 }

@@ -13,17 +13,20 @@ struct ReportCommand: ParsableCommand {
         abstract: "Write the report (report.html with charts, report.xlsx) and one feedback sheet (考评情况反馈单) per unit.",
         discussion: """
             Inputs (CSV, UTF-8 or GB18030):
-              --scores        pingyi score output (unit[,BY],n,dont_know,score,score_se,score_low,score_high,rate,…):
-                              at most one overall file, and files split by group (one part of the report each)
-              --distribution  pingyi score --distribution output (unit[,BY],tier,label,n,share)
-              --composite     pingyi composite RESULT.csv, with the --scheme it was computed with
-              --rates         pingyi rates output (group,cases,I,P,R,NC,O,U,NE,e,RR1,…,CON3)
-              --manifest      the manifest pingyi sample wrote beside each list (repeat per survey)
-              --units         the evaluated units (unit_id,unit,class), for Chinese names
-            Writes into --out: report.html (one self-contained page, SVG charts, no scripts),
-            report.xlsx, and with --composite feedback/UNIT.html for every unit; the review deadline
-            on the sheets is --review-days working days after --issued (weekends and --holiday dates
-            skipped, --workday dates worked). Nothing is written when an input is wrong.
+              --scores        pingyi score output: one overall file and any
+                              split by group (each a part of the report)
+              --distribution  pingyi score --distribution output
+              --composite     pingyi composite RESULT.csv, with its --scheme
+              --rates         pingyi rates output (AAPOR RR1…CON3)
+              --manifest      each list's manifest (pingyi sample)
+              --units         unit_id,unit,class (Chinese names)
+
+            Writes into --out: report.html (one self-contained page, SVG \
+            charts, no scripts), report.xlsx, and with --composite \
+            feedback/UNIT.html per unit, whose review deadline is \
+            --review-days working days after --issued (weekends and \
+            --holiday dates skipped, --workday dates worked). Nothing is \
+            written when an input is wrong.
             """
     )
 
