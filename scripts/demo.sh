@@ -67,7 +67,19 @@ $pingyi composite --scheme surveys/schemes/dashiqiao.yaml --components datasets/
   --indicators datasets/dashiqiao/indicators.csv --events datasets/dashiqiao/events.csv \
   --public $out/scores.csv --out $out/composite.csv
 
+step "7. 报告 The report: HTML with charts, workbook, feedback sheets; printable lists"
+show 1p report --scores $out/scores.csv --scores $out/scores_by_group.csv --distribution $out/distribution.csv \
+  --composite $out/composite.csv --scheme surveys/schemes/dashiqiao.yaml --rates $out/rates.csv \
+  $(for g in "${groups[@]}"; do printf -- '--manifest %s ' $out/lists/$g.manifest.json; done) \
+  --units datasets/units.csv --scale surveys/scales/four-tier.yaml --issued 2018-01-05 \
+  --fieldwork "2017年11月1日至30日，入户与电话访问（模拟）" \
+  --weighting "设计权数；在第一阶段各层内作无回答调整（备用样本承继被替换样本的权数）；综合得分按人大代表和政协委员 30%、企业经营者 30%、城镇居民户 20%、农村居民户 20% 合成" \
+  --title "示范县 2017 年度公众评议（模拟数据）" --out $out/report
+for g in "${groups[@]}"; do
+  show 1p list print --list $out/lists/$g.csv --manifest $out/lists/$g.manifest.json --out $out/print/$g
+done
+
 step "满意度最高和最低的单位 Top and bottom units (95% intervals)"
 $pingyi score show $out/scores.csv --units datasets/units.csv --top 5
 echo
-echo "结果在 $out/：名单 lists/，分数 scores.csv，综合考评 composite.csv，应答率 rates.csv"
+echo "结果在 $out/：报告 report/report.html、report/report.xlsx、反馈单 report/feedback/；名单 lists/ 与打印版 print/；分数 scores.csv；综合考评 composite.csv；应答率 rates.csv"

@@ -47,6 +47,8 @@ public struct ScoreOptions: Sendable {
     /// Centre replicate variances at the full-sample estimate (R's `mse = TRUE`).
     public var mse: Bool
     public var confidence: Double
+    /// Called with (units done, units) as the scoring goes (for a progress bar).
+    public var progress: (@Sendable (Int, Int) -> Void)?
 
     public init(scoring: TierScoring, variance: VarianceMethod = .taylor, calibration: Calibration? = nil,
                 rankReplicates: Int? = nil, seed: UInt32 = 1, mse: Bool = false, confidence: Double = 0.95) {
@@ -118,7 +120,8 @@ public struct Scorer {
         var psuW = [Double](repeating: 0, count: design.levels[0].count)
         var psuMarked = [Bool](repeating: false, count: design.levels[0].count)
         var results: [UnitScore] = []
-        for domain in domains {
+        for (done, domain) in domains.enumerated() {
+            options.progress?(done, domains.count)
             // First pass: totals.
             var W = 0.0
             var Y = SIMD2<Double>.zero

@@ -7,12 +7,17 @@ public struct Simulation: Sendable {
     /// Seed of the MT19937 stream (``RandomSource``); the same seed gives the same p_grade.
     public var seed: UInt32
 
+    /// Called with the number of draws done, now and then (for a progress bar).
+    public var progress: (@Sendable (Int) -> Void)?
+
     public static let defaultSeed: UInt32 = 20_170_325
     public static let defaultDraws = 2000
 
-    public init(draws: Int = Simulation.defaultDraws, seed: UInt32 = Simulation.defaultSeed) {
+    public init(draws: Int = Simulation.defaultDraws, seed: UInt32 = Simulation.defaultSeed,
+                progress: (@Sendable (Int) -> Void)? = nil) {
         self.draws = draws
         self.seed = seed
+        self.progress = progress
     }
 }
 
@@ -84,7 +89,8 @@ extension Scheme {
         var differ = [Int](repeating: 0, count: scores.count)
         var raw = scores.map(\.raw)
         let graders = classes.map { Grader(grading: $0.grading, flags: [], decimals: decimals) }
-        for _ in 0..<simulation.draws {
+        for draw in 0..<simulation.draws {
+            if draw % 100 == 0 { simulation.progress?(draw) }
             // One joint draw: every unit with a public component, in input order.
             for (i, s) in scores.enumerated() {
                 guard let value = s.publicValue, let se = s.publicSE else { continue }

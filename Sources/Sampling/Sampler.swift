@@ -19,8 +19,9 @@ public struct Sampler {
         self.index = FrameIndex(table: table)
     }
 
-    /// Draws `replicates` independent samples from one random stream.
-    public func draw(seed: UInt32, replicates: Int = 1) throws(SamplingError) -> SampleDraw {
+    /// Draws `replicates` independent samples from one random stream; `progress` is called with
+    /// the replicates done.
+    public func draw(seed: UInt32, replicates: Int = 1, progress: ((Int) -> Void)? = nil) throws(SamplingError) -> SampleDraw {
         // Grouping columns of the first stage (and the filter) are factorized together.
         var grouping = design.filter.map(\.column)
         if let first = design.stages.first {
@@ -38,6 +39,7 @@ public struct Sampler {
         var output: [SampleRow] = []
         var counts: [StratumCount] = []
         for replicate in 1...max(replicates, 1) {
+            progress?(replicate - 1)
             var parents = [Parent(rows: rows, stages: [], stratumNumber: 0)]
             var final: [(parent: Parent, unit: DrawnUnit)] = []
             for (k, stage) in design.stages.enumerated() {

@@ -16,9 +16,12 @@ public enum SamplingJob {
         public var manifestPath: String
         public var csv: CSVOptions
         public var tool: String
+        /// Called with the replicates drawn so far.
+        public var progress: (@Sendable (Int) -> Void)?
 
         public init(designPath: String, framePath: String?, seed: UInt32, replicates: Int, listPath: String,
-                    manifestPath: String, csv: CSVOptions = CSVOptions(), tool: String) {
+                    manifestPath: String, csv: CSVOptions = CSVOptions(), tool: String, progress: (@Sendable (Int) -> Void)? = nil) {
+            self.progress = progress
             self.designPath = designPath
             self.framePath = framePath
             self.seed = seed
@@ -53,7 +56,7 @@ public enum SamplingJob {
         let hashing = Background { sha256Hex(file: framePath) }
         try check(designFile, against: table)
         let sampler = Sampler(design: designFile.design, table: table, designFile: request.designPath)
-        let draw = try sampler.draw(seed: request.seed, replicates: request.replicates)
+        let draw = try sampler.draw(seed: request.seed, replicates: request.replicates, progress: request.progress)
         let list = SampleList.csv(draw, frame: table, replicates: request.replicates)
         guard let frameHash = hashing.value else { throw .missingInput(file: framePath, what: "frame") }
         let directory = (request.manifestPath as NSString).deletingLastPathComponent

@@ -78,7 +78,9 @@ struct CompositeCommand: ParsableCommand {
             if scheme.usesPreviousYear && previous == nil {
                 printNote("注意：未提供上年结果（--previous），“连续两年排名最后”规则未适用")
             }
-            let result = try scheme.evaluate(inputs, simulation: Simulation(draws: draws, seed: UInt32(seed)))
+            let bar = Progress("模拟等次", total: draws)
+            let result = try scheme.evaluate(inputs, simulation: Simulation(draws: draws, seed: UInt32(seed)) { bar.update($0) })
+            bar.finish()
             try writeAtomically(result.csv(byteOrderMark: bom), to: out)
             printSummary(result, scheme: scheme)
         }

@@ -68,9 +68,11 @@ struct SampleCommand: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let manifestPath = manifest ?? manifestName(for: out)
+                let bar = Progress("抽样", total: reps)
                 let outcome = try SamplingJob.run(.init(designPath: design, framePath: frame, seed: UInt32(seed), replicates: reps,
                                                         listPath: out, manifestPath: manifestPath, csv: input.csvOptions,
-                                                        tool: "pingyi \(Pingyi.version)"))
+                                                        tool: "pingyi \(Pingyi.version)", progress: { bar.update($0) }))
+                bar.finish()
                 var files = AtomicFileSet()
                 try files.add(outcome.list, to: out)
                 try files.add(outcome.manifestBytes, to: manifestPath)

@@ -159,9 +159,14 @@ struct ScoreCommand: ParsableCommand {
                 default: .taylor
                 }
                 let scoring = TierScoring(scale: scaleDefinition, dontKnowRule: TierScoring.DontKnowRule(rawValue: dontKnow) ?? .exclude)
-                let scorer = Scorer(design: design, options: ScoreOptions(scoring: scoring, variance: method, calibration: calibration,
-                                                                          rankReplicates: ranks ? replicates : nil, seed: UInt32(seed), mse: mse))
+                var options = ScoreOptions(scoring: scoring, variance: method, calibration: calibration,
+                                           rankReplicates: ranks ? replicates : nil, seed: UInt32(seed), mse: mse)
+                // The number of units is known only once scoring starts: the bar counts in thousandths.
+                let bar = Progress("测评", total: 1000)
+                options.progress = { done, total in bar.update(total > 0 ? done * 1000 / total : 0) }
+                let scorer = Scorer(design: design, options: options)
                 let results = try scorer.score()
+                bar.finish()
                 var files = AtomicFileSet()
                 try files.add(ScoreTable.csv(results, by: by), to: out)
                 if let distribution {
