@@ -46,7 +46,22 @@ extension Column {
             }
             return Factor(codes: codes, levels: levels)
         case .text(let text):
-            if let dictionary { return dictionary }
+            if let coded = text.codes, text.firstAppearanceOrder {
+                return Factor(codes: coded, levels: (0..<(text.offsets.count - 1)).map { text.level($0) })
+            }
+            if let coded = text.codes {
+                // Renumber in order of first appearance (a selection of rows may skip or reorder values).
+                var remap = [Int32](repeating: -1, count: text.offsets.count - 1)
+                var levels: [String] = []
+                for (i, c) in coded.enumerated() where c >= 0 {
+                    if remap[Int(c)] < 0 {
+                        remap[Int(c)] = Int32(levels.count)
+                        levels.append(text[i])
+                    }
+                    codes[i] = remap[Int(c)]
+                }
+                return Factor(codes: codes, levels: levels)
+            }
             var table = ByteSpanTable()
             var levels: [String] = []
             text.bytes.withUnsafeBufferPointer { bytes in

@@ -8,14 +8,24 @@ public enum ColumnType: String, Sendable, Codable {
     case text
 }
 
-/// UTF-8 strings stored back to back, with `count + 1` offsets.
+/// A column of UTF-8 strings, stored in one of two ways:
+/// - flat: every value back to back in `bytes`, with `count + 1` `offsets`;
+/// - coded (dictionary-encoded), for columns of few distinct values such as towns or villages:
+///   `codes[i]` indexes the distinct values, which are stored flat (-1 for a missing cell).
 public struct TextValues: Sendable {
-    public var bytes: [UInt8]
-    public var offsets: [Int]
+    /// Values (flat) or distinct values (coded), back to back.
+    var bytes: [UInt8]
+    var offsets: [Int]
+    /// Per-row codes into the distinct values, when coded.
+    var codes: [Int32]?
+    /// Whether the codes number the distinct values in order of first appearance, all used
+    /// (true as read; a selection of rows may break it).
+    var firstAppearanceOrder = false
 
     public init() {
         bytes = []
         offsets = [0]
+        codes = nil
     }
 
     public init(_ strings: [String]) {
@@ -23,29 +33,65 @@ public struct TextValues: Sendable {
         for s in strings { append(s) }
     }
 
-    public var count: Int { offsets.count - 1 }
+    init(bytes: [UInt8], offsets: [Int], codes: [Int32]?) {
+        self.bytes = bytes
+        self.offsets = offsets
+        self.codes = codes
+    }
 
+    public var count: Int { codes?.count ?? offsets.count - 1 }
+
+    /// Whether the values are dictionary-encoded.
+    public var isCoded: Bool { codes != nil }
+
+    /// Appends a value (flat storage only).
     public mutating func append(_ string: String) {
+        precondition(codes == nil, "append to a coded text column")
         bytes.append(contentsOf: string.utf8)
         offsets.append(bytes.count)
     }
 
+    /// The range of value `i` in `bytes` (empty for a missing coded cell).
+    @inline(__always)
+    func range(_ i: Int) -> Range<Int> {
+        if let codes {
+            let c = Int(codes[i])
+            return c < 0 ? 0..<0 : offsets[c]..<offsets[c + 1]
+        }
+        return offsets[i]..<offsets[i + 1]
+    }
+
     public subscript(_ i: Int) -> String {
-        let start = offsets[i]
-        let end = offsets[i + 1]
+        let r = range(i)
         return bytes.withUnsafeBufferPointer { buffer in
-            String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self)
+            String(decoding: UnsafeBufferPointer(rebasing: buffer[r]), as: UTF8.self)
         }
     }
 
     /// Calls `body` with the raw UTF-8 bytes of value `i`, without making a `String`.
-    @inlinable
     public func withBytes<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        let start = offsets[i]
-        let end = offsets[i + 1]
+        let r = range(i)
         return try bytes.withUnsafeBufferPointer { buffer in
-            try body(UnsafeBufferPointer(rebasing: buffer[start..<end]))
+            try body(UnsafeBufferPointer(rebasing: buffer[r]))
         }
+    }
+
+    /// Distinct value `c` of a coded column.
+    func level(_ c: Int) -> String {
+        bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[offsets[c]..<offsets[c + 1]]), as: UTF8.self) }
+    }
+
+    /// The values at `rows`, in that order (coded columns stay coded).
+    func select(_ rows: [Int]) -> TextValues {
+        if let codes { return TextValues(bytes: bytes, offsets: offsets, codes: rows.map { codes[$0] }) }  // order not kept
+        var out = TextValues()
+        out.bytes.reserveCapacity(rows.count * 8)
+        out.offsets.reserveCapacity(rows.count + 1)
+        for r in rows {
+            out.bytes.append(contentsOf: bytes[offsets[r]..<offsets[r + 1]])
+            out.offsets.append(out.bytes.count)
+        }
+        return out
     }
 }
 
@@ -64,17 +110,9 @@ public struct Column: Sendable {
     public let missing: [Bool]?
     public let missingCount: Int
     public let count: Int
-    /// For text columns of few distinct values, the codes found while reading (see ``factorize()``).
-    let dictionary: Factor?
-
     public init(name: String, values: ColumnValues, missing: [Bool]?) {
-        self.init(name: name, values: values, missing: missing, dictionary: nil)
-    }
-
-    init(name: String, values: ColumnValues, missing: [Bool]?, dictionary: Factor?) {
         self.name = name
         self.values = values
-        self.dictionary = dictionary
         let missingCount = missing.map { $0.reduce(0) { $1 ? $0 + 1 : $0 } } ?? 0
         self.missing = missingCount == 0 ? nil : missing
         self.missingCount = missingCount

@@ -24,8 +24,8 @@ struct ColumnParser: Sendable {
         if let doubles = parseNumbers(DecimalCells.self) {
             return (Column(name: name, values: .decimal(doubles.values), missing: doubles.missing), nil)
         }
-        let text = parseText()
-        return (Column(name: name, values: .text(text.values), missing: text.missing, dictionary: text.factor), text.invalidUTF8)
+        let text = parseCodedText() ?? parseText()
+        return (Column(name: name, values: .text(text.values), missing: text.missing), text.invalidUTF8)
     }
 
     /// Every cell parsed by `parse` (empty cells are missing), or nil at the first cell it rejects.
@@ -89,7 +89,7 @@ struct ColumnParser: Sendable {
     }
 
     /// Copies the column's text, unescaping quoted fields and checking that every byte is UTF-8.
-    private func parseText() -> (values: TextValues, missing: [Bool]?, invalidUTF8: Int?, factor: Factor?) {
+    private func parseText() -> (values: TextValues, missing: [Bool]?, invalidUTF8: Int?) {
         let p = buffer.base
         let c = index
         let columns = columns
@@ -107,14 +107,6 @@ struct ColumnParser: Sendable {
         var checkedStart = 0
         var checkedLength = -1
         var offsets: [Int] = []
-        // Codes of distinct values, kept while they are few (see Column.factorize()).
-        var dictionary = ByteSpanTable()
-        var codes = [Int32](repeating: -1, count: rowCount)
-        var coding = true
-        let codeLimit = min(1 << 16, max(1 << 10, rowCount / 4))
-        var previousStart = 0
-        var previousLength = -1
-        var previousCode: Int32 = -1
         let bytes = [UInt8](unsafeUninitializedCapacity: total + 32) { out, initialized in
             adviseHugePages(UnsafeMutableRawPointer(out.baseAddress!), byteCount: total)
             offsets = [Int](unsafeUninitializedCapacity: rowCount + 1) { offs, offsetCount in
@@ -130,7 +122,6 @@ struct ColumnParser: Sendable {
                             let start = base + Int(starts[r]) + adjust
                             let end = base + Int(ends[r])
                             let n = end - start
-                            let fieldStart = used
                             if n == 0 {
                                 missingRows.append(row)
                             } else if p[start] == 0x22 {
@@ -177,18 +168,6 @@ struct ColumnParser: Sendable {
                                     invalid = bad
                                 }
                             }
-                            let length = used - fieldStart
-                            if coding && length > 0 {
-                                if length == previousLength && memoryEqual(dst + fieldStart, dst + previousStart, length) {
-                                    codes[row] = previousCode
-                                } else {
-                                    previousCode = dictionary.code(dst, start: fieldStart, end: used) {}
-                                    previousStart = fieldStart
-                                    previousLength = length
-                                    codes[row] = previousCode
-                                    if dictionary.count > codeLimit { coding = false }
-                                }
-                            }
                             row += 1
                             o[row] = used
                         }
@@ -199,17 +178,73 @@ struct ColumnParser: Sendable {
             }
             initialized = used
         }
-        var values = TextValues()
-        values.bytes = bytes
-        values.offsets = offsets
-        var factor: Factor? = nil
-        if coding {
-            let levels = values.bytes.withUnsafeBufferPointer { b in
-                zip(dictionary.starts, dictionary.ends).map { String(decoding: UnsafeBufferPointer(rebasing: b[$0..<$1]), as: UTF8.self) }
+        return (TextValues(bytes: bytes, offsets: offsets, codes: nil), missingFlags(missingRows), invalid < 0 ? nil : invalid)
+    }
+
+    /// Reads the column as codes into its distinct values, without copying each value: worth it
+    /// for the columns of few distinct values that frames are full of (town, village, urban).
+    /// Gives up (nil) at a quoted field or when the distinct values pass a limit, and the caller
+    /// reads the column flat. Only each new distinct value is checked for UTF-8.
+    private func parseCodedText() -> (values: TextValues, missing: [Bool]?, invalidUTF8: Int?)? {
+        let p = UnsafePointer(buffer.base)
+        let c = index
+        let columns = columns
+        let limit = min(1 << 16, max(1 << 10, rowCount / 4))
+        let rules = TextDecoder.leadRules
+        var table = ByteSpanTable()
+        var missingRows: [Int] = []
+        var invalid = -1
+        var previousStart = 0
+        var previousLength = -1
+        var previousCode: Int32 = -1
+        var gaveUp = false
+        let codes = [Int32](unsafeUninitializedCapacity: rowCount) { out, initialized in
+            let target = out.baseAddress!
+            var row = 0
+            chunks: for chunk in chunks {
+                let base = chunk.base
+                let complete = chunk.forEachBlock(column: c, columns: columns) { _, n, starts, adjust, ends in
+                    for r in 0..<n {
+                        let start = base + Int(starts[r]) + adjust
+                        let end = base + Int(ends[r])
+                        let length = end - start
+                        if length == 0 {
+                            target[row] = -1
+                            missingRows.append(row)
+                        } else if p[start] == 0x22 {
+                            return false
+                        } else if length == previousLength && memoryEqual(p + start, p + previousStart, length) {
+                            target[row] = previousCode
+                        } else {
+                            previousCode = table.code(p, start: start, end: end) {
+                                if invalid < 0, let bad = TextDecoder.firstInvalidUTF8(p, from: start, to: end, rules: rules) { invalid = bad }
+                            }
+                            if table.count > limit { return false }
+                            previousStart = start
+                            previousLength = length
+                            target[row] = previousCode
+                        }
+                        row += 1
+                    }
+                    return true
+                }
+                if !complete {
+                    gaveUp = true
+                    break chunks
+                }
             }
-            factor = Factor(codes: codes, levels: levels)
+            initialized = gaveUp ? 0 : rowCount
         }
-        return (values, missingFlags(missingRows), invalid < 0 ? nil : invalid, factor)
+        if gaveUp { return nil }
+        var levels: [UInt8] = []
+        var offsets = [0]
+        for (start, end) in zip(table.starts, table.ends) {
+            levels.append(contentsOf: UnsafeBufferPointer(start: p + start, count: end - start))
+            offsets.append(levels.count)
+        }
+        var values = TextValues(bytes: levels, offsets: offsets, codes: codes)
+        values.firstAppearanceOrder = true
+        return (values, missingFlags(missingRows), invalid < 0 ? nil : invalid)
     }
 }
 

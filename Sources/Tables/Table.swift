@@ -103,13 +103,7 @@ extension Column {
         case .integer(let v): return Column(name: name, values: .integer(rows.map { v[$0] }), missing: newMissing)
         case .decimal(let v): return Column(name: name, values: .decimal(rows.map { v[$0] }), missing: newMissing)
         case .text(let v):
-            var out = TextValues()
-            out.bytes.reserveCapacity(rows.count * 8)
-            out.offsets.reserveCapacity(rows.count + 1)
-            for r in rows {
-                out.bytes.append(contentsOf: v.bytes[v.offsets[r]..<v.offsets[r + 1]])
-                out.offsets.append(out.bytes.count)
-            }
+            let out = v.select(rows)
             return Column(name: name, values: .text(out), missing: newMissing)
         }
     }
