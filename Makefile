@@ -8,10 +8,10 @@ RELEASE := .build/release/pingyi
 demo: setup release
 	scripts/demo.sh
 
-## Install what is missing and run every test.
+## Install what is missing and run every test (the store tests also on a throwaway PostgreSQL).
 test: setup
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	scripts/with-postgres.sh $(SWIFT) test
 
 setup:
 	@scripts/setup.sh

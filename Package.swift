@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Questionnaire", targets: ["Questionnaire"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Exports", targets: ["Exports"]),
+        .library(name: "Server", targets: ["Server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,6 +39,7 @@ let package = Package(
             dependencies: [
                 "Questionnaire", "Tables",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict),
         .target(name: "Exports", dependencies: ["Store", "Questionnaire", "Tables", "CReadStat", "CXlsxWriter"], swiftSettings: strict),
@@ -47,10 +49,20 @@ let package = Package(
             name: "Sampling",
             dependencies: ["Stats", "Tables", "Definitions", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Store", "Questionnaire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "pingyi",
             dependencies: [
                 "Stats", "Tables", "Definitions", "Sampling", "Analytics", "Questionnaire", "Store", "Exports", "Composite",
+                "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -62,10 +74,21 @@ let package = Package(
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "Definitions"], swiftSettings: strict),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "Questionnaire", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Store", "Questionnaire", "Tables", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strict),
         .testTarget(name: "ExportsTests", dependencies: ["Exports", "Store", "Questionnaire", "CReadStat"], swiftSettings: strict),
         .testTarget(name: "CompositeTests", dependencies: ["Composite", "Tables"], swiftSettings: strict),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Store", "Questionnaire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "PingyiTests",
             dependencies: ["pingyi", .product(name: "GRDB", package: "GRDB.swift")],

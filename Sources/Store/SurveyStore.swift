@@ -5,8 +5,8 @@ public import Questionnaire
 ///
 /// Every method that writes does so in one transaction: it checks everything first and either
 /// stores all of its input or nothing, throwing a ``StoreError`` that lists every problem.
-/// Implementations: ``SQLiteStore`` (GRDB, one file, WAL). The protocol is `async` so that a
-/// PostgreSQL implementation (postgres-nio, async-only) can follow without touching callers.
+/// Implementations: ``SQLiteStore`` (GRDB, one file, WAL) and ``PostgresStore`` (postgres-nio,
+/// several processes sharing one database); both pass the same test suite.
 public protocol SurveyStore: Sendable {
     /// Stores the cases (sample and reserves) of a respondent list for `questionnaire`, with
     /// every column of the list, and the questionnaire version.
@@ -50,4 +50,8 @@ public protocol SurveyStore: Sendable {
 
     /// The questionnaires, cases and counted forms, read consistently, for exports.
     func snapshot(questionnaire: String?) async throws -> StoreSnapshot
+
+    /// How often each code was given to each item: over the counted forms (verified or
+    /// single-pass) when `countedOnly`, else over the pass-1 forms (everything keyed so far).
+    func answerCounts(questionnaire: String, countedOnly: Bool) async throws -> [AnswerCount]
 }
