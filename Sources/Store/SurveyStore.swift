@@ -39,6 +39,9 @@ public protocol SurveyStore: Sendable {
     /// A case with its state, or nil when the store has no such case.
     func caseRecord(_ caseID: String) async throws -> CaseRecord?
 
+    /// Every case of a questionnaire (sample and reserves) with its state, in list order.
+    func cases(questionnaire: String) async throws -> [CaseRecord]
+
     /// Every audit entry about a case, oldest first.
     func auditTrail(caseID: String) async throws -> [AuditEntry]
 

@@ -16,6 +16,6 @@ struct Pingyi: AsyncParsableCommand {
             Exit status: 0 success, 64 bad usage, 65 bad data.
             """,
         version: "pingyi \(version) (GSL \(gslVersion))",
-        subcommands: [FrameCommand.self, SampleCommand.self, ScoreCommand.self, SurveyCommand.self, CasesCommand.self, ResponsesCommand.self, AuditCommand.self, CompositeCommand.self, SchemeCommand.self]
+        subcommands: [FrameCommand.self, SampleCommand.self, ScoreCommand.self, SurveyCommand.self, CasesCommand.self, ResponsesCommand.self, AuditCommand.self, CompositeCommand.self, SchemeCommand.self, ServeCommand.self, UsersCommand.self]
     )
 }

@@ -4,7 +4,8 @@ import PostgresNIO
 /// Where a PostgreSQL database is, read from a URL:
 /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]`, or with a
 /// Unix socket folder, `postgres://USER@/DATABASE?host=/var/run/postgresql[&port=5432]`.
-/// `postgresql://` works too. Percent-escapes are decoded. TLS is off unless `sslmode` says
+/// `postgresql://` works too. Percent-escapes are decoded. Without a password in the URL,
+/// `PGPASSWORD` is used (as `psql` does), so the password need not show in a process list. TLS is off unless `sslmode` says
 /// `prefer` or `require` (a server on the same machine or a private network, the usual case).
 struct PostgresLocation: Sendable, Equatable {
     var user: String
@@ -31,6 +32,7 @@ struct PostgresLocation: Sendable, Equatable {
         let query = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, b in b })
         user = components.percentEncodedUser.flatMap { $0.removingPercentEncoding } ?? ProcessInfo.processInfo.environment["USER"] ?? "postgres"
         password = components.percentEncodedPassword.flatMap { $0.removingPercentEncoding }
+            ?? ProcessInfo.processInfo.environment["PGPASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
         database = String(components.path.drop { $0 == "/" })
         guard !database.isEmpty else { throw bad("it names no database") }
         port = components.port ?? query["port"].flatMap { Int($0) } ?? 5432

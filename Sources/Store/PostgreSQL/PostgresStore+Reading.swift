@@ -29,6 +29,10 @@ extension PostgresStore {
         try await reading { db in try await self.caseRecords(db, caseID: caseID, questionnaire: nil).first }
     }
 
+    public func cases(questionnaire: String) async throws -> [CaseRecord] {
+        try await reading { db in try await self.caseRecords(db, caseID: nil, questionnaire: questionnaire) }
+    }
+
     public func auditTrail(caseID: String) async throws -> [AuditEntry] {
         try await reading { db in
             try await self.auditEntries(db, "SELECT \(StoreSQL.auditColumns) FROM audit WHERE case_id = $1 ORDER BY audit_id", [.text(caseID)])

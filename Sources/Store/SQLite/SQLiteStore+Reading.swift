@@ -26,6 +26,10 @@ extension SQLiteStore {
         try await reading { db in try self.caseRecords(db, caseID: caseID, questionnaire: nil).first }
     }
 
+    public func cases(questionnaire: String) async throws -> [CaseRecord] {
+        try await reading { db in try self.caseRecords(db, caseID: nil, questionnaire: questionnaire) }
+    }
+
     public func auditTrail(caseID: String) async throws -> [AuditEntry] {
         try await reading { db in
             try Row.fetchAll(db, sql: "SELECT \(StoreSQL.auditColumns) FROM audit WHERE case_id = ? ORDER BY audit_id", arguments: [caseID]).map(SQLiteStore.auditEntry)
