@@ -38,10 +38,12 @@ trap stop EXIT
 
 "${as_owner[@]}" "$bindir/initdb" -D "$dir/data" -U pingyi --auth=trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
   || { cat "$dir/initdb.log" >&2; exit 1; }
-# A throwaway server: durability off (fsync) to keep the tests fast; many connections (tests run in parallel).
-"${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-  -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-  start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+# A throwaway server with many connections (tests run in parallel). Durability is off (fsync) to keep
+# the tests fast, unless PINGYI_PG_DURABLE=1 (benchmarks: PostgreSQL's defaults).
+settings="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=300"
+if [ "${PINGYI_PG_DURABLE:-}" != "1" ]; then settings="$settings -c fsync=off -c synchronous_commit=off -c full_page_writes=off"; fi
+"${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$settings" start >/dev/null \
+  || { cat "$dir/server.log" >&2; exit 1; }
 
 export PINGYI_TEST_POSTGRES="postgres://pingyi@127.0.0.1:$port/postgres"
 echo "with-postgres: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port for this run" >&2

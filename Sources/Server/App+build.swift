@@ -20,7 +20,7 @@ public func buildApplication(store: any ServerStore, settings: ServerSettings,
 /// - 督导 and up: `/supervise/…`;
 /// - 管理员: `/admin/…`.
 func buildRouter(store: any ServerStore, settings: ServerSettings) -> Router<AppContext> {
-    let environment = ServerEnvironment(store: store, settings: settings, catalog: QuestionnaireCatalog(store: store, now: settings.now))
+    let environment = ServerEnvironment(store: store, settings: settings)
     let router = Router(context: AppContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: SessionMiddleware(environment: environment))

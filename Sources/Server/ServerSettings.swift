@@ -31,9 +31,19 @@ public struct ServerSettings: Sendable {
     }
 }
 
-/// What every controller shares: the store, the settings, the questionnaire catalog.
+/// What every controller shares: the store, the settings, the questionnaire catalog, the form
+/// writer (group commit) and the API token cache.
 struct ServerEnvironment: Sendable {
     let store: any ServerStore
     let settings: ServerSettings
     let catalog: QuestionnaireCatalog
+    let writer: FormWriter
+    let tokens = TokenCache()
+
+    init(store: any ServerStore, settings: ServerSettings) {
+        self.store = store
+        self.settings = settings
+        catalog = QuestionnaireCatalog(store: store, now: settings.now)
+        writer = FormWriter(store: store)
+    }
 }

@@ -25,6 +25,15 @@ public protocol SurveyStore: Sendable {
     /// this questionnaire, not a non-respondent, not yet keyed in this pass unless replacing).
     func enterForms(_ batch: FormBatch) async throws -> EntrySummary
 
+    /// Stores several independent batches in one transaction (one commit), each checked and
+    /// stored, or refused, exactly as by its own ``enterForms(_:)`` call in this order: a later
+    /// batch sees the forms of an earlier one. A refused batch leaves nothing behind and does not
+    /// affect the others. This is the group commit of a server that receives many single forms
+    /// at once.
+    /// - Returns: each batch's outcome, in order.
+    /// - Throws: ``StoreError`` only when the database fails (then nothing is stored).
+    func enterBatches(_ batches: [FormBatch]) async throws -> [Result<EntrySummary, StoreError>]
+
     /// Compares pass 1 and pass 2 of every case keyed twice and not yet verified: agreeing
     /// forms become verified; disagreements are recorded. Returns every open disagreement.
     /// - Parameter questionnaire: an id, or nil for all.

@@ -58,9 +58,13 @@ struct EntryPageTests {
             #expect(try await check("")["message"] as? String == "请输入问卷编号")
             _ = try await client.post("/entry/small/1", session, EntryPageTests.form("H-01-0001"), json: true)
             #expect(try await check("H-01-0001")["message"] as? String == "编号 H-01-0001 的第 1 遍已录入：如需更正请联系督导")
-            // Pass 2 does not reveal pass 1: the case is simply open.
-            let second = try await check("H-01-0001", pass: 2)
-            #expect(second["ok"] as? Bool == true && (second["message"] as? String ?? "").hasSuffix("样本"))
+            // Pass 2 is keyed by someone else, and does not reveal pass 1: the case is simply open.
+            #expect(try await check("H-01-0001", pass: 2)["message"] as? String == "编号 H-01-0001 的第 1 遍是您录入的：第 2 遍须由另一名录入员独立录入")
+            let other = try await client.login("admin")
+            let second = try await client.get("/entry/small/2/case?id=H-01-0001", other, json: true).json()
+            #expect(second["ok"] as? Bool == true && second["message"] as? String == "H-01-0001：城关街道（T01） · 城镇居民户 · 样本")
+            let refused = try await client.post("/entry/small/2", session, EntryPageTests.form("H-01-0001"), json: true)
+            #expect(refused.status == .conflict)
         }
     }
 
@@ -117,7 +121,8 @@ struct EntryPageTests {
         try await f.test { client in
             let operatorSession = try await client.login("operator")
             #expect(try await client.post("/entry/small/1", operatorSession, EntryPageTests.form("H-01-0001", note: hostile), json: true).status == .created)
-            #expect(try await client.post("/entry/small/2", operatorSession, EntryPageTests.form("H-01-0001", note: other), json: true).status == .created)
+            let secondKeyer = try await client.login("admin")
+            #expect(try await client.post("/entry/small/2", secondKeyer, EntryPageTests.form("H-01-0001", note: other), json: true).status == .created)
             let session = try await client.login("supervisor")
             #expect(try await client.post("/supervise/verify", session, []).status == .seeOther)
             let open = try await f.store.disagreements(questionnaire: nil)

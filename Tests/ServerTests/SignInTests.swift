@@ -28,6 +28,13 @@ struct SignInTests {
             #expect(try await f.store.session(tokenHash: token, now: f.clock.now) == nil)
             let audit = try await f.store.auditEntries(AuditQuery(actions: ["login"]))
             #expect(audit.map(\.operator) == ["operator"])
+            // After sign-in the browser goes only to a page of this server.
+            for next in ["//evil.example/x", "/\\evil.example", "https://evil.example/", "/login?next=/"] {
+                let (cookie, csrf) = try await client.loginForm()
+                let r = try await client.post("/login", nil, [("name", "operator"), ("password", "password-operator"), ("next", next)],
+                                              csrf: csrf, cookies: "pingyi_login=\(cookie)")
+                #expect(r.headers[.location] == "/", "\(next)")
+            }
         }
     }
 

@@ -9,12 +9,12 @@ struct SupervisionTests {
     @Test func disagreementsAreFoundAndResolvedWithOneKey() async throws {
         let f = try await ServerFixture()
         try await f.test { client in
-            let keyer = try await client.login("operator")
+            let keyer = try await client.login("operator"), secondKeyer = try await client.login("admin")
             for (pass, d) in [(1, ["1", "2", "3"]), (2, ["1", "4", "3"])] {
-                _ = try await client.post("/entry/small/\(pass)", keyer, EntryPageTests.form("H-01-0001", d), json: true)
+                _ = try await client.post("/entry/small/\(pass)", pass == 1 ? keyer : secondKeyer, EntryPageTests.form("H-01-0001", d), json: true)
             }
             _ = try await client.post("/entry/small/1", keyer, EntryPageTests.form("H-02-0001"), json: true)
-            _ = try await client.post("/entry/small/2", keyer, EntryPageTests.form("H-02-0001"), json: true)
+            _ = try await client.post("/entry/small/2", secondKeyer, EntryPageTests.form("H-02-0001"), json: true)
             let session = try await client.login("supervisor")
             let verify = try await client.post("/supervise/verify", session, [])
             let location = try #require(verify.headers[.location]?.removingPercentEncoding)

@@ -69,3 +69,37 @@ struct SharingTests {
         }
     }
 }
+
+@Suite("Group commit")
+struct GroupCommitTests {
+    /// Batches stored together behave as if stored one by one: a refused batch leaves nothing
+    /// and does not stop the others; a later batch sees an earlier one's forms.
+    @Test(arguments: Backend.enabled) func batchesSucceedOrFailOnTheirOwn(_ backend: Backend) async throws {
+        let f = try await StoreFixture(backend)
+        let q = try StoreFixture.questionnaire()
+        try await f.load(q)
+        func batch(_ forms: [FormInput], pass: Pass = .first, source: String) -> FormBatch {
+            FormBatch(questionnaire: q, pass: pass, operator: "甲", source: source, forms: forms)
+        }
+        let outcomes = try await f.store.enterBatches([
+            batch([StoreFixture.form("H-01-0001")], source: "a"),
+            batch([StoreFixture.form("H-01-0002"), StoreFixture.form("H-09-0009", line: 3)], source: "b"),  // one bad form: all of b refused
+            batch([StoreFixture.form("H-01-0001")], source: "c"),                                          // a's form is already there
+            batch([StoreFixture.form("H-01-0003", ["5", "1", "1"])], source: "d"),                          // a bad code
+            batch([StoreFixture.form("H-02-0001")], pass: .second, source: "e"),
+        ])
+        #expect(outcomes.map { (try? $0.get())?.stored } == [1, nil, nil, nil, 1])
+        func message(_ i: Int) -> String? {
+            if case .failure(let e) = outcomes[i] { return e.problems.map(\.description).joined(separator: " | ") }
+            return nil
+        }
+        #expect(message(1) == "b:3: case H-09-0009 is not in the sample of small; check the case number on the form; a case must be loaded (pingyi cases load) before its form is keyed")
+        #expect(message(2)?.hasPrefix("c: case H-01-0001 already has a pass 1 form (keyed by 甲 at ") == true)
+        #expect(message(3)?.hasPrefix("d: case H-01-0003: D01 = '5' is not a code of 四档满意度") == true)
+        let status = try await f.store.status(questionnaire: "small").groups[0]
+        #expect(status.pass1 == 1 && status.pass2 == 1)
+        #expect(try await f.store.caseRecord("H-01-0002")?.hasPass1 == false)
+        #expect(try await f.store.auditTrail(caseID: "H-01-0002").map(\.action) == ["load"])
+        #expect(try await f.store.enterBatches([]).isEmpty)
+    }
+}

@@ -64,7 +64,7 @@ struct APIController {
 
     func postForms(_ request: Request, context: AppContext) async throws -> Response {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-              let user = try await environment.store.user(apiTokenHash: Tokens.hash(String(header.dropFirst(7)))) else {
+              let user = try await user(tokenHash: Tokens.hash(String(header.dropFirst(7)))) else {
             var response = jsonResponse(["error": "a valid API token is needed: Authorization: Bearer TOKEN"], status: .unauthorized)
             response.headers[.wwwAuthenticate] = "Bearer"
             return response
@@ -94,13 +94,22 @@ struct APIController {
         }
         if !problems.isEmpty { throw PageError(.unprocessableContent, "\(problems.count) problems; nothing was stored", details: problems) }
         do {
-            let summary = try await environment.store.enterForms(FormBatch(questionnaire: q, pass: pass, operator: user.name,
+            let summary = try await environment.writer.enter(FormBatch(questionnaire: q, pass: pass, operator: user.name,
                                                                            source: "api \(context.source.dropFirst(4))", forms: forms))
             return jsonResponse(Stored(stored: summary.stored, counted: summary.counted), status: .created)
         } catch let error as StoreError where error.kind != .database {
             throw PageError(.unprocessableContent, error.problems.isEmpty ? error.description : error.message,
                             details: error.problems.map { "forms[\($0.line ?? 0)]: \($0.message); \($0.hint)" })
         }
+    }
+
+    /// The user of an API token (cached for a few seconds).
+    private func user(tokenHash: String) async throws -> UserAccount? {
+        let now = environment.settings.now()
+        if let user = environment.tokens.user(tokenHash, now: now) { return user }
+        guard let user = try await environment.store.user(apiTokenHash: tokenHash) else { return nil }
+        environment.tokens.remember(tokenHash, user, now: now)
+        return user
     }
 
     private func describe(_ error: any Error) -> String {

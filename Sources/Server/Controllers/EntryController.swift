@@ -8,7 +8,7 @@ import Store
 struct EntryController {
     let environment: ServerEnvironment
 
-    var entries: EntryRepository { EntryRepository(store: environment.store) }
+    var entries: EntryRepository { EntryRepository(store: environment.store, writer: environment.writer) }
 
     func addRoutes(to group: RouterGroup<AppContext>) {
         group.get("/", use: home)
@@ -53,10 +53,10 @@ struct EntryController {
     }
 
     func checkCase(_ request: Request, context: AppContext) async throws -> Response {
-        _ = try context.user()
+        let session = try context.user()
         let (q, pass) = try await target(context)
         let id = request.uri.queryParameters["id"].map(String.init) ?? ""
-        return jsonResponse(try await entries.check(q, pass: pass, caseID: id))
+        return jsonResponse(try await entries.check(q, pass: pass, caseID: id, operator: session.user))
     }
 
     func save(_ request: Request, context: AppContext) async throws -> Response {

@@ -52,7 +52,8 @@ struct LoginController {
         }
         let name = fields["name"] ?? ""
         var next = fields["next"] ?? "/"
-        if !next.hasPrefix("/") || next.hasPrefix("//") || next.hasPrefix("/login") { next = "/" }
+        // Only a path on this server (not `//host` or `/\host`, which browsers read as another site).
+        if !next.hasPrefix("/") || next.hasPrefix("//") || next.contains("\\") || next.hasPrefix("/login") { next = "/" }
         switch try await accounts.login(name: name, password: fields["password"] ?? "", source: context.source) {
         case .refused(let message):
             return page(context: context, next: next, error: message, name: name, status: .unauthorized)

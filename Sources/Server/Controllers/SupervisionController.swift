@@ -69,11 +69,10 @@ struct SupervisionController {
 
     func cases(_ request: Request, context: AppContext) async throws -> Response {
         let session = try context.user()
-        let questionnaires = try await environment.catalog.all()
-        let chosen = request.uri.queryParameters["q"].map(String.init) ?? questionnaires.first?.id
-        guard let id = chosen, let q = questionnaires.first(where: { $0.id == id }) else {
+        guard let picked = try await chosen(request) else {
             return Page(title: "处置与备选", session: session, body: "<p>库中还没有问卷。</p>").response(context: context)
         }
+        let (q, questionnaires) = picked
         let all = try await store.cases(questionnaire: q.id)
         let towns = Array(Set(all.map { $0.townID ?? "" })).sorted()
         let town = request.uri.queryParameters["town"].map(String.init) ?? towns.first ?? ""
@@ -107,6 +106,18 @@ struct SupervisionController {
 
     // MARK: Progress and distributions
 
+    /// The questionnaire the page is about (`?q=`, else the first) and every questionnaire; nil
+    /// when the store has none.
+    private func chosen(_ request: Request) async throws -> (Questionnaire, [Questionnaire])? {
+        let questionnaires = try await environment.catalog.all()
+        let id = request.uri.queryParameters["q"].map(String.init) ?? questionnaires.first?.id
+        guard let q = questionnaires.first(where: { $0.id == id }) else {
+            if questionnaires.isEmpty { return nil }
+            throw PageError(.notFound, "没有问卷 \(id ?? "")")
+        }
+        return (q, questionnaires)
+    }
+
     func progress(_ request: Request, context: AppContext) async throws -> Response {
         let session = try context.user()
         let report = try await store.status(questionnaire: nil)
@@ -115,11 +126,10 @@ struct SupervisionController {
 
     func units(_ request: Request, context: AppContext) async throws -> Response {
         let session = try context.user()
-        let questionnaires = try await environment.catalog.all()
-        let chosen = request.uri.queryParameters["q"].map(String.init) ?? questionnaires.first?.id
-        guard let id = chosen, let q = questionnaires.first(where: { $0.id == id }) else {
+        guard let picked = try await chosen(request) else {
             return Page(title: "各单位评价分布", session: session, body: "<p>库中还没有问卷。</p>").response(context: context)
         }
+        let (q, questionnaires) = picked
         let countedOnly = request.uri.queryParameters["keyed"] == nil
         let counts = try await store.answerCounts(questionnaire: q.id, countedOnly: countedOnly)
         return SupervisionView.units(q, questionnaires: questionnaires, counts: counts, countedOnly: countedOnly, session: session)

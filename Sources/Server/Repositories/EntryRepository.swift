@@ -19,9 +19,12 @@ struct CaseCheck: Encodable, Sendable, Equatable {
 /// the store's write (the same ``SurveyStore/enterForms(_:)`` as a file import).
 struct EntryRepository: Sendable {
     let store: any SurveyStore
+    let writer: FormWriter
 
-    /// Checks that `caseID` may be keyed in `pass` of `q`.
-    func check(_ q: Questionnaire, pass: Pass, caseID: String) async throws -> CaseCheck {
+    /// Checks that `caseID` may be keyed in `pass` of `q` by `operator`: in the sample (or an
+    /// activated reserve) of this questionnaire, not a non-respondent, not yet keyed in this pass,
+    /// and for pass 2 keyed by someone other than pass 1's operator (the passes are independent).
+    func check(_ q: Questionnaire, pass: Pass, caseID: String, operator: String) async throws -> CaseCheck {
         let id = caseID.trimmingCharacters(in: .whitespaces)
         guard !id.isEmpty else { return refusal(id, "请输入问卷编号") }
         guard let c = try await store.caseRecord(id) else { return refusal(id, "样本中没有编号 \(id)：请核对问卷上印的编号") }
@@ -30,6 +33,10 @@ struct EntryRepository: Sendable {
         if !c.disposition.allowsForm { return refusal(id, "编号 \(id) 的处置为「\(c.disposition.label)」，不能录入问卷") }
         if (pass == .first && c.hasPass1) || (pass == .second && c.hasPass2) {
             return refusal(id, "编号 \(id) 的第 \(pass.rawValue) 遍已录入：如需更正请联系督导")
+        }
+        if pass == .second, c.hasPass1,
+           try await store.auditTrail(caseID: id).last(where: { $0.action == "enter" && $0.pass == 1 })?.operator == `operator` {
+            return refusal(id, "编号 \(id) 的第 1 遍是您录入的：第 2 遍须由另一名录入员独立录入")
         }
         let town = townName(c.attributes)
         let role = c.role == .sample ? "样本" : "备选（替代 \(c.replaces ?? "")）"
@@ -47,7 +54,7 @@ struct EntryRepository: Sendable {
     ///   the case cannot be keyed (already keyed, not in the sample…).
     func save(_ q: Questionnaire, pass: Pass, caseID: String, fields: [String: String], operator: String, source: String) async throws {
         let id = caseID.trimmingCharacters(in: .whitespaces)
-        let check = try await check(q, pass: pass, caseID: id)
+        let check = try await check(q, pass: pass, caseID: id, operator: `operator`)
         guard check.ok else { throw PageError(.conflict, check.message) }
         var answers: [String?] = q.items.map { fields[$0.name].flatMap { $0.isEmpty ? nil : $0 } }
         let problems = FieldMessages.problems(q, answers: &answers)
@@ -55,11 +62,11 @@ struct EntryRepository: Sendable {
             throw PageError(.unprocessableContent, "编号 \(id) 有 \(problems.count) 处需要更正，未保存", details: problems.map(\.message))
         }
         do {
-            _ = try await store.enterForms(FormBatch(questionnaire: q, pass: pass, operator: `operator`, source: source,
+            _ = try await writer.enter(FormBatch(questionnaire: q, pass: pass, operator: `operator`, source: source,
                                                      forms: [FormInput(caseID: id, answers: answers)]))
         } catch let error as StoreError {
             // Another operator or process got there first: say what the case check now says.
-            let now = try await self.check(q, pass: pass, caseID: id)
+            let now = try await self.check(q, pass: pass, caseID: id, operator: `operator`)
             throw PageError(.conflict, now.ok ? "未保存：\(error.problems.first?.message ?? error.message)" : now.message)
         }
     }

@@ -46,14 +46,35 @@ public struct PasswordHasher: Sendable {
 public enum Tokens {
     /// A new random token: 32 bytes from the system's secure generator, base64url without padding.
     public static func make() -> String {
-        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        return bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        return SymmetricKey(size: .bits256).withUnsafeBytes { bytes in
+            // 32 bytes = 256 bits, written 6 bits per character (43 characters, no padding).
+            var out: [UInt8] = []
+            out.reserveCapacity(43)
+            var buffer: UInt32 = 0, bits = 0
+            for byte in bytes {
+                buffer = buffer << 8 | UInt32(byte)
+                bits += 8
+                while bits >= 6 {
+                    bits -= 6
+                    out.append(alphabet[Int(buffer >> UInt32(bits) & 63)])
+                }
+            }
+            if bits > 0 { out.append(alphabet[Int(buffer << UInt32(6 - bits) & 63)]) }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     /// The SHA-256 of a token, in hex: what the store keeps instead of the token.
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in SHA256.hash(data: Array(token.utf8)) {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

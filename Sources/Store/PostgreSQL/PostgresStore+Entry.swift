@@ -3,26 +3,53 @@ import Questionnaire
 
 extension PostgresStore {
     public func enterForms(_ batch: FormBatch) async throws -> EntrySummary {
-        try EntryRules.checkSettings(batch)
-        let (checked, valueProblems) = EntryRules.checkAnswers(batch)
-        let q = batch.questionnaire
+        try await enterBatches([batch])[0].get()
+    }
+
+    public func enterBatches(_ batches: [FormBatch]) async throws -> [Result<EntrySummary, StoreError>] {
+        let prepared = EntryRules.prepare(batches)
         return try await writing { db in
             let at = timestamp()
-            try await self.register(db, q, operator: batch.operator, at: at)
-            try await self.lockCases(db, Array(Set(checked.map(\.caseID))))
-            let few = EntryRules.casesToRead(checked)
-            let states = try await self.entryStates(db, questionnaire: q.id, only: few)
-            let stored = try await self.storedForms(db, questionnaire: q.id, kind: batch.pass.kind, only: few)
-            let owners = try await self.caseOwners(db, EntryRules.unknownCases(checked, states: states))
-            let problems = valueProblems + EntryRules.caseProblems(batch, checked, states: states, owners: owners, stored: stored)
-            if !problems.isEmpty { throw StoreError.rejected(problems, file: batch.source, what: "imported") }
-            if batch.replace {
-                return try await self.replaceForms(db, checked, stored: stored, batch: batch, at: at)
+            var outcomes: [Result<EntrySummary, StoreError>] = []
+            for (batch, prepared) in zip(batches, prepared) {
+                guard case .success(let checked) = prepared else {
+                    outcomes.append(prepared.map { _ in EntrySummary(stored: 0, replaced: 0, changedAnswers: 0, unverified: [], counted: 0) })
+                    continue
+                }
+                // A refused batch leaves nothing behind; a collision with another process
+                // (PSQLError) runs the whole transaction again (see `writing`).
+                try await db.query("SAVEPOINT batch", logger: self.logger)
+                do {
+                    let summary = try await self.enter(db, batch, checked, at: at)
+                    try await db.query("RELEASE SAVEPOINT batch", logger: self.logger)
+                    outcomes.append(.success(summary))
+                } catch let error as StoreError {
+                    try await db.query("ROLLBACK TO SAVEPOINT batch", logger: self.logger)
+                    outcomes.append(.failure(error))
+                }
             }
-            try await self.insertForms(db, checked, batch: batch, at: at)
-            return EntrySummary(stored: checked.count, replaced: 0, changedAnswers: 0, unverified: [],
-                                counted: q.entry == .single ? checked.count : 0)
+            return outcomes
         }
+    }
+
+    /// Checks one batch's cases and stores it (in the caller's transaction).
+    /// - Throws: ``StoreError`` listing every problem, before anything is written.
+    func enter(_ db: PostgresConnection, _ batch: FormBatch, _ checked: EntryRules.Checked, at: String) async throws -> EntrySummary {
+        let q = batch.questionnaire
+        try await register(db, q, operator: batch.operator, at: at)
+        try await lockCases(db, Array(Set(checked.forms.map(\.caseID))))
+        let few = EntryRules.casesToRead(checked.forms)
+        let states = try await entryStates(db, questionnaire: q.id, only: few)
+        let stored = try await storedForms(db, questionnaire: q.id, kind: batch.pass.kind, only: few)
+        let owners = try await caseOwners(db, EntryRules.unknownCases(checked.forms, states: states))
+        let problems = checked.problems + EntryRules.caseProblems(batch, checked.forms, states: states, owners: owners, stored: stored)
+        if !problems.isEmpty { throw StoreError.rejected(problems, file: batch.source, what: "imported") }
+        if batch.replace {
+            return try await replaceForms(db, checked.forms, stored: stored, batch: batch, at: at)
+        }
+        try await insertForms(db, checked.forms, batch: batch, at: at)
+        return EntrySummary(stored: checked.forms.count, replaced: 0, changedAnswers: 0, unverified: [],
+                            counted: q.entry == .single ? checked.forms.count : 0)
     }
 
     /// The states of the questionnaire's cases (`only` these ids, when given).

@@ -32,6 +32,22 @@ enum EntryRules {
         }
     }
 
+    /// The forms of a batch with normalised answers, and the problems of their answers.
+    typealias Checked = (forms: [FormInput], problems: [EntryProblem])
+
+    /// Checks each batch's settings and answers (no database needed), for
+    /// ``SurveyStore/enterBatches(_:)``.
+    static func prepare(_ batches: [FormBatch]) -> [Result<Checked, StoreError>] {
+        batches.map { batch -> Result<Checked, StoreError> in
+            do throws(StoreError) {
+                try checkSettings(batch)
+                return .success(checkAnswers(batch))
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
     /// Checks the answers of every form (codes, ranges, required items, skips), in chunks on
     /// every core. Returns the forms with normalised answers, in order, and every problem.
     static func checkAnswers(_ batch: FormBatch) -> (forms: [FormInput], problems: [EntryProblem]) {

@@ -4,34 +4,59 @@ import Tables
 
 extension SQLiteStore {
     public func enterForms(_ batch: FormBatch) async throws -> EntrySummary {
-        try EntryRules.checkSettings(batch)
+        try await enterBatches([batch])[0].get()
+    }
+
+    public func enterBatches(_ batches: [FormBatch]) async throws -> [Result<EntrySummary, StoreError>] {
         // Answers first: codes, ranges, required items, skips (no database needed).
-        let (checked, valueProblems) = EntryRules.checkAnswers(batch)
-        let q = batch.questionnaire
+        let prepared = EntryRules.prepare(batches)
         return try await writing { db in
             let at = timestamp()
-            try self.register(db, q, operator: batch.operator, at: at)
-            let few = EntryRules.casesToRead(checked)
-            let states = try self.entryStates(db, questionnaire: q.id, only: few)
-            let stored = try self.storedForms(db, questionnaire: q.id, kind: batch.pass.kind, only: few)
-            let owners = try self.caseOwners(db, only: EntryRules.unknownCases(checked, states: states))
-            let problems = valueProblems + EntryRules.caseProblems(batch, checked, states: states, owners: owners, stored: stored)
-            if !problems.isEmpty { throw StoreError.rejected(problems, file: batch.source, what: "imported") }
-            if batch.replace {
-                return try self.replaceForms(db, checked, stored: stored, batch: batch, at: at)
+            return zip(batches, prepared).map { batch, prepared in
+                prepared.flatMap { checked in
+                    var outcome: Result<EntrySummary, StoreError> = .failure(StoreError(.database, file: self.path, message: "nothing was done"))
+                    do {
+                        try db.inSavepoint {
+                            outcome = .success(try self.enter(db, batch, checked, at: at))
+                            return .commit
+                        }
+                    } catch let error as StoreError {
+                        outcome = .failure(error)
+                    } catch {
+                        outcome = .failure(StoreError(.database, file: self.path, message: "the database failed (\(SQLiteStore.reason(error)))",
+                                                      hint: "nothing of this batch was written; try again"))
+                    }
+                    return outcome
+                }
             }
-            try self.insertForms(db, checked, batch: batch, at: at)
-            return EntrySummary(stored: checked.count, replaced: 0, changedAnswers: 0, unverified: [],
-                                counted: q.entry == .single ? checked.count : 0)
         }
+    }
+
+    /// Checks one batch's cases and stores it (in the caller's transaction).
+    /// - Throws: ``StoreError`` listing every problem, before anything is written.
+    func enter(_ db: Database, _ batch: FormBatch, _ checked: EntryRules.Checked, at: String) throws -> EntrySummary {
+        let q = batch.questionnaire
+        try register(db, q, operator: batch.operator, at: at)
+        let few = EntryRules.casesToRead(checked.forms)
+        let states = try entryStates(db, questionnaire: q.id, only: few)
+        let stored = try storedForms(db, questionnaire: q.id, kind: batch.pass.kind, only: few)
+        let owners = try caseOwners(db, only: EntryRules.unknownCases(checked.forms, states: states))
+        let problems = checked.problems + EntryRules.caseProblems(batch, checked.forms, states: states, owners: owners, stored: stored)
+        if !problems.isEmpty { throw StoreError.rejected(problems, file: batch.source, what: "imported") }
+        if batch.replace {
+            return try replaceForms(db, checked.forms, stored: stored, batch: batch, at: at)
+        }
+        try insertForms(db, checked.forms, batch: batch, at: at)
+        return EntrySummary(stored: checked.forms.count, replaced: 0, changedAnswers: 0, unverified: [],
+                            counted: q.entry == .single ? checked.forms.count : 0)
     }
 
     /// The states of the questionnaire's cases (`only` these ids, when given).
     func entryStates(_ db: Database, questionnaire: String, only ids: [String]?) throws -> [String: EntryState] {
         var states: [String: EntryState] = [:]
-        let rows = try Row.fetchCursor(db, sql: """
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT case_id, role, activated, disposition, town_id FROM cases WHERE questionnaire = ?\(inList("case_id", ids))
-            """, arguments: StatementArguments([questionnaire] + (ids ?? [])))
+            """), arguments: StatementArguments([questionnaire] + (ids ?? [])))
         while let row = try rows.next() {
             states[row[0]] = EntryState(role: CaseRole(rawValue: row[1]) ?? .sample, activated: row[2],
                                         disposition: Disposition(rawValue: row[3]) ?? .pending, townID: row[4])
@@ -42,9 +67,9 @@ extension SQLiteStore {
     /// The stored forms of one kind (`only` for these cases, when given).
     func storedForms(_ db: Database, questionnaire: String, kind: String, only ids: [String]?) throws -> [String: StoredForm] {
         var forms: [String: StoredForm] = [:]
-        let rows = try Row.fetchCursor(db, sql: """
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT case_id, form_id, operator, entered_at FROM forms WHERE questionnaire = ? AND kind = ?\(inList("case_id", ids))
-            """, arguments: StatementArguments([questionnaire, kind] + (ids ?? [])))
+            """), arguments: StatementArguments([questionnaire, kind] + (ids ?? [])))
         while let row = try rows.next() {
             forms[row[0]] = StoredForm(formID: row[1], operatorName: row[2], enteredAt: row[3])
         }
