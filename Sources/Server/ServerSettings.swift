@@ -44,6 +44,7 @@ struct ServerEnvironment: Sendable {
         self.store = store
         self.settings = settings
         catalog = QuestionnaireCatalog(store: store, now: settings.now)
-        writer = FormWriter(store: store)
+        // SQLite has one writer; PostgreSQL takes several transactions at once.
+        writer = FormWriter(store: store, writers: store is SQLiteStore ? 1 : 4)
     }
 }

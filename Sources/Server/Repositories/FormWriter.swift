@@ -8,9 +8,12 @@ import Synchronization
 /// would get alone; an idle server writes a lone request at once, without waiting.
 ///
 /// On SQLite, which has one writer, this turns many small transactions into a few larger ones:
-/// one commit and one hop to the writer for up to ``maximumGroup`` forms.
+/// one commit and one hop to the writer for up to ``maximumGroup`` forms. On PostgreSQL several
+/// groups are written at once (``writers``), each on its own connection.
 final class FormWriter: Sendable {
     let store: any SurveyStore
+    /// How many groups may be written at the same time.
+    let writers: Int
     /// The most batches written in one transaction.
     static let maximumGroup = 256
 
@@ -18,22 +21,24 @@ final class FormWriter: Sendable {
 
     private struct State {
         var waiting: [Waiting] = []
-        var writing = false
+        var writing = 0
     }
 
     private let state = Mutex(State())
 
-    init(store: any SurveyStore) {
+    init(store: any SurveyStore, writers: Int) {
         self.store = store
+        self.writers = max(1, writers)
     }
 
     /// Stores `batch` (in a group with others), as ``SurveyStore/enterForms(_:)`` would.
     func enter(_ batch: FormBatch) async throws -> EntrySummary {
         let outcome = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result<EntrySummary, StoreError>, any Error>) in
+            let writers = self.writers
             let leads = state.withLock { s -> Bool in
                 s.waiting.append((batch, continuation))
-                if s.writing { return false }
-                s.writing = true
+                if s.writing >= writers { return false }
+                s.writing += 1
                 return true
             }
             if leads { Task { await self.drain() } }
@@ -47,7 +52,7 @@ final class FormWriter: Sendable {
             let group = state.withLock { s -> [Waiting] in
                 let group = Array(s.waiting.prefix(FormWriter.maximumGroup))
                 s.waiting.removeFirst(group.count)
-                if group.isEmpty { s.writing = false }
+                if group.isEmpty { s.writing -= 1 }
                 return group
             }
             if group.isEmpty { return }

@@ -8,6 +8,14 @@ extension PostgresStore {
 
     public func enterBatches(_ batches: [FormBatch]) async throws -> [Result<EntrySummary, StoreError>] {
         let prepared = EntryRules.prepare(batches)
+        if batches.count == 1, case .success(let checked) = prepared[0] {
+            // One batch: its own transaction, rolled back entirely when it is refused.
+            do {
+                return [.success(try await writing { db in try await self.enter(db, batches[0], checked, at: timestamp()) })]
+            } catch where error.kind != .database {
+                return [.failure(error)]
+            }
+        }
         return try await writing { db in
             let at = timestamp()
             var outcomes: [Result<EntrySummary, StoreError>] = []
@@ -16,8 +24,9 @@ extension PostgresStore {
                     outcomes.append(prepared.map { _ in EntrySummary(stored: 0, replaced: 0, changedAnswers: 0, unverified: [], counted: 0) })
                     continue
                 }
-                // A refused batch leaves nothing behind; a collision with another process
-                // (PSQLError) runs the whole transaction again (see `writing`).
+                // A refused batch leaves nothing behind (not even a questionnaire version it
+                // registered); a collision with another process (PSQLError) runs the whole
+                // transaction again (see `writing`).
                 try await db.query("SAVEPOINT batch", logger: self.logger)
                 do {
                     let summary = try await self.enter(db, batch, checked, at: at)
@@ -37,9 +46,10 @@ extension PostgresStore {
     func enter(_ db: PostgresConnection, _ batch: FormBatch, _ checked: EntryRules.Checked, at: String) async throws -> EntrySummary {
         let q = batch.questionnaire
         try await register(db, q, operator: batch.operator, at: at)
-        try await lockCases(db, Array(Set(checked.forms.map(\.caseID))))
         let few = EntryRules.casesToRead(checked.forms)
-        let states = try await entryStates(db, questionnaire: q.id, only: few)
+        if few == nil { try await lockCases(db, Array(Set(checked.forms.map(\.caseID)))) }
+        // A few cases are locked as they are read.
+        let states = try await entryStates(db, questionnaire: q.id, only: few, lock: few != nil)
         let stored = try await storedForms(db, questionnaire: q.id, kind: batch.pass.kind, only: few)
         let owners = try await caseOwners(db, EntryRules.unknownCases(checked.forms, states: states))
         let problems = checked.problems + EntryRules.caseProblems(batch, checked.forms, states: states, owners: owners, stored: stored)
@@ -52,12 +62,14 @@ extension PostgresStore {
                             counted: q.entry == .single ? checked.forms.count : 0)
     }
 
-    /// The states of the questionnaire's cases (`only` these ids, when given).
-    func entryStates(_ db: PostgresConnection, questionnaire: String, only ids: [String]?) async throws -> [String: EntryState] {
+    /// The states of the questionnaire's cases (`only` these ids, when given), locked until the
+    /// transaction ends when `lock`.
+    func entryStates(_ db: PostgresConnection, questionnaire: String, only ids: [String]?, lock: Bool = false) async throws -> [String: EntryState] {
         var states: [String: EntryState] = [:]
         let rows = try await db.query("""
             SELECT case_id, role, activated, disposition, town_id FROM cases
             WHERE questionnaire = \(questionnaire) AND (\(ids == nil) OR case_id = ANY(\(ids ?? [])))
+            \(unescaped: lock ? "ORDER BY case_id FOR UPDATE" : "")
             """, logger: logger)
         for try await (id, role, activated, disposition, town) in rows.decode((String, String, Int, String, String?).self) {
             states[id] = EntryState(role: CaseRole(rawValue: role) ?? .sample, activated: activated != 0,
@@ -82,10 +94,13 @@ extension PostgresStore {
     /// Inserts new forms with their answers and audit entries.
     func insertForms(_ db: PostgresConnection, _ forms: [FormInput], batch: FormBatch, at: String) async throws {
         let q = batch.questionnaire
-        try await insertRows(db, "forms", ["case_id", "kind", "questionnaire", "version", "operator", "entered_at", "source"], forms.map {
-            [.text($0.caseID), .text(batch.pass.kind), .text(q.id), .int(q.version), .text(batch.operator), .text(at), .text(batch.source)]
-        })
-        let ids = try await formIDs(db, forms.map(\.caseID), kind: batch.pass.kind)
+        var ids: [String: Int64] = [:]
+        let inserted = try await db.query("""
+            INSERT INTO forms (case_id, kind, questionnaire, version, operator, entered_at, source)
+            SELECT c, \(batch.pass.kind), \(q.id), \(q.version), \(batch.operator), \(at), \(batch.source) FROM unnest(\(forms.map(\.caseID))::text[]) AS c
+            RETURNING case_id, form_id
+            """, logger: logger)
+        for try await (caseID, formID) in inserted.decode((String, Int64).self) { ids[caseID] = formID }
         var answers: [(Int64, String, String)] = []
         for form in forms {
             guard let id = ids[form.caseID] else { continue }
