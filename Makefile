@@ -1,16 +1,16 @@
 # pingyi: the two commands a new user needs are `make demo` and `make test`.
 SWIFT ?= swift
 
-.PHONY: demo test setup release bench-read bench-sample bench-score bench-import clean-demo
+.PHONY: demo test setup release bench-read bench-sample bench-score bench-import bench-serve clean-demo
 
 ## Install what is missing, build in release mode, and run the main job on the shipped county.
 demo: setup release
 	scripts/demo.sh
 
-## Install what is missing and run every test.
+## Install what is missing and run every test (the store tests also on a throwaway PostgreSQL).
 test: setup
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	scripts/with-postgres.sh $(SWIFT) test
 
 setup:
 	@scripts/setup.sh
@@ -30,6 +30,10 @@ bench-score: setup release
 
 bench-import: setup release
 	python3 Benchmarks/import_forms.py --forms 20000 --repeats 5
+
+## pingyi serve under load on SQLite and PostgreSQL, with a SIGKILL mid-load and a check of every acknowledged form.
+bench-serve: setup release
+	PINGYI_PG_DURABLE=1 scripts/with-postgres.sh python3 Benchmarks/load_serve.py
 
 clean-demo:
 	rm -rf out

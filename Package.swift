@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Questionnaire", targets: ["Questionnaire"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Exports", targets: ["Exports"]),
+        .library(name: "Server", targets: ["Server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -38,6 +39,7 @@ let package = Package(
             dependencies: [
                 "Questionnaire", "Tables",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict),
         .target(name: "Spreadsheet", dependencies: ["CXlsxWriter"], swiftSettings: strict),
@@ -53,11 +55,20 @@ let package = Package(
             name: "Reports",
             dependencies: ["Tables", "Definitions", "Analytics", "Composite", "Sampling", "Questionnaire", "Spreadsheet"],
             swiftSettings: strict),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Store", "Questionnaire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
         .executableTarget(
             name: "pingyi",
             dependencies: [
                 "Stats", "Tables", "Definitions", "Sampling", "Analytics", "Questionnaire", "Store", "Exports", "Composite", "Simulation",
-                "Reports",
+                "Reports", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -69,11 +80,22 @@ let package = Package(
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "Definitions"], swiftSettings: strict),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "Questionnaire", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Store", "Questionnaire", "Tables", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strict),
         .testTarget(name: "ExportsTests", dependencies: ["Exports", "Store", "Questionnaire", "CReadStat"], swiftSettings: strict),
         .testTarget(name: "CompositeTests", dependencies: ["Composite", "Tables"], swiftSettings: strict),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Composite", "Sampling", "Tables"], swiftSettings: strict),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Store", "Questionnaire",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "PingyiTests",
             dependencies: ["pingyi", "Tables", .product(name: "GRDB", package: "GRDB.swift")],

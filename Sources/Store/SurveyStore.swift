@@ -5,8 +5,8 @@ public import Questionnaire
 ///
 /// Every method that writes does so in one transaction: it checks everything first and either
 /// stores all of its input or nothing, throwing a ``StoreError`` that lists every problem.
-/// Implementations: ``SQLiteStore`` (GRDB, one file, WAL). The protocol is `async` so that a
-/// PostgreSQL implementation (postgres-nio, async-only) can follow without touching callers.
+/// Implementations: ``SQLiteStore`` (GRDB, one file, WAL) and ``PostgresStore`` (postgres-nio,
+/// several processes sharing one database); both pass the same test suite.
 public protocol SurveyStore: Sendable {
     /// Stores the cases (sample and reserves) of a respondent list for `questionnaire`, with
     /// every column of the list, and the questionnaire version.
@@ -25,6 +25,15 @@ public protocol SurveyStore: Sendable {
     /// this questionnaire, not a non-respondent, not yet keyed in this pass unless replacing).
     func enterForms(_ batch: FormBatch) async throws -> EntrySummary
 
+    /// Stores several independent batches in one transaction (one commit), each checked and
+    /// stored, or refused, exactly as by its own ``enterForms(_:)`` call in this order: a later
+    /// batch sees the forms of an earlier one. A refused batch leaves nothing behind and does not
+    /// affect the others. This is the group commit of a server that receives many single forms
+    /// at once.
+    /// - Returns: each batch's outcome, in order.
+    /// - Throws: ``StoreError`` only when the database fails (then nothing is stored).
+    func enterBatches(_ batches: [FormBatch]) async throws -> [Result<EntrySummary, StoreError>]
+
     /// Compares pass 1 and pass 2 of every case keyed twice and not yet verified: agreeing
     /// forms become verified; disagreements are recorded. Returns every open disagreement.
     /// - Parameter questionnaire: an id, or nil for all.
@@ -39,6 +48,9 @@ public protocol SurveyStore: Sendable {
     /// A case with its state, or nil when the store has no such case.
     func caseRecord(_ caseID: String) async throws -> CaseRecord?
 
+    /// Every case of a questionnaire (sample and reserves) with its state, in list order.
+    func cases(questionnaire: String) async throws -> [CaseRecord]
+
     /// Every audit entry about a case, oldest first.
     func auditTrail(caseID: String) async throws -> [AuditEntry]
 
@@ -50,4 +62,8 @@ public protocol SurveyStore: Sendable {
 
     /// The questionnaires, cases and counted forms, read consistently, for exports.
     func snapshot(questionnaire: String?) async throws -> StoreSnapshot
+
+    /// How often each code was given to each item: over the counted forms (verified or
+    /// single-pass) when `countedOnly`, else over the pass-1 forms (everything keyed so far).
+    func answerCounts(questionnaire: String, countedOnly: Bool) async throws -> [AnswerCount]
 }

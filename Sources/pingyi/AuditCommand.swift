@@ -14,10 +14,10 @@ struct AuditCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let s = try store.open()
+            let s = try await store.open()
             let entries = try await s.auditTrail(caseID: caseID)
             guard !entries.isEmpty else {
-                throw StoreError(.data, file: store.db, message: "case \(caseID) is not in the store and has no audit trail",
+                throw StoreError(.data, file: store.name, message: "case \(caseID) is not in the store and has no audit trail",
                                  hint: "check the case id (pingyi responses export --format cases lists the cases)")
             }
             if let record = try await s.caseRecord(caseID) {

@@ -40,10 +40,10 @@ struct CasesCommand: AsyncParsableCommand {
                 let questionnaire = try Questionnaire.load(path: survey)
                 let table = try CSVReader.read(path: list, options: input.csvOptions)
                 let respondents = try RespondentList(table: table, for: questionnaire)
-                let s = try store.open(create: true)
+                let s = try await store.open(create: true)
                 let summary = try await s.loadCases(respondents, for: questionnaire, replace: replace, operator: who.resolved)
                 if summary.removed > 0 { print("已移除  原名单 \(summary.removed) 个案例") }
-                print("已载入  \(summary.questionnaire) v\(summary.version)（\(questionnaire.group.label)）: 样本 \(summary.sampled)，备选 \(summary.reserves)，\(summary.stages) 阶段 → \(store.db)")
+                print("已载入  \(summary.questionnaire) v\(summary.version)（\(questionnaire.group.label)）: 样本 \(summary.sampled)，备选 \(summary.reserves)，\(summary.stages) 阶段 → \(store.name)")
             }
         }
     }
@@ -98,7 +98,7 @@ struct CasesCommand: AsyncParsableCommand {
                     updates.append(DispositionUpdate(caseID: id, disposition: disposition, note: notes?.string(row), line: line))
                 }
                 if !problems.isEmpty { throw StoreError.rejected(problems, file: file, what: "recorded") }
-                let s = try store.open()
+                let s = try await store.open()
                 let summary = try await s.recordDispositions(DispositionBatch(updates: updates, operator: who.resolved, source: file,
                                                                               useReserves: !noReserves))
                 print("已记录  \(summary.changed) 个案例的结果（\(summary.unchanged) 个未变）")

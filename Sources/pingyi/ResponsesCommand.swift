@@ -56,18 +56,18 @@ struct ResponsesCommand: AsyncParsableCommand {
                 try requireFile(file, option: "FILE")
                 try requireFile(survey, option: "--survey")
                 let q = try Questionnaire.load(path: survey)
-                let s = try store.open()
+                let s = try await store.open()
                 let table = try CSVReader.read(path: file, options: input.csvOptions)
                 let batch = try FormFile.batch(table, questionnaire: q, pass: pass == 1 ? .first : .second, operator: operatorName,
                                                replace: replace, reason: reason)
                 let summary = try await s.enterForms(batch)
                 if replace {
-                    print("已更正  第 \(pass) 遍 \(summary.replaced) 份（\(q.reference)），改动 \(summary.changedAnswers) 个答案 → \(store.db)")
+                    print("已更正  第 \(pass) 遍 \(summary.replaced) 份（\(q.reference)），改动 \(summary.changedAnswers) 个答案 → \(store.name)")
                     if !summary.unverified.isEmpty {
                         print("需重新核对  \(summary.unverified.count) 份: \(summary.unverified.prefix(10).joined(separator: ", "))（pingyi responses verify）")
                     }
                 } else {
-                    print("已导入  第 \(pass) 遍 \(summary.stored) 份（\(q.reference)）→ \(store.db)")
+                    print("已导入  第 \(pass) 遍 \(summary.stored) 份（\(q.reference)）→ \(store.name)")
                 }
                 if q.entry == .double { print("核对  两遍都录入后运行 pingyi responses verify") }
             }

@@ -35,7 +35,7 @@ extension ResponsesCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let s = try store.open()
+                let s = try await store.open()
                 var files = AtomicFileSet()
                 var rows = 0
                 switch format {
@@ -65,13 +65,13 @@ extension ResponsesCommand {
         }
 
         /// The questionnaire of a wide export: the one asked for, or the store's only one.
-        private func chooseQuestionnaire(_ s: SQLiteStore) async throws -> String {
+        private func chooseQuestionnaire(_ s: any SurveyStore) async throws -> String {
             if let questionnaire { return questionnaire }
             let ids = Array(Set(try await s.questionnaires(id: nil).map(\.id))).sorted()
             guard ids.count == 1, let only = ids.first else {
                 throw UsageError(description: ids.isEmpty
-                    ? "\(store.db): the store has no questionnaire yet; load cases and import forms first"
-                    : "\(store.db): the store holds questionnaires \(ids.joined(separator: ", ")); choose one with --questionnaire")
+                    ? "\(store.name): the store has no questionnaire yet; load cases and import forms first"
+                    : "\(store.name): the store holds questionnaires \(ids.joined(separator: ", ")); choose one with --questionnaire")
             }
             return only
         }

@@ -24,7 +24,7 @@ extension ResponsesCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let s = try store.open()
+                let s = try await store.open()
                 let report = try await s.verify(questionnaire: questionnaire, operator: who.resolved)
                 print("核对  新核对一致 \(report.verified) 份，新发现不一致 \(report.disagreeing) 份，只录入一遍 \(report.awaitingPass) 份")
                 if report.open.isEmpty {
@@ -114,7 +114,7 @@ extension ResponsesCommand {
                     source = "--case"
                     resolutions = [Resolution(caseID: caseID ?? "", item: item ?? "", value: value.flatMap { $0.isEmpty ? nil : $0 }, reason: reason)]
                 }
-                let s = try store.open()
+                let s = try await store.open()
                 let summary = try await s.resolve(ResolutionBatch(resolutions: resolutions, operator: operatorName, source: source))
                 print("已裁定  \(summary.resolved) 处；核对完成 \(summary.verified.count) 份")
                 if left > 0 { print("未裁定  \(left) 行没有 value，仍待裁定") }

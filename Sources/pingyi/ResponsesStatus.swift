@@ -18,7 +18,7 @@ extension ResponsesCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let s = try store.open()
+                let s = try await store.open()
                 let report = try await s.status(questionnaire: questionnaire)
                 if json {
                     let encoder = JSONEncoder()

@@ -11,14 +11,27 @@ extension ExportError: ReportableError {
     var exitStatus: Int32 { 65 }
 }
 
-/// The case store every store command works on.
+/// The case store every store command works on: an SQLite file, or a PostgreSQL database.
 struct StoreOptions: ParsableArguments {
     @Option(help: "The store, an SQLite file (made by pingyi cases load).")
     var db = "pingyi.sqlite"
 
-    /// Opens the store; only `cases load` may create it.
-    func open(create: Bool = false) throws -> SQLiteStore {
-        try SQLiteStore(path: db, create: create)
+    @Option(help: ArgumentHelp("A PostgreSQL store instead of --db, shared by several servers: postgres://USER@HOST[:PORT]/DATABASE, or postgres://USER@/DATABASE?host=/socket/folder (the password from $PGPASSWORD, or in the URL).",
+                               valueName: "url"))
+    var postgres: String?
+
+    /// The store as messages name it (a PostgreSQL URL without its password).
+    var name: String {
+        guard let postgres else { return db }
+        guard var c = URLComponents(string: postgres), c.password != nil else { return postgres }
+        c.password = "***"
+        return c.string ?? postgres
+    }
+
+    /// Opens the store; only `cases load` (and `serve`, `users`) may create it.
+    func open(create: Bool = false) async throws -> any ServerStore {
+        if let postgres { return try await PostgresStore(url: postgres, create: create) }
+        return try SQLiteStore(path: db, create: create)
     }
 }
 

@@ -6,8 +6,8 @@ import Testing
 
 @Suite("Loading respondent lists")
 struct CasesTests {
-    @Test func loadsEveryRowWithItsDesign() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: Backend.enabled) func loadsEveryRowWithItsDesign(_ backend: Backend) async throws {
+        let f = try await StoreFixture(backend)
         let q = try StoreFixture.questionnaire()
         let summary = try await f.load(q)
         #expect(summary == LoadSummary(questionnaire: "small", version: 1, sampled: 6, reserves: 4, stages: 2, removed: 0))
@@ -31,24 +31,24 @@ struct CasesTests {
         #expect(trail.first?.operator == "载入员")
     }
 
-    @Test func secondLoadIsRefusedUnlessReplaced() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: Backend.enabled) func secondLoadIsRefusedUnlessReplaced(_ backend: Backend) async throws {
+        let f = try await StoreFixture(backend)
         let q = try StoreFixture.questionnaire()
         try await f.load(q)
-        let before = try f.dump()
+        let before = try await f.dump()
         let error = await StoreFixture.failure { try await f.load(q) }
-        #expect(error?.description.hasPrefix("\(StoreFixture.path("lists/urban.csv")): questionnaire small already has a list in \(f.dbPath) (\(StoreFixture.path("lists/urban.csv")), 10 cases, loaded ") == true)
+        #expect(error?.description.hasPrefix("\(StoreFixture.path("lists/urban.csv")): questionnaire small already has a list in \(f.location) (\(StoreFixture.path("lists/urban.csv")), 10 cases, loaded ") == true)
         #expect(error?.description.hasSuffix("; to load this list instead, add --replace (allowed while none of its cases has a form or a disposition)") == true)
-        #expect(try f.dump() == before)
+        #expect(try await f.dump() == before)
         let replaced = try await f.store.loadCases(StoreFixture.list(for: q), for: q, replace: true, operator: "载入员")
         #expect(replaced.removed == 10 && replaced.sampled == 6)
         #expect(try await f.store.auditTrail(caseID: "H-01-0001").map(\.action) == ["load", "remove", "load"])
         // Once a form is keyed, the list stays.
         _ = try await f.enter([StoreFixture.form("H-01-0001")], q: q)
-        let afterForm = try f.dump()
+        let afterForm = try await f.dump()
         let refused = await StoreFixture.failure { _ = try await f.store.loadCases(StoreFixture.list(for: q), for: q, replace: true, operator: "x") }
         #expect(refused?.message == "cannot replace the list of questionnaire small: 1 forms and 0 dispositions are recorded for its cases")
-        #expect(try f.dump() == afterForm)
+        #expect(try await f.dump() == afterForm)
     }
 
     @Test func listOfAnotherGroupOrFrame() throws {
@@ -94,15 +94,15 @@ struct CasesTests {
         }
     }
 
-    @Test func aChangedDefinitionNeedsANewVersion() async throws {
-        let f = try StoreFixture()
+    @Test(arguments: Backend.enabled) func aChangedDefinitionNeedsANewVersion(_ backend: Backend) async throws {
+        let f = try await StoreFixture(backend)
         let q = try StoreFixture.questionnaire()
         try await f.load(q)
-        let before = try f.dump()
+        let before = try await f.dump()
         let changed = Questionnaire(id: q.id, version: 1, title: q.title, group: q.group, scale: q.scale, units: q.units, ownTown: q.ownTown,
                                     further: Array(q.furtherItems.dropLast()))
         let error = await StoreFixture.failure { _ = try await f.enter([], q: changed) }
-        #expect(error?.description == "\(f.dbPath): questionnaire small version 1 is stored with a different definition (items dropped: q_note); raise version: in the questionnaire file whenever it changes, so both versions stay on record")
-        #expect(try f.dump() == before)
+        #expect(error?.description == "\(f.location): questionnaire small version 1 is stored with a different definition (items dropped: q_note); raise version: in the questionnaire file whenever it changes, so both versions stay on record")
+        #expect(try await f.dump() == before)
     }
 }

@@ -12,8 +12,9 @@ struct RawStatement {
 
     let statement: Statement
 
+    /// A statement compiled once per connection (GRDB's statement cache).
     init(_ db: Database, _ sql: String) throws {
-        statement = try db.makeStatement(sql: sql)
+        statement = try db.cachedStatement(sql: sql)
     }
 
     /// Binds `values` to the parameters 1, 2, … and runs the statement once.

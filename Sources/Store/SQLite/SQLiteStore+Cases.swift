@@ -14,31 +14,19 @@ extension SQLiteStore {
                 FROM cases c JOIN lists l ON l.list_id = c.list_id
                 WHERE c.questionnaire = ? GROUP BY l.list_id ORDER BY l.list_id DESC LIMIT 1
                 """, arguments: [questionnaire.id]) {
-                let source: String = earlier["source"], loadedAt: String = earlier["loaded_at"], loadedBy: String = earlier["loaded_by"]
-                let n: Int = earlier["n"]
                 guard replace else {
-                    throw StoreError(.data, file: list.source,
-                                     message: "questionnaire \(questionnaire.id) already has a list in \(path) (\(source), \(n) cases, loaded \(loadedAt) by \(loadedBy))",
-                                     hint: "to load this list instead, add --replace (allowed while none of its cases has a form or a disposition)")
+                    let e = CaseRules.EarlierList(source: earlier[0], loadedAt: earlier[1], loadedBy: earlier[2], cases: earlier[3])
+                    throw CaseRules.secondList(e, list: list, questionnaire: questionnaire.id, store: path)
                 }
                 removed = try self.removeCases(db, questionnaire: questionnaire.id, list: list.source, operator: `operator`, at: at)
             }
             // Case ids must be new to the store.
-            var problems: [EntryProblem] = []
-            let stored = try self.caseOwners(db)
-            for c in list.cases {
-                if let owner = stored[c.caseID] {
-                    problems.append(EntryProblem(file: list.source, line: c.line, column: list.columns.firstIndex(of: "case_id").map { $0 + 1 },
-                                                 caseID: c.caseID, message: "case \(c.caseID) is already in the store (questionnaire \(owner))",
-                                                 hint: "case ids must be unique across the store's lists; draw the lists with distinct case-id prefixes"))
-                }
-            }
+            let problems = CaseRules.duplicateProblems(list, owners: try self.caseOwners(db, only: nil))
             if !problems.isEmpty { throw StoreError.rejected(problems, file: list.source, what: "loaded") }
-            let columnsJSON = "[" + list.columns.map(jsonString).joined(separator: ",") + "]"
             try db.execute(sql: """
                 INSERT INTO lists (questionnaire, version, source, columns, stages, loaded_at, loaded_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [questionnaire.id, questionnaire.version, list.source, columnsJSON, list.stageCount, at, `operator`])
+                """, arguments: [questionnaire.id, questionnaire.version, list.source, CaseRules.columnsJSON(list), list.stageCount, at, `operator`])
             let listID = db.lastInsertedRowID
             let insertCase = try db.makeStatement(sql: """
                 INSERT INTO cases (case_id, list_id, line, questionnaire, version, group_name, role, reserve_rank, reserve_group,
@@ -48,26 +36,24 @@ extension SQLiteStore {
             let insertStage = try db.makeStatement(sql: """
                 INSERT INTO case_stages (case_id, stage, stratum, unit, prob, population, selected) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
-            var sampled = 0
             for c in list.cases {
                 try insertCase.execute(arguments: [c.caseID, listID, c.line, questionnaire.id, questionnaire.version, questionnaire.group.rawValue,
                                                    c.role.rawValue, c.reserveRank, c.reserveGroup, c.townID, c.prob, c.weight, c.attributes])
                 for (k, s) in c.stages.enumerated() {
                     try insertStage.execute(arguments: [c.caseID, k + 1, s.stratum, s.unit, s.prob, s.population, s.selected])
                 }
-                let what = c.role == .sample ? "sample" : "reserve \(c.reserveRank ?? 0) of \(c.reserveGroup ?? "")"
-                try self.audit(db, at: at, operator: `operator`, action: "load", caseID: c.caseID, new: what, source: list.source)
-                if c.role == .sample { sampled += 1 }
+                try self.audit(db, CaseRules.loadAudit(c, list: list, operator: `operator`, at: at))
             }
-            return LoadSummary(questionnaire: questionnaire.id, version: questionnaire.version, sampled: sampled,
-                               reserves: list.cases.count - sampled, stages: list.stageCount, removed: removed)
+            return CaseRules.summary(list, questionnaire, removed: removed)
         }
     }
 
-    /// The questionnaire of every stored case.
-    func caseOwners(_ db: Database) throws -> [String: String] {
+    /// The questionnaire of every stored case (`only` these, when given).
+    func caseOwners(_ db: Database, only ids: [String]?) throws -> [String: String] {
         var owners: [String: String] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT case_id, questionnaire FROM cases")
+        if ids?.isEmpty == true { return owners }
+        let rows = try Row.fetchCursor(db, sql: "SELECT case_id, questionnaire FROM cases WHERE 1 = 1\(inList("case_id", ids))",
+                                       arguments: StatementArguments(ids ?? []))
         while let row = try rows.next() { owners[row[0]] = row[1] }
         return owners
     }
@@ -82,9 +68,7 @@ extension SQLiteStore {
             SELECT COUNT(*) FROM cases WHERE questionnaire = ? AND (disposition <> 'pending' OR activated = 1)
             """, arguments: [questionnaire]) ?? 0
         if forms > 0 || disposed > 0 {
-            throw StoreError(.data, file: list,
-                             message: "cannot replace the list of questionnaire \(questionnaire): \(forms) forms and \(disposed) dispositions are recorded for its cases",
-                             hint: "keep the loaded list, or start a new store (--db) for the new list")
+            throw CaseRules.listInUse(questionnaire: questionnaire, forms: forms, dispositions: disposed, list: list)
         }
         let ids = try String.fetchAll(db, sql: "SELECT case_id FROM cases WHERE questionnaire = ? ORDER BY line", arguments: [questionnaire])
         try db.execute(sql: "DELETE FROM case_stages WHERE case_id IN (SELECT case_id FROM cases WHERE questionnaire = ?)", arguments: [questionnaire])

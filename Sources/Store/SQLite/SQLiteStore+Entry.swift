@@ -3,124 +3,60 @@ import Questionnaire
 import Tables
 
 extension SQLiteStore {
-    /// A case's state as far as keying is concerned.
-    struct EntryState {
-        let role: CaseRole
-        let activated: Bool
-        let disposition: Disposition
-        let townID: String?
-    }
-
-    /// A stored form of one kind.
-    struct StoredForm {
-        let formID: Int64
-        let operatorName: String
-        let enteredAt: String
-    }
-
     public func enterForms(_ batch: FormBatch) async throws -> EntrySummary {
-        let q = batch.questionnaire
-        if q.entry == .single && batch.pass == .second {
-            throw StoreError(.usage, file: batch.source, message: "questionnaire \(q.id) is keyed once (entry: single), so it has no pass 2",
-                             hint: "import the file with --pass 1, or set entry: double in the questionnaire (as a new version)")
-        }
-        if batch.replace && (batch.reason ?? "").isEmpty {
-            throw StoreError(.usage, file: batch.source, message: "a replacement needs a reason", hint: "add --reason 'why the forms are corrected'")
-        }
+        try await enterBatches([batch])[0].get()
+    }
+
+    public func enterBatches(_ batches: [FormBatch]) async throws -> [Result<EntrySummary, StoreError>] {
         // Answers first: codes, ranges, required items, skips (no database needed).
-        let checker = FormChecker(q)
-        let input = batch.forms
-        // Check in chunks on every core; each chunk's forms and problems come back in order.
-        let chunk = 512
-        let results = parallelMap((input.count + chunk - 1) / chunk) { c -> ([FormInput], [EntryProblem]) in
-            var forms = Array(input[(c * chunk)..<min(input.count, (c + 1) * chunk)])
-            var problems: [EntryProblem] = []
-            for i in forms.indices {
-                for p in checker.check(&forms[i].answers) {
-                    problems.append(EntryProblem(file: batch.source, line: forms[i].line, column: batch.itemColumns?[p.item],
-                                                 caseID: forms[i].caseID, message: "case \(forms[i].caseID): \(p.message)", hint: p.hint))
-                }
-            }
-            return (forms, problems)
-        }
-        let forms = results.flatMap(\.0)
-        let problems = results.flatMap(\.1)
-        let checked = forms
-        let valueProblems = problems
+        let prepared = EntryRules.prepare(batches)
         return try await writing { db in
             let at = timestamp()
-            var problems = valueProblems
-            try self.register(db, q, operator: batch.operator, at: at)
-            // A few forms (a web submission) read only their cases; a file reads the questionnaire's.
-            let few = checked.count <= 100 ? Array(Set(checked.map(\.caseID))) : nil
-            let states = try self.entryStates(db, questionnaire: q.id, only: few)
-            let stored = try self.storedForms(db, questionnaire: q.id, kind: batch.pass.kind, only: few)
-            let towns = q.ownTown.map { Set($0.towns.map(\.id)) }
-            var seen: [String: Int] = [:]
-            for form in checked {
-                func problem(_ message: String, _ hint: String) {
-                    problems.append(EntryProblem(file: batch.source, line: form.line, column: batch.caseColumn, caseID: form.caseID,
-                                                 message: message, hint: hint))
-                }
-                if form.caseID.isEmpty {
-                    problem("case_id is empty", "key the case number printed on the form")
-                    continue
-                }
-                if let other = seen[form.caseID] {
-                    problem("case \(form.caseID) appears twice in the file (also on line \(other))", "keep one row per form")
-                    continue
-                }
-                seen[form.caseID] = form.line ?? 0
-                guard let state = states[form.caseID] else {
-                    if let owner = try String.fetchOne(db, sql: "SELECT questionnaire FROM cases WHERE case_id = ?", arguments: [form.caseID]) {
-                        problem("case \(form.caseID) belongs to questionnaire \(owner), not \(q.id)", "import it with the \(owner) questionnaire")
-                    } else {
-                        problem("case \(form.caseID) is not in the sample of \(q.id)",
-                                "check the case number on the form; a case must be loaded (pingyi cases load) before its form is keyed")
+            return zip(batches, prepared).map { batch, prepared in
+                prepared.flatMap { checked in
+                    var outcome: Result<EntrySummary, StoreError> = .failure(StoreError(.database, file: self.path, message: "nothing was done"))
+                    do {
+                        try db.inSavepoint {
+                            outcome = .success(try self.enter(db, batch, checked, at: at))
+                            return .commit
+                        }
+                    } catch let error as StoreError {
+                        outcome = .failure(error)
+                    } catch {
+                        outcome = .failure(StoreError(.database, file: self.path, message: "the database failed (\(SQLiteStore.reason(error)))",
+                                                      hint: "nothing of this batch was written; try again"))
                     }
-                    continue
-                }
-                if state.role == .reserve && !state.activated {
-                    problem("case \(form.caseID) is a reserve that is not in use",
-                            "record the non-response of the case it would replace (pingyi cases dispose) so that it is activated, then import")
-                    continue
-                }
-                if !state.disposition.allowsForm {
-                    problem("case \(form.caseID) has disposition \(state.disposition.rawValue) (\(state.disposition.label))",
-                            "if the respondent did answer, record disposition complete first (pingyi cases dispose)")
-                    continue
-                }
-                if let towns {
-                    if let town = state.townID, !towns.contains(town) {
-                        problem("case \(form.caseID) has town_id \(town), which is not a town of the own-town item", "correct the list or the questionnaire's own_town units")
-                    } else if state.townID == nil {
-                        problem("case \(form.caseID) has no town_id, which the own-town item needs", "load a list with town_id")
-                    }
-                }
-                let existing = stored[form.caseID]
-                if batch.replace && existing == nil {
-                    problem("case \(form.caseID) has no pass \(batch.pass.rawValue) form to replace", "import it without --replace")
-                } else if !batch.replace, let existing {
-                    problem("case \(form.caseID) already has a pass \(batch.pass.rawValue) form (keyed by \(existing.operatorName) at \(existing.enteredAt))",
-                            "to correct it, import with --replace --reason '…'; to key it anew, check the case number")
+                    return outcome
                 }
             }
-            if !problems.isEmpty { throw StoreError.rejected(problems, file: batch.source, what: "imported") }
-            if batch.replace {
-                return try self.replaceForms(db, checked, stored: stored, batch: batch, at: at)
-            }
-            try self.insertForms(db, checked, batch: batch, at: at)
-            return EntrySummary(stored: checked.count, replaced: 0, changedAnswers: 0, unverified: [],
-                                counted: q.entry == .single ? checked.count : 0)
         }
+    }
+
+    /// Checks one batch's cases and stores it (in the caller's transaction).
+    /// - Throws: ``StoreError`` listing every problem, before anything is written.
+    func enter(_ db: Database, _ batch: FormBatch, _ checked: EntryRules.Checked, at: String) throws -> EntrySummary {
+        let q = batch.questionnaire
+        try register(db, q, operator: batch.operator, at: at)
+        let few = EntryRules.casesToRead(checked.forms)
+        let states = try entryStates(db, questionnaire: q.id, only: few)
+        let stored = try storedForms(db, questionnaire: q.id, kind: batch.pass.kind, only: few)
+        let owners = try caseOwners(db, only: EntryRules.unknownCases(checked.forms, states: states))
+        let problems = checked.problems + EntryRules.caseProblems(batch, checked.forms, states: states, owners: owners, stored: stored)
+        if !problems.isEmpty { throw StoreError.rejected(problems, file: batch.source, what: "imported") }
+        if batch.replace {
+            return try replaceForms(db, checked.forms, stored: stored, batch: batch, at: at)
+        }
+        try insertForms(db, checked.forms, batch: batch, at: at)
+        return EntrySummary(stored: checked.forms.count, replaced: 0, changedAnswers: 0, unverified: [],
+                            counted: q.entry == .single ? checked.forms.count : 0)
     }
 
     /// The states of the questionnaire's cases (`only` these ids, when given).
     func entryStates(_ db: Database, questionnaire: String, only ids: [String]?) throws -> [String: EntryState] {
         var states: [String: EntryState] = [:]
-        let rows = try Row.fetchCursor(db, sql: """
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT case_id, role, activated, disposition, town_id FROM cases WHERE questionnaire = ?\(inList("case_id", ids))
-            """, arguments: StatementArguments([questionnaire] + (ids ?? [])))
+            """), arguments: StatementArguments([questionnaire] + (ids ?? [])))
         while let row = try rows.next() {
             states[row[0]] = EntryState(role: CaseRole(rawValue: row[1]) ?? .sample, activated: row[2],
                                         disposition: Disposition(rawValue: row[3]) ?? .pending, townID: row[4])
@@ -131,9 +67,9 @@ extension SQLiteStore {
     /// The stored forms of one kind (`only` for these cases, when given).
     func storedForms(_ db: Database, questionnaire: String, kind: String, only ids: [String]?) throws -> [String: StoredForm] {
         var forms: [String: StoredForm] = [:]
-        let rows = try Row.fetchCursor(db, sql: """
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT case_id, form_id, operator, entered_at FROM forms WHERE questionnaire = ? AND kind = ?\(inList("case_id", ids))
-            """, arguments: StatementArguments([questionnaire, kind] + (ids ?? [])))
+            """), arguments: StatementArguments([questionnaire, kind] + (ids ?? [])))
         while let row = try rows.next() {
             forms[row[0]] = StoredForm(formID: row[1], operatorName: row[2], enteredAt: row[3])
         }
@@ -181,18 +117,9 @@ extension SQLiteStore {
         for form in forms {
             guard let existing = stored[form.caseID] else { continue }
             let old = try self.answers(db, formID: existing.formID)
-            var new: [String: String] = [:]
-            for (i, item) in q.items.enumerated() { if let v = form.answers[i] { new[item.name] = v } }
-            var changes = 0
-            for name in Set(old.keys).union(new.keys).sorted() where old[name] != new[name] {
-                try audit(db, at: at, operator: batch.operator, action: "replace", caseID: form.caseID, pass: batch.pass.rawValue,
-                          item: name, old: old[name], new: new[name], reason: batch.reason, source: batch.source)
-                changes += 1
-            }
-            if changes == 0 {
-                try audit(db, at: at, operator: batch.operator, action: "replace", caseID: form.caseID, pass: batch.pass.rawValue,
-                          new: "no change", reason: batch.reason, source: batch.source)
-            }
+            let new = EntryRules.answerMap(form, q)
+            let (entries, changes) = EntryRules.replacementAudit(caseID: form.caseID, old: old, new: new, batch: batch, at: at)
+            for entry in entries { try audit(db, entry) }
             changedAnswers += changes
             try db.execute(sql: "DELETE FROM answers WHERE form_id = ?", arguments: [existing.formID])
             for (name, value) in new.sorted(by: { $0.key < $1.key }) {

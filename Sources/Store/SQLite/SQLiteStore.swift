@@ -3,9 +3,6 @@ import GRDB
 public import Questionnaire
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The case store in one SQLite file (GRDB `DatabasePool`, write-ahead logging).
 ///
@@ -70,9 +67,10 @@ public final class SQLiteStore: SurveyStore {
             throw StoreError(.usage, file: path, message: "the file is an SQLite database but not a pingyi store",
                              hint: "name a pingyi store with --db, or a new file name to start one")
         }
-        guard version <= Schema.version else {
-            throw StoreError(.usage, file: path, message: "the store has schema version \(version), newer than this pingyi (\(Schema.version))",
-                             hint: "use a newer pingyi with this store")
+        let upgrade = try Schema.upgrade(from: version, store: path)
+        if !upgrade.isEmpty {
+            for sql in upgrade { try db.execute(sql: sql) }
+            try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'schema_version'", arguments: [String(Schema.version)])
         }
     }
 
@@ -122,32 +120,19 @@ public final class SQLiteStore: SurveyStore {
     func register(_ db: Database, _ q: Questionnaire, operator: String, at: String) throws {
         let key = "\(q.id)\u{1F}\(q.version)"
         if confirmed.withLock({ $0[key] == q }) { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = String(decoding: try encoder.encode(q), as: UTF8.self)
-        if let stored = try String.fetchOne(db, sql: "SELECT definition FROM questionnaires WHERE id = ? AND version = ?",
-                                            arguments: [q.id, q.version]) {
-            let old = try JSONDecoder().decode(Questionnaire.self, from: Data(stored.utf8))
-            if old != q {
-                throw StoreError(.data, file: path,
-                                 message: "questionnaire \(q.id) version \(q.version) is stored with a different definition (\(describeChange(old, q)))",
-                                 hint: "raise version: in the questionnaire file whenever it changes, so both versions stay on record")
-            }
+        let stored = try String.fetchOne(db, sql: "SELECT definition FROM questionnaires WHERE id = ? AND version = ?",
+                                         arguments: [q.id, q.version])
+        let group = try String.fetchOne(db, sql: "SELECT group_name FROM questionnaires WHERE id = ? LIMIT 1", arguments: [q.id])
+        guard try CaseRules.needsRegistration(q, stored: stored, storedGroup: group, store: path) else {
             // Committed earlier and never changed: safe to remember. (A row inserted below is
             // not remembered, since its transaction may still roll back.)
             confirmed.withLock { $0[key] = q }
             return
         }
-        if let group = try String.fetchOne(db, sql: "SELECT group_name FROM questionnaires WHERE id = ? LIMIT 1", arguments: [q.id]),
-           group != q.group.rawValue {
-            throw StoreError(.data, file: path,
-                             message: "questionnaire \(q.id) is stored for group \(group), but this version is for \(q.group.rawValue)",
-                             hint: "give a questionnaire for another group its own id")
-        }
         try db.execute(sql: """
             INSERT INTO questionnaires (id, version, group_name, title, entry, definition, registered_at, registered_by)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [q.id, q.version, q.group.rawValue, q.title, q.entry.rawValue, json, at, `operator`])
+            """, arguments: [q.id, q.version, q.group.rawValue, q.title, q.entry.rawValue, try CaseRules.definitionJSON(q), at, `operator`])
     }
 
     func storedQuestionnaires(_ db: Database, id: String?) throws -> [Questionnaire] {
@@ -173,6 +158,11 @@ public final class SQLiteStore: SurveyStore {
             """)
         try statement.execute(arguments: [at, `operator`, action, caseID, pass, item, old, new, reason, source])
     }
+
+    func audit(_ db: Database, _ r: AuditRecord) throws {
+        try audit(db, at: r.at, operator: r.operator, action: r.action, caseID: r.caseID, pass: r.pass, item: r.item, old: r.old,
+                  new: r.new, reason: r.reason, source: r.source)
+    }
 }
 
 /// What differs between two definitions of the same version, for the message.
@@ -186,13 +176,4 @@ func describeChange(_ old: Questionnaire, _ new: Questionnaire) -> String {
     if old.scale != new.scale { return "the scale changed" }
     if old.title != new.title { return "the title changed" }
     return "its settings changed"
-}
-
-/// The current UTC time as ISO 8601 text, to the second.
-func timestamp() -> String {
-    var now = time(nil)
-    var parts = tm()
-    gmtime_r(&now, &parts)
-    func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : String(v) }
-    return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
 }

@@ -1,0 +1,37 @@
+public import Hummingbird
+import Logging
+public import Store
+
+/// The web application of `pingyi serve` on `store`, listening at `settings.host:port`.
+/// - Parameter onServerRunning: called once the server listens (with its bound port).
+public func buildApplication(store: any ServerStore, settings: ServerSettings,
+                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    var logger = Logger(label: "pingyi.serve")
+    logger.logLevel = .notice
+    return Application(router: buildRouter(store: store, settings: settings),
+                       configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "pingyi"),
+                       onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
+                       logger: logger)
+}
+
+/// The routes, by who may use them:
+/// - anyone: `GET/POST /login`, `POST /api/forms` (API token);
+/// - every signed-in role (录入员 and up): `/`, `/entry…`, `/mine`, `POST /logout`;
+/// - 督导 and up: `/supervise/…`;
+/// - 管理员: `/admin/…`.
+func buildRouter(store: any ServerStore, settings: ServerSettings) -> Router<AppContext> {
+    let environment = ServerEnvironment(store: store, settings: settings)
+    let router = Router(context: AppContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: SessionMiddleware(environment: environment))
+    router.add(middleware: ErrorMiddleware())
+    let login = LoginController(environment: environment)
+    login.addRoutes(to: router)
+    APIController(environment: environment).addRoutes(to: router)
+    let signedIn = router.group().add(middleware: RequireRole(role: .operator))
+    login.addSessionRoutes(to: signedIn)
+    EntryController(environment: environment).addRoutes(to: signedIn)
+    SupervisionController(environment: environment).addRoutes(to: router.group("supervise").add(middleware: RequireRole(role: .supervisor)))
+    AdminController(environment: environment).addRoutes(to: router.group("admin").add(middleware: RequireRole(role: .admin)))
+    return router
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Hummingbird
+import Questionnaire
+import Store
+
+/// Supervision (督导 and 管理员): double-entry verification and one-key resolution,
+/// dispositions and reserve activation, progress, each unit's tier distribution, the audit
+/// trail of a case.
+struct SupervisionController {
+    let environment: ServerEnvironment
+    var store: any ServerStore { environment.store }
+
+    func addRoutes(to group: RouterGroup<AppContext>) {
+        group.get("/disagreements", use: disagreements)
+        group.post("/verify", use: verify)
+        group.post("/resolve", use: resolve)
+        group.get("/cases", use: cases)
+        group.post("/dispositions", use: dispose)
+        group.get("/progress", use: progress)
+        group.get("/units", use: units)
+        group.get("/audit", use: audit)
+    }
+
+    // MARK: Double entry
+
+    func disagreements(_ request: Request, context: AppContext) async throws -> Response {
+        let session = try context.user()
+        let open = try await store.disagreements(questionnaire: nil)
+        var definitions: [String: Questionnaire] = [:]
+        for id in Set(open.map(\.questionnaire)) { definitions[id] = try await environment.catalog.questionnaire(id) }
+        let page = SupervisionView.disagreements(open, definitions: definitions, session: session,
+                                                 notice: request.uri.queryParameters["notice"].map(String.init))
+        return page.response(context: context)
+    }
+
+    func verify(_ request: Request, context: AppContext) async throws -> Response {
+        let session = try context.user()
+        let report = try await store.verify(questionnaire: nil, operator: session.user)
+        let notice = "核对完成：新核实 \(report.verified) 份，新发现分歧 \(report.disagreeing) 份，待裁定 \(report.open.count) 处，待第 2 遍 \(report.awaitingPass) 份"
+        return redirect("/supervise/disagreements?notice=" + notice.addingPercentEncodingForPath)
+    }
+
+    func resolve(_ request: Request, context: AppContext) async throws -> Response {
+        let session = try context.user()
+        var request = request
+        let fields = try await FormBody.read(&request, context: context)
+        let caseID = fields["case_id"] ?? "", item = fields["item"] ?? ""
+        guard let open = try await store.disagreements(questionnaire: nil).first(where: { $0.caseID == caseID && $0.item == item }) else {
+            throw PageError(.conflict, "编号 \(caseID) 的 \(item) 没有待裁定的分歧（可能已由他人裁定）")
+        }
+        let value: String?
+        switch fields["choice"] {
+        case "1": value = open.pass1
+        case "2": value = open.pass2
+        default: value = (fields["value"] ?? "").isEmpty ? nil : fields["value"]
+        }
+        let reason = fields["choice"] == "1" || fields["choice"] == "2" ? "采用第 \(fields["choice"] ?? "") 遍" : "另定"
+        do {
+            let summary = try await store.resolve(ResolutionBatch(resolutions: [Resolution(caseID: caseID, item: item, value: value, reason: reason)],
+                                                                  operator: session.user, source: context.source))
+            let done = summary.verified.isEmpty ? "" : "；\(caseID) 已核实"
+            return redirect("/supervise/disagreements?notice=" + "已裁定 \(caseID) \(item) = \(value ?? "（空）")\(done)".addingPercentEncodingForPath)
+        } catch let error as StoreError {
+            throw PageError(.unprocessableContent, "裁定未保存：\(caseID) \(item)", details: error.problems.map(\.message))
+        }
+    }
+
+    // MARK: Dispositions
+
+    func cases(_ request: Request, context: AppContext) async throws -> Response {
+        let session = try context.user()
+        guard let picked = try await chosen(request) else {
+            return Page(title: "处置与备选", session: session, body: "<p>库中还没有问卷。</p>").response(context: context)
+        }
+        let (q, questionnaires) = picked
+        let all = try await store.cases(questionnaire: q.id)
+        let towns = Array(Set(all.map { $0.townID ?? "" })).sorted()
+        let town = request.uri.queryParameters["town"].map(String.init) ?? towns.first ?? ""
+        let page = SupervisionView.cases(q, questionnaires: questionnaires, cases: all.filter { ($0.townID ?? "") == town }, towns: towns,
+                                         town: town, session: session, notice: request.uri.queryParameters["notice"].map(String.init))
+        return page.response(context: context)
+    }
+
+    func dispose(_ request: Request, context: AppContext) async throws -> Response {
+        let session = try context.user()
+        var request = request
+        let fields = try await FormBody.read(&request, context: context)
+        let caseID = fields["case_id"] ?? ""
+        guard let disposition = Disposition(rawValue: fields["disposition"] ?? "") else { throw PageError(.unprocessableContent, "请选择处置") }
+        let note = (fields["note"] ?? "").isEmpty ? nil : fields["note"]
+        let summary: DispositionSummary
+        do {
+            summary = try await store.recordDispositions(DispositionBatch(updates: [DispositionUpdate(caseID: caseID, disposition: disposition, note: note)],
+                                                                          operator: session.user, source: context.source))
+        } catch let error as StoreError {
+            throw PageError(.unprocessableContent, "处置未记录：\(caseID)", details: error.problems.map(\.message))
+        }
+        var notice = summary.changed == 0 ? "\(caseID) 的处置本已是「\(disposition.label)」" : "已记录 \(caseID)：\(disposition.label)"
+        for a in summary.activations { notice += "；已启用备选 \(a.reserve)（第 \(a.rank) 备选）替代 \(a.replaces)" }
+        for e in summary.exhausted { notice += "；\(e.caseID) 所在组 \(e.reserveGroup ?? "") 的备选已用完" }
+        let record = try await store.caseRecord(caseID)
+        var back = "/supervise/cases?notice=" + notice.addingPercentEncodingForPath
+        if let record { back += "&q=" + record.questionnaire.addingPercentEncodingForPath + "&town=" + (record.townID ?? "").addingPercentEncodingForPath }
+        return redirect(back)
+    }
+
+    // MARK: Progress and distributions
+
+    /// The questionnaire the page is about (`?q=`, else the first) and every questionnaire; nil
+    /// when the store has none.
+    private func chosen(_ request: Request) async throws -> (Questionnaire, [Questionnaire])? {
+        let questionnaires = try await environment.catalog.all()
+        let id = request.uri.queryParameters["q"].map(String.init) ?? questionnaires.first?.id
+        guard let q = questionnaires.first(where: { $0.id == id }) else {
+            if questionnaires.isEmpty { return nil }
+            throw PageError(.notFound, "没有问卷 \(id ?? "")")
+        }
+        return (q, questionnaires)
+    }
+
+    func progress(_ request: Request, context: AppContext) async throws -> Response {
+        let session = try context.user()
+        let report = try await store.status(questionnaire: nil)
+        return SupervisionView.progress(report, session: session).response(context: context)
+    }
+
+    func units(_ request: Request, context: AppContext) async throws -> Response {
+        let session = try context.user()
+        guard let picked = try await chosen(request) else {
+            return Page(title: "各单位评价分布", session: session, body: "<p>库中还没有问卷。</p>").response(context: context)
+        }
+        let (q, questionnaires) = picked
+        let countedOnly = request.uri.queryParameters["keyed"] == nil
+        let counts = try await store.answerCounts(questionnaire: q.id, countedOnly: countedOnly)
+        return SupervisionView.units(q, questionnaires: questionnaires, counts: counts, countedOnly: countedOnly, session: session)
+            .response(context: context)
+    }
+
+    func audit(_ request: Request, context: AppContext) async throws -> Response {
+        let session = try context.user()
+        let caseID = request.uri.queryParameters["case"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
+        let trail = caseID.isEmpty ? [] : try await store.auditTrail(caseID: caseID)
+        return SupervisionView.audit(caseID: caseID, trail: trail, session: session).response(context: context)
+    }
+}

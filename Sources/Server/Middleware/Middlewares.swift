@@ -1,0 +1,133 @@
+import Foundation
+import Hummingbird
+import Store
+
+/// Adds the security headers to every response: a content security policy that allows only
+/// this server's own inline styles and scripts (with the request's nonce) and requests to the
+/// server itself, no framing, no MIME sniffing, no referrer, no caching of pages.
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        var context = context
+        context.nonce = Tokens.make()
+        var response = try await next(request, context)
+        response.headers[.contentSecurityPolicy] = """
+            default-src 'none'; script-src 'nonce-\(context.nonce)'; style-src 'nonce-\(context.nonce)'; img-src 'self' data:; \
+            connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'
+            """
+        response.headers[.xContentTypeOptions] = "nosniff"
+        if let referrer = FieldName("Referrer-Policy") { response.headers[referrer] = "no-referrer" }
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        return response
+    }
+}
+
+/// Turns ``PageError`` and Hummingbird's `HTTPError` into a Chinese HTML page, or JSON for
+/// requests that want it (``Request/wantsJSON``).
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as PageError {
+            return respond(error, request, context)
+        } catch let error as HTTPError {
+            let message = error.status == .notFound ? "没有这个页面" : (error.body ?? error.status.reasonPhrase)
+            return respond(PageError(error.status, message), request, context)
+        } catch let error as StoreError {
+            context.logger.error("\(error.description)")
+            return respond(PageError(error.kind == .database ? .serviceUnavailable : .unprocessableContent, "数据库未能完成操作：\(error.description)"),
+                           request, context)
+        }
+    }
+
+    private func respond(_ error: PageError, _ request: Request, _ context: AppContext) -> Response {
+        if request.wantsJSON {
+            return jsonResponse(ErrorBody(error: error.message, problems: error.details.isEmpty ? nil : error.details), status: error.status)
+        }
+        let page = ErrorView.page(error, session: context.session)
+        return page.response(context: context, status: error.status)
+    }
+
+    struct ErrorBody: Encodable {
+        let error: String
+        let problems: [String]?
+    }
+}
+
+/// Reads the session cookie and puts the valid session into the context.
+struct SessionMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+    static let cookie = "pingyi_session"
+    let environment: ServerEnvironment
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        var context = context
+        if let token = request.cookies[SessionMiddleware.cookie]?.value, !token.isEmpty {
+            context.hadSessionCookie = true
+            context.session = try await environment.store.session(tokenHash: Tokens.hash(token), now: environment.settings.now())
+        }
+        return try await next(request, context)
+    }
+}
+
+/// Lets a request through only with a session whose role includes `role`: without a session,
+/// pages redirect to the sign-in page (JSON requests get 401); with too small a role, 403.
+/// Every POST must also carry the session's CSRF token (form field `csrf` or header
+/// `X-CSRF-Token`), else 403.
+struct RequireRole: RouterMiddleware {
+    typealias Context = AppContext
+    let role: UserRole
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        guard let session = context.session else {
+            let message = context.hadSessionCookie ? "登录已过期，请重新登录" : "请先登录"
+            if request.wantsJSON || request.method != .get { throw PageError(.unauthorized, message) }
+            let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-_"))) ?? "/"
+            return redirect("/login?next=\(next)\(context.hadSessionCookie ? "&expired=1" : "")")
+        }
+        guard session.role.includes(role) else {
+            throw PageError(.forbidden, "权限不足：此页面需要\(role.label)权限，您的角色是\(session.role.label)")
+        }
+        if request.method == .post {
+            var request = request
+            let token: String
+            if let header = FieldName("X-CSRF-Token").flatMap({ request.headers[$0] }) {
+                token = header
+            } else {
+                token = try await FormBody.read(&request, context: context)["csrf"] ?? ""
+            }
+            guard constantTimeEqual(token, session.csrf) else {
+                throw PageError(.forbidden, "表单已失效（CSRF 令牌不符），请刷新页面后重试")
+            }
+            return try await next(request, context)
+        }
+        return try await next(request, context)
+    }
+}
+
+extension Request {
+    /// Whether the response should be JSON: an API path, or a `fetch` that accepts JSON.
+    var wantsJSON: Bool {
+        uri.path.hasPrefix("/api/") || (headers[.accept]?.contains("application/json") ?? false)
+    }
+}
+
+/// A header name (HTTPTypes' `HTTPField.Name`, which Hummingbird does not export by name).
+typealias FieldName = HTTPFields.Element.Name
+
+/// A 303 redirect to `location` (a path on this server).
+func redirect(_ location: String) -> Response {
+    Response(status: .seeOther, headers: [.location: location])
+}
+
+/// A JSON response.
+func jsonResponse<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+    return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}

@@ -1,0 +1,17 @@
+import Hummingbird
+
+/// A request that cannot be served: the status and a Chinese message for people. Rendered as
+/// an HTML page, or as JSON (`{"error": "…"}`) for API and `fetch` requests, by
+/// ``ErrorMiddleware``.
+struct PageError: Error, Sendable {
+    let status: HTTPResponse.Status
+    let message: String
+    /// Further lines (each problem of a rejected form).
+    var details: [String] = []
+
+    init(_ status: HTTPResponse.Status, _ message: String, details: [String] = []) {
+        self.status = status
+        self.message = message
+        self.details = details
+    }
+}

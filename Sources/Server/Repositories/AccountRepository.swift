@@ -1,0 +1,76 @@
+import Foundation
+import Store
+
+/// Sign-in, sign-out and user management on top of the ``AccountStore``: passwords are checked
+/// against their slow hashes here, failures and locks are counted by the store (so every
+/// server process sees them).
+struct AccountRepository: Sendable {
+    let store: any ServerStore
+    let settings: ServerSettings
+
+    enum LoginResult: Sendable {
+        /// Signed in: the session token for the cookie, and the stored session.
+        case signedIn(token: String, session: SessionRecord)
+        /// Refused, with the Chinese message for the sign-in page.
+        case refused(String)
+    }
+
+    /// A hash that no password matches quickly, so an unknown name costs as much as a known one.
+    private static let decoy = "pbkdf2-sha256$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+    func login(name: String, password: String, source: String) async throws -> LoginResult {
+        let now = settings.now()
+        let user = try await store.user(named: name)
+        var matches = false
+        if let user, !user.isLocked(at: now) {
+            let hasher = settings.hasher
+            matches = await Task.detached { hasher.verify(password, against: user.passwordHash) }.value
+        } else if user == nil {
+            let hasher = settings.hasher
+            _ = await Task.detached { hasher.verify(password, against: AccountRepository.decoy) }.value
+        }
+        switch try await store.recordLogin(name: name, succeeded: matches, now: now, policy: settings.lockout, source: source) {
+        case .succeeded:
+            guard let user else { return .refused("用户名或密码错误") }
+            let token = Tokens.make()
+            let session = SessionRecord(tokenHash: Tokens.hash(token), user: user.name, role: user.role, csrf: Tokens.make(),
+                                        createdAt: now, expiresAt: now + settings.sessionSeconds)
+            try await store.createSession(session)
+            return .signedIn(token: token, session: session)
+        case .failed(let remaining):
+            let warning = user != nil && remaining <= 2 ? "；再错 \(remaining) 次，账户将锁定 \(settings.lockout.lockSeconds / 60) 分钟" : ""
+            return .refused("用户名或密码错误\(warning)")
+        case .locked(let until):
+            let minutes = max(1, (until - now + 59) / 60)
+            return .refused("连续 \(settings.lockout.maxFailures) 次密码错误，账户已锁定：请 \(minutes) 分钟后再试，或请管理员解锁")
+        }
+    }
+
+    /// Checks a new user's name and password; nil when acceptable, else the Chinese reason.
+    static func problem(name: String, password: String) -> String? {
+        (Credentials.problem(name: name) ?? Credentials.problem(password: password))?.chinese
+    }
+
+    /// Adds a user with a new password hash.
+    func addUser(name: String, role: UserRole, password: String, by: String) async throws {
+        if let problem = AccountRepository.problem(name: name, password: password) { throw PageError(.unprocessableContent, problem) }
+        let hasher = settings.hasher
+        let hash = try await Task.detached { try hasher.hash(password) }.value
+        do {
+            try await store.addUser(name: name, role: role, passwordHash: hash, by: by)
+        } catch let error as StoreError where error.kind == .data {
+            throw PageError(.conflict, "用户 \(name) 已存在")
+        }
+    }
+
+    /// A new API token for a user (returned once; the store keeps its hash).
+    func newAPIToken(for name: String, by: String) async throws -> String {
+        let token = Tokens.make()
+        do {
+            try await store.setAPIToken(name: name, tokenHash: Tokens.hash(token), by: by)
+        } catch let error as StoreError where error.kind == .data {
+            throw PageError(.notFound, "没有用户 \(name)")
+        }
+        return token
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Questionnaire
+import Store
+
+/// What the keying page learns about a case number as soon as it is typed.
+struct CaseCheck: Encodable, Sendable, Equatable {
+    let ok: Bool
+    /// Chinese, for the operator: what is wrong, or who the respondent is.
+    let message: String
+    let caseID: String
+    let townID: String?
+    let town: String?
+    let group: String?
+    /// 样本, or 备选（替代 H-01-0002）.
+    let role: String?
+}
+
+/// Keying forms from the web: the case check, the answers checked with Chinese messages, and
+/// the store's write (the same ``SurveyStore/enterForms(_:)`` as a file import).
+struct EntryRepository: Sendable {
+    let store: any SurveyStore
+    let writer: FormWriter
+
+    /// Checks that `caseID` may be keyed in `pass` of `q` by `operator`: in the sample (or an
+    /// activated reserve) of this questionnaire, not a non-respondent, not yet keyed in this pass,
+    /// and for pass 2 keyed by someone other than pass 1's operator (the passes are independent).
+    func check(_ q: Questionnaire, pass: Pass, caseID: String, operator: String) async throws -> CaseCheck {
+        let id = caseID.trimmingCharacters(in: .whitespaces)
+        guard !id.isEmpty else { return refusal(id, "请输入问卷编号") }
+        guard let c = try await store.caseRecord(id) else { return refusal(id, "样本中没有编号 \(id)：请核对问卷上印的编号") }
+        guard c.questionnaire == q.id else { return refusal(id, "编号 \(id) 属于问卷 \(c.questionnaire)，不是本问卷（\(q.id)）") }
+        if c.role == .reserve && !c.activated { return refusal(id, "编号 \(id) 是未启用的备选样本：先由督导记录它所替代样本的处置") }
+        if !c.disposition.allowsForm { return refusal(id, "编号 \(id) 的处置为「\(c.disposition.label)」，不能录入问卷") }
+        if (pass == .first && c.hasPass1) || (pass == .second && c.hasPass2) {
+            return refusal(id, "编号 \(id) 的第 \(pass.rawValue) 遍已录入：如需更正请联系督导")
+        }
+        if pass == .second, c.hasPass1,
+           try await store.auditTrail(caseID: id).last(where: { $0.action == "enter" && $0.pass == 1 })?.operator == `operator` {
+            return refusal(id, "编号 \(id) 的第 1 遍是您录入的：第 2 遍须由另一名录入员独立录入")
+        }
+        let town = townName(c.attributes)
+        let role = c.role == .sample ? "样本" : "备选（替代 \(c.replaces ?? "")）"
+        let place = [town, c.townID.map { "（\($0)）" }].compactMap { $0 }.joined()
+        return CaseCheck(ok: true, message: "\(id)：\(place.isEmpty ? "" : place + " · ")\(c.group.label) · \(role)", caseID: id,
+                         townID: c.townID, town: town, group: c.group.label, role: role)
+    }
+
+    private func refusal(_ id: String, _ message: String) -> CaseCheck {
+        CaseCheck(ok: false, message: message, caseID: id, townID: nil, town: nil, group: nil, role: nil)
+    }
+
+    /// Stores one keyed form from the page's fields (item name → keyed text).
+    /// - Throws: ``PageError`` 422 with a Chinese line per problem (nothing stored), or 409 when
+    ///   the case cannot be keyed (already keyed, not in the sample…).
+    func save(_ q: Questionnaire, pass: Pass, caseID: String, fields: [String: String], operator: String, source: String) async throws {
+        let id = caseID.trimmingCharacters(in: .whitespaces)
+        let check = try await check(q, pass: pass, caseID: id, operator: `operator`)
+        guard check.ok else { throw PageError(.conflict, check.message) }
+        var answers: [String?] = q.items.map { fields[$0.name].flatMap { $0.isEmpty ? nil : $0 } }
+        let problems = FieldMessages.problems(q, answers: &answers)
+        if !problems.isEmpty {
+            throw PageError(.unprocessableContent, "编号 \(id) 有 \(problems.count) 处需要更正，未保存", details: problems.map(\.message))
+        }
+        do {
+            _ = try await writer.enter(FormBatch(questionnaire: q, pass: pass, operator: `operator`, source: source,
+                                                     forms: [FormInput(caseID: id, answers: answers)]))
+        } catch let error as StoreError {
+            // Another operator or process got there first: say what the case check now says.
+            let now = try await self.check(q, pass: pass, caseID: id, operator: `operator`)
+            throw PageError(.conflict, now.ok ? "未保存：\(error.problems.first?.message ?? error.message)" : now.message)
+        }
+    }
+}
+
+/// The town name of a case (the list's `town` column), if any.
+func townName(_ attributes: String) -> String? {
+    guard let object = try? JSONSerialization.jsonObject(with: Data(attributes.utf8)) as? [String: Any] else { return nil }
+    return object["town"] as? String
+}
+
+/// A problem of one keyed answer, in Chinese.
+struct FieldProblem: Sendable, Equatable, Encodable {
+    let item: String
+    let message: String
+}
+
+/// The answer checks of ``FormChecker`` with messages for the operator, in Chinese.
+enum FieldMessages {
+    /// Checks (and normalises) `answers`, in item order; one problem per item at most.
+    static func problems(_ q: Questionnaire, answers: inout [String?]) -> [FieldProblem] {
+        let raw = answers
+        let found = FormChecker(q).check(&answers)
+        var seen: Set<Int> = []
+        return found.compactMap { p in
+            guard seen.insert(p.item).inserted else { return nil }
+            let item = q.items[p.item]
+            let name = "\(item.label)（\(item.name)）"
+            guard let value = raw[p.item]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
+                return FieldProblem(item: item.name, message: "\(name)未录入")
+            }
+            let asked = item.when.map { c in c.holds { n in q.index(of: n).flatMap { answers[$0] } } } ?? true
+            if !asked {
+                return FieldProblem(item: item.name, message: "\(name)按跳答规则（\(item.when?.source ?? "")）应留空，录入的是「\(value)」")
+            }
+            switch item.kind {
+            case .unit, .ownTown, .tier, .single:
+                return FieldProblem(item: item.name, message: "\(name)的代码「\(value)」无效；可用：\(codeList(q, item))")
+            case .number(let minimum, let maximum, let decimals):
+                let range = [minimum.map(formatNumber), maximum.map(formatNumber)].compactMap { $0 }.joined(separator: "–")
+                let places = decimals == 0 ? "整数" : "最多 \(decimals) 位小数"
+                return FieldProblem(item: item.name, message: "\(name)应为\(range.isEmpty ? "" : " \(range) 之间的")\(places)，录入的是「\(value)」")
+            case .text(let maxLength):
+                return FieldProblem(item: item.name, message: "\(name)超过 \(maxLength ?? 0) 字")
+            }
+        }
+    }
+
+    /// `1 满意、2 比较满意…` for an item that takes codes.
+    static func codeList(_ q: Questionnaire, _ item: Item) -> String {
+        codes(q, item).map { "\($0.code) \($0.label)" }.joined(separator: "、")
+    }
+
+    /// The codes an item takes, with their labels, in the order of the form.
+    static func codes(_ q: Questionnaire, _ item: Item) -> [(code: Int, label: String)] {
+        switch item.kind {
+        case .unit, .ownTown, .tier:
+            return q.scale.tiers.map { ($0.code, $0.label) } + q.scale.specials.map { ($0.code, $0.label) }
+        case .single(let choices):
+            return choices.map { ($0.code, $0.label) }
+        case .number, .text:
+            return []
+        }
+    }
+}
+
+/// A number without a needless `.0`.
+func formatNumber(_ x: Double) -> String {
+    x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
+}

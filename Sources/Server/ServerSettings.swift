@@ -1,0 +1,50 @@
+import Foundation
+public import Store
+
+/// How `pingyi serve` runs: where it listens, how long sessions last, the lock-out rule and
+/// the password hashing.
+public struct ServerSettings: Sendable {
+    public var host: String
+    public var port: Int
+    /// How long a sign-in lasts, in seconds (default 10 hours: a working day).
+    public var sessionSeconds: Int64
+    public var lockout: LockoutPolicy
+    public var hasher: PasswordHasher
+    /// Mark the session cookie `Secure` (when the server is reached over HTTPS, behind a proxy).
+    public var secureCookies: Bool
+    /// The time (Unix seconds): the clock, or a test's.
+    public var now: @Sendable () -> Int64
+
+    /// The system clock, in Unix seconds.
+    public static let systemTime: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, sessionSeconds: Int64 = 10 * 3600, lockout: LockoutPolicy = LockoutPolicy(),
+                hasher: PasswordHasher = PasswordHasher(), secureCookies: Bool = false,
+                now: @escaping @Sendable () -> Int64 = ServerSettings.systemTime) {
+        self.host = host
+        self.port = port
+        self.sessionSeconds = sessionSeconds
+        self.lockout = lockout
+        self.hasher = hasher
+        self.secureCookies = secureCookies
+        self.now = now
+    }
+}
+
+/// What every controller shares: the store, the settings, the questionnaire catalog, the form
+/// writer (group commit) and the API token cache.
+struct ServerEnvironment: Sendable {
+    let store: any ServerStore
+    let settings: ServerSettings
+    let catalog: QuestionnaireCatalog
+    let writer: FormWriter
+    let tokens = TokenCache()
+
+    init(store: any ServerStore, settings: ServerSettings) {
+        self.store = store
+        self.settings = settings
+        catalog = QuestionnaireCatalog(store: store, now: settings.now)
+        // SQLite has one writer; PostgreSQL takes several transactions at once.
+        writer = FormWriter(store: store, writers: store is SQLiteStore ? 1 : 4)
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import Questionnaire
+import Store
+
+/// The keying page of one questionnaire and pass, built from the questionnaire's definition:
+/// the case number, then one row per item with the unit's Chinese name beside the field. The
+/// page works as a plain form; its script (``KeyingScript``) makes it keyboard-first.
+enum EntryView {
+    /// What the script needs to know of the questionnaire.
+    struct Data: Encodable {
+        let questionnaire: String
+        let version: Int
+        let pass: Int
+        let checkURL: String
+        let saveURL: String
+        let items: [ItemData]
+    }
+
+    struct ItemData: Encodable {
+        let name: String
+        let label: String
+        /// code, number or text.
+        let kind: String
+        /// For code items: each code and its label.
+        let codes: [String: String]?
+        let required: Bool
+        let when: ConditionTree?
+        let min: Double?
+        let max: Double?
+        let decimals: Int?
+        let maxLength: Int?
+    }
+
+    static func path(_ q: Questionnaire, _ pass: Pass) -> String {
+        "/entry/\(q.id.addingPercentEncodingForPath)/\(pass.rawValue)"
+    }
+
+    static func page(_ q: Questionnaire, pass: Pass, session: SessionRecord, notice: String?) -> Page {
+        let items = q.items.map(itemData(q))
+        let data = Data(questionnaire: q.id, version: q.version, pass: pass.rawValue, checkURL: path(q, pass) + "/case",
+                        saveURL: path(q, pass), items: items)
+        let rows = zip(q.items, items).map { item, d -> HTML in
+            let town: HTML = item.kind == .ownTown ? "<span class=\"town-name\" id=\"town-name\"></span>" : .empty
+            if d.kind == "text" {
+                return """
+                    <div class="item text" data-name="\(d.name)"><label class="label" for="f-\(d.name)">\(d.label)<span class="name">\(d.name)</span></label>\
+                    <input id="f-\(d.name)" name="\(d.name)" class="wide" type="text" maxlength="\(d.maxLength ?? 2000)" autocomplete="off"></div>
+                    """
+            }
+            let width: HTML = d.kind == "code" ? "maxlength=\"1\"" : "maxlength=\"12\""
+            return """
+                <div class="item" data-name="\(d.name)"><label class="label" for="f-\(d.name)" title="\(d.label)">\(town)\(d.label)<span class="name">\(d.name)</span></label>\
+                <input id="f-\(d.name)" name="\(d.name)" type="text" inputmode="numeric" \(width) autocomplete="off"><span class="meaning" id="m-\(d.name)"></span></div>
+                """
+        }
+        let scale = q.scale.tiers.map { HTML("<code>\($0.code)</code>\($0.label) ") }
+        let specials = q.scale.specials.map { HTML("<code>\($0.code)</code>\($0.label) ") }
+        let body: HTML = """
+            <p class="muted">\(q.title)（\(q.id) 第 \(q.version) 版）· 第 \(pass.rawValue) 遍录入\(pass == .second ? "（独立录入，不显示第 1 遍）" : "")</p>
+            <div class="keying">
+            <form id="form" method="post" action="\(path(q, pass))" autocomplete="off">
+            <input type="hidden" name="csrf" value="\(session.csrf)">
+            <p><label>问卷编号 <input id="case" name="case_id" class="case" type="text" autofocus autocomplete="off" spellcheck="false"></label></p>
+            <div id="case-info" class="case-info" role="status"></div>
+            <div class="items">\(rows)</div>
+            <p><button type="submit" id="save">保存（Enter）</button> <span id="count" class="muted"></span></p>
+            </form>
+            <aside class="card legend small">
+            <div><b>\(q.scale.title)</b></div><div>\(scale)</div><div>\(specials)</div>
+            <div class="muted">输入编号后按 Enter 核对；每题按一个数字键，自动跳到下一题；Enter 保存并开始下一份；\
+            ↑ ↓ 或 Tab 移动；Backspace 清除本题，再按退回上一题；无效按键不会录入。</div>
+            </aside>
+            </div>
+            <div id="status" role="alert"></div>
+            """
+        return Page(title: "录入：\(q.title)", session: session, body: body,
+                    script: "const Q = \(scriptJSON(data).text);\n" + KeyingScript.source, notice: notice)
+    }
+
+    /// The script's view of an item.
+    static func itemData(_ q: Questionnaire) -> (Item) -> ItemData {
+        { item in
+            var min: Double?, max: Double?, decimals: Int?, maxLength: Int?
+            let kind: String
+            switch item.kind {
+            case .unit, .ownTown, .tier, .single: kind = "code"
+            case .number(let lo, let hi, let places):
+                kind = "number"
+                (min, max, decimals) = (lo, hi, places)
+            case .text(let length):
+                kind = "text"
+                maxLength = length
+            }
+            let codes = FieldMessages.codes(q, item)
+            return ItemData(name: item.name, label: item.label, kind: kind,
+                            codes: codes.isEmpty ? nil : Dictionary(codes.map { (String($0.code), $0.label) }, uniquingKeysWith: { a, _ in a }),
+                            required: item.required, when: item.when?.tree, min: min, max: max, decimals: decimals, maxLength: maxLength)
+        }
+    }
+}
+
+extension String {
+    /// The text percent-encoded for one path segment.
+    var addingPercentEncodingForPath: String {
+        addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) ?? self
+    }
+}

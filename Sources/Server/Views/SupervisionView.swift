@@ -1,0 +1,152 @@
+import Foundation
+import Questionnaire
+import Store
+
+/// The supervision pages.
+enum SupervisionView {
+    /// The label of a code of an item (`2 比较满意`), or the value itself.
+    static func describe(_ value: String?, item: Item?, in q: Questionnaire?) -> String {
+        guard let value else { return "（空）" }
+        guard let q, let item, let label = FieldMessages.codes(q, item).first(where: { String($0.code) == value })?.label else { return value }
+        return "\(value) \(label)"
+    }
+
+    static func disagreements(_ open: [Disagreement], definitions: [String: Questionnaire], session: SessionRecord, notice: String?) -> Page {
+        let rows = open.enumerated().map { i, d -> HTML in
+            let q = definitions[d.questionnaire]
+            let item = q?.item(d.item)
+            let hidden: HTML = """
+                <input type="hidden" name="csrf" value="\(session.csrf)"><input type="hidden" name="case_id" value="\(d.caseID)">\
+                <input type="hidden" name="item" value="\(d.item)">
+                """
+            return """
+                <tr tabindex="0" data-row="\(i)"><td>\(d.caseID)</td><td>\(d.questionnaire)</td><td>\(item?.label ?? d.item) <span class="muted">\(d.item)</span></td>
+                <td>\(describe(d.pass1, item: item, in: q))</td><td>\(describe(d.pass2, item: item, in: q))</td>
+                <td><form class="inline" method="post" action="/supervise/resolve">\(hidden)<input type="hidden" name="choice" value="1"><button type="submit" data-choice="1">采用第1遍 [1]</button></form>
+                <form class="inline" method="post" action="/supervise/resolve">\(hidden)<input type="hidden" name="choice" value="2"><button type="submit" data-choice="2">采用第2遍 [2]</button></form>
+                <form class="inline" method="post" action="/supervise/resolve">\(hidden)<input type="hidden" name="choice" value="other"><input type="text" name="value" size="4" aria-label="另定的值"><button type="submit">另定</button></form></td></tr>
+                """
+        }
+        let body: HTML = """
+            <form method="post" action="/supervise/verify" class="card"><input type="hidden" name="csrf" value="\(session.csrf)">\
+            比对两遍都已录入的问卷：<button type="submit">运行核对</button></form>
+            \(open.isEmpty ? HTML("<p>没有待裁定的分歧。</p>") : HTML("""
+                <p class="muted">↑ ↓ 选择一行，按 1 采用第 1 遍、按 2 采用第 2 遍（对照纸质问卷）。</p>
+                <table id="disagreements"><tr><th>编号</th><th>问卷</th><th>题目</th><th>第 1 遍</th><th>第 2 遍</th><th>裁定</th></tr>\(rows)</table>
+                """))
+            """
+        return Page(title: "核对与裁定（\(open.count) 处分歧）", session: session, body: body, script: oneKeyScript, notice: notice)
+    }
+
+    /// Moves between disagreement rows with the arrow keys; 1 or 2 submits that row's choice.
+    static let oneKeyScript = #"""
+    (function () {
+      const rows = Array.from(document.querySelectorAll('#disagreements tr[data-row]'));
+      if (rows.length === 0) return;
+      let current = 0;
+      function select(i) { rows[current].classList.remove('current'); current = Math.max(0, Math.min(rows.length - 1, i)); rows[current].classList.add('current'); rows[current].focus(); }
+      document.addEventListener('keydown', function (ev) {
+        if (ev.target && ev.target.tagName === 'INPUT') return;
+        if (ev.key === 'ArrowDown' || ev.key === 'j') { ev.preventDefault(); select(current + 1); }
+        else if (ev.key === 'ArrowUp' || ev.key === 'k') { ev.preventDefault(); select(current - 1); }
+        else if (ev.key === '1' || ev.key === '2') {
+          const button = rows[current].querySelector('button[data-choice="' + ev.key + '"]');
+          if (button) { ev.preventDefault(); button.form.submit(); }
+        }
+      });
+      select(0);
+    })();
+    """#
+
+    static func cases(_ q: Questionnaire, questionnaires: [Questionnaire], cases: [CaseRecord], towns: [String], town: String,
+                      session: SessionRecord, notice: String?) -> Page {
+        let qLinks = questionnaires.map { HTML("<a href=\"/supervise/cases?q=\($0.id.addingPercentEncodingForPath)\">\($0.group.label)</a> ") }
+        let townLinks = towns.map { t -> HTML in
+            let name = cases.first { $0.townID == t }.flatMap { townName($0.attributes) }
+            let text = t.isEmpty ? "（无镇街）" : t
+            return t == town ? HTML("<b>\(text)\(name.map { " " + $0 } ?? "")</b> ")
+                : HTML("<a href=\"/supervise/cases?q=\(q.id.addingPercentEncodingForPath)&amp;town=\(t.addingPercentEncodingForPath)\">\(text)</a> ")
+        }
+        let options = Disposition.allCases.map { HTML("<option value=\"\($0.rawValue)\">\($0.label)</option>") }
+        let rows = cases.map { c -> HTML in
+            let role = c.role == .sample ? "样本" : (c.activated ? "备选 \(c.reserveRank ?? 0)（替代 \(c.replaces ?? "")）" : "备选 \(c.reserveRank ?? 0)（未启用）")
+            let keyed = [c.hasPass1 ? "第1遍" : nil, c.hasPass2 ? "第2遍" : nil, c.counted ? "已核实" : nil].compactMap { $0 }.joined(separator: " ")
+            let form: HTML = c.inUse ? """
+                <form class="inline" method="post" action="/supervise/dispositions"><input type="hidden" name="csrf" value="\(session.csrf)">\
+                <input type="hidden" name="case_id" value="\(c.caseID)"><select name="disposition" aria-label="处置">\(options)</select> \
+                <input type="text" name="note" size="10" placeholder="说明" aria-label="说明"> <button type="submit">记录</button></form>
+                """ : .empty
+            return """
+                <tr><td>\(c.caseID)</td><td>\(role)</td><td>\(c.reserveGroup ?? "")</td><td>\(c.disposition.label)\(c.note.map { "（\($0)）" } ?? "")</td>\
+                <td>\(keyed)</td><td>\(form)</td></tr>
+                """
+        }
+        let body: HTML = """
+            <p>问卷：\(qLinks)</p><p>镇（街道）：\(townLinks)</p>
+            <p class="muted">样本未应答（拒访、未接触、其他、资格不明）时，记录处置即按顺序启用同组下一个备选样本。</p>
+            <table><tr><th>编号</th><th>身份</th><th>备选组</th><th>处置</th><th>录入</th><th>记录处置</th></tr>\(rows)</table>
+            """
+        return Page(title: "处置与备选：\(q.title)", session: session, body: body, notice: notice)
+    }
+
+    static func progress(_ report: StatusReport, session: SessionRecord) -> Page {
+        func row(_ r: StatusRow, first: String) -> HTML {
+            let nonResponse = r.dispositions.filter { !$0.key.allowsForm }.map(\.value).reduce(0, +)
+            let outstanding = max(0, r.sampled + r.reservesUsed - nonResponse - r.verified)
+            let cells = [r.sampled, r.reservesUsed, r.reservesLeft, r.pass1, r.pass2, r.verified, r.disagreeing, nonResponse, outstanding]
+                .map { HTML("<td class=\"n\">\($0)</td>") }
+            return "<tr><td>\(first)</td>\(cells)</tr>"
+        }
+        let header: HTML = "<th>样本</th><th>已用备选</th><th>剩余备选</th><th>第1遍</th><th>第2遍</th><th>已核实</th><th>有分歧</th><th>未应答</th><th>待完成</th>"
+        let groups = report.groups.map { row($0, first: $0.group.label) }
+        let towns = report.towns.map { row($0, first: "\($0.group.label) · \($0.townName ?? "")（\($0.townID ?? "无")）") }
+        let body: HTML = """
+            <h2>按调查对象</h2><table><tr><th>对象</th>\(header)</tr>\(groups)</table>
+            <h2>按对象和镇（街道）</h2><table><tr><th>对象 · 镇（街道）</th>\(header)</tr>\(towns)</table>
+            <p class="muted small">待完成 = 样本 + 已用备选 − 未应答 − 已核实（单遍录入的问卷录入即算核实）。</p>
+            """
+        return Page(title: "录入进度", session: session, body: body)
+    }
+
+    static func units(_ q: Questionnaire, questionnaires: [Questionnaire], counts: [AnswerCount], countedOnly: Bool, session: SessionRecord) -> Page {
+        let qLinks = questionnaires.map { HTML("<a href=\"/supervise/units?q=\($0.id.addingPercentEncodingForPath)\">\($0.group.label)</a> ") }
+        let base = "/supervise/units?q=\(q.id.addingPercentEncodingForPath)"
+        let toggle: HTML = countedOnly ? "已核实问卷 · <a href=\"\(base)&amp;keyed=1\">改看全部第 1 遍</a>"
+            : "全部第 1 遍（含未核实）· <a href=\"\(base)\">改看已核实问卷</a>"
+        var units: [(id: String, name: String, counts: [String: Int])] = []
+        for item in q.unitItems where item.kind != .ownTown {
+            var c: [String: Int] = [:]
+            for a in counts where a.item == item.name { c[a.value, default: 0] += a.count }
+            units.append((item.name, item.label, c))
+        }
+        for town in q.ownTown?.towns ?? [] {
+            var c: [String: Int] = [:]
+            for a in counts where a.item == Questionnaire.ownTownName && a.townID == town.id { c[a.value, default: 0] += a.count }
+            units.append((town.id, town.name, c))
+        }
+        let rows = units.map { u -> HTML in
+            let n = u.counts.values.reduce(0, +)
+            return "<tr><td>\(u.name) <span class=\"muted\">\(u.id)</span></td><td class=\"n\">\(n)</td><td>\(TierChart.bar(u.counts, scale: q.scale))</td></tr>"
+        }
+        let body: HTML = """
+            <p>问卷：\(qLinks)</p><p>\(toggle)</p>
+            <p>\(TierChart.legend(q.scale))</p>
+            <table><tr><th>被评单位</th><th>回答数</th><th>档次分布</th></tr>\(rows)</table>
+            """
+        return Page(title: "各单位评价分布：\(q.title)", session: session, body: body)
+    }
+
+    static func audit(caseID: String, trail: [AuditEntry], session: SessionRecord) -> Page {
+        let rows = trail.map { e -> HTML in
+            let pass = e.pass.map(String.init) ?? ""
+            return "<tr><td>\(e.at)</td><td>\(e.operator)</td><td>\(e.action)</td><td>\(pass)</td><td>\(e.item)</td><td>\(e.oldValue)</td><td>\(e.newValue)</td><td>\(e.reason)</td><td>\(e.source)</td></tr>"
+        }
+        let body: HTML = """
+            <form method="get" action="/supervise/audit" class="card"><label>问卷编号 <input type="text" name="case" value="\(caseID)"></label> <button type="submit">查询</button></form>
+            \(caseID.isEmpty ? HTML.empty : (trail.isEmpty ? HTML("<p>编号 \(caseID) 没有记录。</p>") : HTML("""
+                <table><tr><th>时间（UTC）</th><th>操作人</th><th>操作</th><th>遍次</th><th>题目</th><th>原值</th><th>新值</th><th>原因</th><th>来源</th></tr>\(rows)</table>
+                """)))
+            """
+        return Page(title: "审计记录", session: session, body: body)
+    }
+}

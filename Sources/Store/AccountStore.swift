@@ -1,0 +1,49 @@
+/// The people who sign in to `pingyi serve`, their sessions, and the audit of sign-ins and user
+/// changes, kept in the same database as the cases (so several server processes share them).
+///
+/// Password hashing is the server's: the store keeps the hash text it is given. Every write is
+/// one transaction and is audited (actions `user-add`, `user-password`, `user-token`,
+/// `user-unlock`, `login`, `login-failed`, `lock`, `login-refused`, `logout`; no case).
+public protocol AccountStore: Sendable {
+    /// Adds a user. - Throws: ``StoreError`` (`.data`) when the name is taken.
+    func addUser(name: String, role: UserRole, passwordHash: String, by: String) async throws
+
+    /// Sets a user's password hash and clears a lock.
+    func setPassword(name: String, passwordHash: String, by: String) async throws
+
+    /// Sets the SHA-256 of a user's API token (replacing any earlier token).
+    func setAPIToken(name: String, tokenHash: String, by: String) async throws
+
+    func user(named name: String) async throws -> UserAccount?
+
+    /// The user whose API token has this hash.
+    func user(apiTokenHash: String) async throws -> UserAccount?
+
+    /// Every user, by name.
+    func users() async throws -> [UserAccount]
+
+    /// Records a sign-in attempt whose password was checked (`succeeded`), at Unix time `now`:
+    /// success clears the failures; a failure counts, and the `policy.maxFailures`-th in a row
+    /// locks the account for `policy.lockSeconds`. An attempt on a locked account is refused
+    /// whatever the password. An unknown name is audited and reported as a failure.
+    func recordLogin(name: String, succeeded: Bool, now: Int64, policy: LockoutPolicy, source: String) async throws -> LoginOutcome
+
+    /// Clears a user's failures and lock.
+    func unlock(name: String, by: String) async throws
+
+    /// Stores a new session (its role is ignored: sessions read the user's role).
+    func createSession(_ session: SessionRecord) async throws
+
+    /// The session with this token hash, unless it expired by Unix time `now` (an expired one
+    /// is removed).
+    func session(tokenHash: String, now: Int64) async throws -> SessionRecord?
+
+    /// Ends a session (sign-out), audited.
+    func endSession(tokenHash: String, user: String, source: String) async throws
+
+    /// Audit entries, newest first.
+    func auditEntries(_ query: AuditQuery) async throws -> [AuditEntry]
+}
+
+/// A store that holds both the survey data and the accounts: what the server runs on.
+public typealias ServerStore = SurveyStore & AccountStore

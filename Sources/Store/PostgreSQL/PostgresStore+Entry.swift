@@ -1,0 +1,186 @@
+import PostgresNIO
+import Questionnaire
+
+extension PostgresStore {
+    public func enterForms(_ batch: FormBatch) async throws -> EntrySummary {
+        try await enterBatches([batch])[0].get()
+    }
+
+    public func enterBatches(_ batches: [FormBatch]) async throws -> [Result<EntrySummary, StoreError>] {
+        let prepared = EntryRules.prepare(batches)
+        if batches.count == 1, case .success(let checked) = prepared[0] {
+            // One batch: its own transaction, rolled back entirely when it is refused.
+            do {
+                return [.success(try await writing { db in try await self.enter(db, batches[0], checked, at: timestamp()) })]
+            } catch where error.kind != .database {
+                return [.failure(error)]
+            }
+        }
+        return try await writing { db in
+            let at = timestamp()
+            var outcomes: [Result<EntrySummary, StoreError>] = []
+            for (batch, prepared) in zip(batches, prepared) {
+                guard case .success(let checked) = prepared else {
+                    outcomes.append(prepared.map { _ in EntrySummary(stored: 0, replaced: 0, changedAnswers: 0, unverified: [], counted: 0) })
+                    continue
+                }
+                // A refused batch leaves nothing behind (not even a questionnaire version it
+                // registered); a collision with another process (PSQLError) runs the whole
+                // transaction again (see `writing`).
+                try await db.query("SAVEPOINT batch", logger: self.logger)
+                do {
+                    let summary = try await self.enter(db, batch, checked, at: at)
+                    try await db.query("RELEASE SAVEPOINT batch", logger: self.logger)
+                    outcomes.append(.success(summary))
+                } catch let error as StoreError {
+                    try await db.query("ROLLBACK TO SAVEPOINT batch", logger: self.logger)
+                    outcomes.append(.failure(error))
+                }
+            }
+            return outcomes
+        }
+    }
+
+    /// Checks one batch's cases and stores it (in the caller's transaction).
+    /// - Throws: ``StoreError`` listing every problem, before anything is written.
+    func enter(_ db: PostgresConnection, _ batch: FormBatch, _ checked: EntryRules.Checked, at: String) async throws -> EntrySummary {
+        let q = batch.questionnaire
+        try await register(db, q, operator: batch.operator, at: at)
+        let few = EntryRules.casesToRead(checked.forms)
+        if few == nil { try await lockCases(db, Array(Set(checked.forms.map(\.caseID)))) }
+        // A few cases are locked as they are read.
+        let states = try await entryStates(db, questionnaire: q.id, only: few, lock: few != nil)
+        let stored = try await storedForms(db, questionnaire: q.id, kind: batch.pass.kind, only: few)
+        let owners = try await caseOwners(db, EntryRules.unknownCases(checked.forms, states: states))
+        let problems = checked.problems + EntryRules.caseProblems(batch, checked.forms, states: states, owners: owners, stored: stored)
+        if !problems.isEmpty { throw StoreError.rejected(problems, file: batch.source, what: "imported") }
+        if batch.replace {
+            return try await replaceForms(db, checked.forms, stored: stored, batch: batch, at: at)
+        }
+        try await insertForms(db, checked.forms, batch: batch, at: at)
+        return EntrySummary(stored: checked.forms.count, replaced: 0, changedAnswers: 0, unverified: [],
+                            counted: q.entry == .single ? checked.forms.count : 0)
+    }
+
+    /// The states of the questionnaire's cases (`only` these ids, when given), locked until the
+    /// transaction ends when `lock`.
+    func entryStates(_ db: PostgresConnection, questionnaire: String, only ids: [String]?, lock: Bool = false) async throws -> [String: EntryState] {
+        var states: [String: EntryState] = [:]
+        let rows = try await db.query("""
+            SELECT case_id, role, activated, disposition, town_id FROM cases
+            WHERE questionnaire = \(questionnaire) AND (\(ids == nil) OR case_id = ANY(\(ids ?? [])))
+            \(unescaped: lock ? "ORDER BY case_id FOR UPDATE" : "")
+            """, logger: logger)
+        for try await (id, role, activated, disposition, town) in rows.decode((String, String, Int, String, String?).self) {
+            states[id] = EntryState(role: CaseRole(rawValue: role) ?? .sample, activated: activated != 0,
+                                    disposition: Disposition(rawValue: disposition) ?? .pending, townID: town)
+        }
+        return states
+    }
+
+    /// The stored forms of one kind (`only` for these cases, when given).
+    func storedForms(_ db: PostgresConnection, questionnaire: String, kind: String, only ids: [String]?) async throws -> [String: StoredForm] {
+        var forms: [String: StoredForm] = [:]
+        let rows = try await db.query("""
+            SELECT case_id, form_id, operator, entered_at FROM forms
+            WHERE questionnaire = \(questionnaire) AND kind = \(kind) AND (\(ids == nil) OR case_id = ANY(\(ids ?? [])))
+            """, logger: logger)
+        for try await (id, formID, name, at) in rows.decode((String, Int64, String, String).self) {
+            forms[id] = StoredForm(formID: formID, operatorName: name, enteredAt: at)
+        }
+        return forms
+    }
+
+    /// Inserts new forms with their answers and audit entries.
+    func insertForms(_ db: PostgresConnection, _ forms: [FormInput], batch: FormBatch, at: String) async throws {
+        let q = batch.questionnaire
+        var ids: [String: Int64] = [:]
+        let inserted = try await db.query("""
+            INSERT INTO forms (case_id, kind, questionnaire, version, operator, entered_at, source)
+            SELECT c, \(batch.pass.kind), \(q.id), \(q.version), \(batch.operator), \(at), \(batch.source) FROM unnest(\(forms.map(\.caseID))::text[]) AS c
+            RETURNING case_id, form_id
+            """, logger: logger)
+        for try await (caseID, formID) in inserted.decode((String, Int64).self) { ids[caseID] = formID }
+        var answers: [(Int64, String, String)] = []
+        for form in forms {
+            guard let id = ids[form.caseID] else { continue }
+            for (i, item) in q.items.enumerated() { if let v = form.answers[i] { answers.append((id, item.name, v)) } }
+        }
+        try await insertAnswers(db, answers)
+        try await audit(db, forms.map {
+            AuditRecord(at: at, operator: batch.operator, action: "enter", caseID: $0.caseID, pass: batch.pass.rawValue,
+                        new: "v\(q.version)", source: batch.source)
+        })
+    }
+
+    /// The form ids of these cases' forms of one kind.
+    func formIDs(_ db: PostgresConnection, _ caseIDs: [String], kind: String) async throws -> [String: Int64] {
+        var ids: [String: Int64] = [:]
+        let rows = try await db.query("SELECT case_id, form_id FROM forms WHERE case_id = ANY(\(caseIDs)) AND kind = \(kind)", logger: logger)
+        for try await (caseID, formID) in rows.decode((String, Int64).self) { ids[caseID] = formID }
+        return ids
+    }
+
+    /// Inserts answers (form, item, value) with one statement of three arrays.
+    func insertAnswers(_ db: PostgresConnection, _ answers: [(Int64, String, String)]) async throws {
+        guard !answers.isEmpty else { return }
+        try await db.query("""
+            INSERT INTO answers (form_id, item, value)
+            SELECT * FROM unnest(\(answers.map(\.0))::bigint[], \(answers.map(\.1))::text[], \(answers.map(\.2))::text[])
+            """, logger: logger)
+    }
+
+    /// Replaces stored forms, auditing every changed answer; undoes the verification of their cases.
+    func replaceForms(_ db: PostgresConnection, _ forms: [FormInput], stored: [String: StoredForm], batch: FormBatch,
+                      at: String) async throws -> EntrySummary {
+        let q = batch.questionnaire
+        var changedAnswers = 0
+        var unverified: [String] = []
+        for form in forms {
+            guard let existing = stored[form.caseID] else { continue }
+            let old = try await answers(db, formIDs: [existing.formID])[existing.formID] ?? [:]
+            let new = EntryRules.answerMap(form, q)
+            let (entries, changes) = EntryRules.replacementAudit(caseID: form.caseID, old: old, new: new, batch: batch, at: at)
+            try await audit(db, entries)
+            changedAnswers += changes
+            try await db.query("DELETE FROM answers WHERE form_id = \(existing.formID)", logger: logger)
+            try await insertAnswers(db, new.sorted { $0.key < $1.key }.map { (existing.formID, $0.key, $0.value) })
+            try await db.query("""
+                UPDATE forms SET version = \(q.version), operator = \(batch.operator), entered_at = \(at), source = \(batch.source)
+                WHERE form_id = \(existing.formID)
+                """, logger: logger)
+            if changes > 0, try await unverify(db, caseID: form.caseID, operator: batch.operator, at: at, reason: batch.reason) {
+                unverified.append(form.caseID)
+            }
+        }
+        return EntrySummary(stored: 0, replaced: forms.count, changedAnswers: changedAnswers, unverified: unverified,
+                            counted: q.entry == .single ? forms.count : 0)
+    }
+
+    /// Removes a case's verified form and its disagreements; true when there was anything to undo.
+    func unverify(_ db: PostgresConnection, caseID: String, operator: String, at: String, reason: String?) async throws -> Bool {
+        let finalID = try await formIDs(db, [caseID], kind: "final")[caseID]
+        var disagreements = 0
+        for try await n in try await db.query("SELECT COUNT(*) FROM disagreements WHERE case_id = \(caseID)", logger: logger).decode(Int.self) {
+            disagreements = n
+        }
+        guard finalID != nil || disagreements > 0 else { return false }
+        if let finalID {
+            try await db.query("DELETE FROM answers WHERE form_id = \(finalID)", logger: logger)
+            try await db.query("DELETE FROM forms WHERE form_id = \(finalID)", logger: logger)
+        }
+        try await db.query("DELETE FROM disagreements WHERE case_id = \(caseID)", logger: logger)
+        try await audit(db, [AuditRecord(at: at, operator: `operator`, action: "unverify", caseID: caseID,
+                                         old: finalID != nil ? "verified" : "\(disagreements) disagreements", new: "needs verify", reason: reason)])
+        return true
+    }
+
+    /// The answers of these forms, by form and item.
+    func answers(_ db: PostgresConnection, formIDs: [Int64]) async throws -> [Int64: [String: String]] {
+        var out: [Int64: [String: String]] = [:]
+        guard !formIDs.isEmpty else { return out }
+        let rows = try await db.query("SELECT form_id, item, value FROM answers WHERE form_id = ANY(\(formIDs))", logger: logger)
+        for try await (id, item, value) in rows.decode((Int64, String, String).self) { out[id, default: [:]][item] = value }
+        return out
+    }
+}

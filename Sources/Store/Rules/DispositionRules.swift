@@ -1,0 +1,106 @@
+/// A case's state as far as dispositions and reserves are concerned.
+struct FieldState: Sendable {
+    let questionnaire: String
+    let role: CaseRole
+    var activated: Bool
+    let reserveGroup: String?
+    var disposition: Disposition
+    /// Whether a reserve already replaces this case.
+    var replaced: Bool
+    var inUse: Bool { role == .sample || activated }
+}
+
+/// An unused reserve, in its group's order of use.
+struct UnusedReserve: Sendable, Equatable {
+    let caseID: String
+    let rank: Int
+}
+
+/// What a ``DispositionBatch`` changes, worked out before anything is written.
+struct DispositionPlan: Sendable {
+    /// Cases whose disposition changes: (case, disposition, note).
+    var updates: [(caseID: String, disposition: Disposition, note: String?)] = []
+    /// Reserves put into use: (reserve, the case it replaces).
+    var activations: [Activation] = []
+    var audit: [AuditRecord] = []
+    var summary: DispositionSummary
+}
+
+/// The rules of ``SurveyStore/recordDispositions(_:)``, shared by every store.
+enum DispositionRules {
+    /// The key of a reserve group of a questionnaire in ``plan(_:at:states:keyed:reserves:)``'s `reserves`.
+    static func groupKey(questionnaire: String, group: String) -> String {
+        questionnaire + "\u{1F}" + group
+    }
+
+    /// Checks every update and works out the changes: a case in use given a non-response
+    /// disposition activates the next unused reserve of its group (`reserves`, by
+    /// ``groupKey(questionnaire:group:)``, in rank order) unless it is already replaced.
+    /// - Parameters:
+    ///   - states: the state of every case the batch names and of every reserve in `reserves`.
+    ///   - keyed: the cases with a keyed form.
+    /// - Throws: ``StoreError`` listing every problem (nothing is to be written).
+    static func plan(_ batch: DispositionBatch, at: String, states: [String: FieldState], keyed: Set<String>,
+                     reserves: [String: [UnusedReserve]]) throws(StoreError) -> DispositionPlan {
+        var states = states
+        var reserves = reserves
+        var problems: [EntryProblem] = []
+        var seen: [String: Int] = [:]
+        var changed = 0, unchanged = 0
+        var plan = DispositionPlan(summary: DispositionSummary(changed: 0, unchanged: 0, activations: [], exhausted: []))
+        var exhausted: [DispositionSummary.Exhausted] = []
+        func problem(_ u: DispositionUpdate, _ message: String, _ hint: String) {
+            problems.append(EntryProblem(file: batch.source, line: u.line, column: 1, caseID: u.caseID, message: message, hint: hint))
+        }
+        for u in batch.updates {
+            if let other = seen[u.caseID] {
+                problem(u, "case \(u.caseID) appears twice (also on line \(other))", "give each case one disposition per file")
+                continue
+            }
+            seen[u.caseID] = u.line ?? 0
+            guard var state = states[u.caseID] else {
+                problem(u, "case \(u.caseID) is not in the store", "check the case number, or load its list with pingyi cases load")
+                continue
+            }
+            guard state.inUse else {
+                problem(u, "case \(u.caseID) is a reserve that is not in use",
+                        "a reserve takes a disposition once a non-response of the case before it activated it")
+                continue
+            }
+            if !u.disposition.allowsForm && keyed.contains(u.caseID) {
+                problem(u, "case \(u.caseID) has a keyed form, so it cannot be \(u.disposition.rawValue)",
+                        "record complete or partial, or check the case number")
+                continue
+            }
+            if state.disposition == u.disposition {
+                unchanged += 1
+                continue
+            }
+            plan.updates.append((u.caseID, u.disposition, u.note))
+            plan.audit.append(AuditRecord(at: at, operator: batch.operator, action: "dispose", caseID: u.caseID,
+                                          old: state.disposition.rawValue, new: u.disposition.rawValue, reason: u.note, source: batch.source))
+            changed += 1
+            state.disposition = u.disposition
+            if u.disposition.isNonResponse && batch.useReserves && !state.replaced, let group = state.reserveGroup {
+                let key = groupKey(questionnaire: state.questionnaire, group: group)
+                if let next = reserves[key]?.first {
+                    reserves[key]?.removeFirst()
+                    plan.audit.append(AuditRecord(at: at, operator: batch.operator, action: "activate", caseID: next.caseID, old: "unused",
+                                                  new: "replaces \(u.caseID)", reason: "\(u.caseID): \(u.disposition.rawValue)",
+                                                  source: batch.source))
+                    plan.audit.append(AuditRecord(at: at, operator: batch.operator, action: "replaced", caseID: u.caseID,
+                                                  new: "replaced by \(next.caseID)", reason: u.disposition.rawValue, source: batch.source))
+                    states[next.caseID]?.activated = true
+                    state.replaced = true
+                    plan.activations.append(Activation(reserve: next.caseID, replaces: u.caseID, reserveGroup: group, rank: next.rank))
+                } else {
+                    exhausted.append(.init(caseID: u.caseID, reserveGroup: group))
+                }
+            }
+            states[u.caseID] = state
+        }
+        if !problems.isEmpty { throw StoreError.rejected(problems, file: batch.source, what: "recorded") }
+        plan.summary = DispositionSummary(changed: changed, unchanged: unchanged, activations: plan.activations, exhausted: exhausted)
+        return plan
+    }
+}

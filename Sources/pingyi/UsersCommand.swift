@@ -1,0 +1,159 @@
+import ArgumentParser
+import Foundation
+import Server
+import Store
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `pingyi users`: the people who sign in to `pingyi serve`.
+struct UsersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "users",
+        abstract: "Manage the users of pingyi serve: add, list, password, unlock, API token.",
+        subcommands: [Add.self, List.self, Password.self, Unlock.self, Token.self]
+    )
+
+    /// The password: the first line of --password-file, or read from the terminal (twice, not echoed),
+    /// or one line of standard input when it is not a terminal.
+    struct PasswordInput: ParsableArguments {
+        @Option(help: "Read the password from the first line of this file (instead of a prompt).")
+        var passwordFile: String?
+
+        func read(for name: String) throws -> String {
+            let password: String
+            if let passwordFile {
+                try requireFile(passwordFile, option: "--password-file")
+                let text = try String(contentsOfFile: passwordFile, encoding: .utf8)
+                password = String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+                    .trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+            } else if isatty(0) == 1 {
+                let first = prompt("\(name) 的密码: ")
+                guard prompt("再输入一次: ") == first else { throw UsageError(description: "the two passwords differ; run the command again") }
+                password = first
+            } else {
+                password = readLine(strippingNewline: true) ?? ""
+            }
+            if let problem = Credentials.problem(password: password) {
+                throw UsageError(description: "\(problem.english) (it has \(password.count)); choose a longer one")
+            }
+            return password
+        }
+
+        /// Reads one line from the terminal without echoing it.
+        private func prompt(_ text: String) -> String {
+            writeStandardError(text)
+            var settings = termios()
+            tcgetattr(0, &settings)
+            let saved = settings
+            settings.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(0, TCSANOW, &settings)
+            defer {
+                var restore = saved
+                tcsetattr(0, TCSANOW, &restore)
+                writeStandardError("\n")
+            }
+            return readLine(strippingNewline: true) ?? ""
+        }
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a user with a role: admin (管理员), supervisor (督导) or operator (录入员).")
+
+        @Argument(help: "The user's name (what they type to sign in).")
+        var name: String
+
+        @Option(help: "admin, supervisor or operator.")
+        var role: String
+
+        @OptionGroup var password: PasswordInput
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var by: OperatorOption
+
+        func validate() throws {
+            guard UserRole(rawValue: role) != nil else { throw ValidationError("--role must be admin, supervisor or operator (got \(role)).") }
+            if let problem = problem(name) { throw ValidationError(problem) }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                let secret = try password.read(for: name)
+                let hash = try PasswordHasher().hash(secret)
+                let s = try await store.open(create: true)
+                try await s.addUser(name: name, role: UserRole(rawValue: role) ?? .operator, passwordHash: hash, by: by.resolved)
+                print("已添加用户  \(name)（\(UserRole(rawValue: role)?.label ?? role)）→ \(store.name)")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the users, their roles and whether they are locked out.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let s = try await store.open()
+                let now = Int64(Date().timeIntervalSince1970)
+                var rows = [["用户", "角色", "状态", "API 令牌", "添加时间"]]
+                for u in try await s.users() {
+                    let state = u.isLocked(at: now) ? "锁定至 \(isoTime(u.lockedUntil ?? 0))" : (u.failedLogins > 0 ? "失败 \(u.failedLogins) 次" : "正常")
+                    rows.append([u.name, u.role.label, state, u.hasAPIToken ? "有" : "无", u.createdAt])
+                }
+                print(TextTable(rows: rows).render())
+            }
+        }
+    }
+
+    struct Password: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set a user's password (and clear a lock-out).")
+        @Argument(help: "The user.") var name: String
+        @OptionGroup var password: PasswordInput
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var by: OperatorOption
+
+        func run() async throws {
+            try await reportingErrors {
+                let secret = try password.read(for: name)
+                let s = try await store.open()
+                try await s.setPassword(name: name, passwordHash: try PasswordHasher().hash(secret), by: by.resolved)
+                print("已设置密码  \(name)")
+            }
+        }
+    }
+
+    struct Unlock: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Clear a user's failed sign-ins and lock-out.")
+        @Argument(help: "The user.") var name: String
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var by: OperatorOption
+
+        func run() async throws {
+            try await reportingErrors {
+                try await store.open().unlock(name: name, by: by.resolved)
+                print("已解锁  \(name)")
+            }
+        }
+    }
+
+    struct Token: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a new API token for a user (for POST /api/forms) and print it; any earlier token stops working.")
+        @Argument(help: "The user.") var name: String
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var by: OperatorOption
+
+        func run() async throws {
+            try await reportingErrors {
+                let token = Tokens.make()
+                try await store.open().setAPIToken(name: name, tokenHash: Tokens.hash(token), by: by.resolved)
+                print(token)
+            }
+        }
+    }
+}
+
+/// Why a user name cannot be used, or nil.
+private func problem(_ name: String) -> String? {
+    Credentials.problem(name: name)?.english
+}

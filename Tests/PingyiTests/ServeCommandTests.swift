@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+@Suite("pingyi users and pingyi serve")
+struct ServeCommandTests {
+    @Test func usersAreAddedListedAndGivenTokens() throws {
+        let dir = try Command.temporaryDirectory()
+        try "long-enough-1\n".write(to: dir.appendingPathComponent("pw"), atomically: true, encoding: .utf8)
+        let added = try Command.run(["users", "add", "王芳", "--role", "supervisor", "--password-file", "pw", "--db", "s.sqlite", "--operator", "管理员"], in: dir)
+        #expect(added.status == 0)
+        #expect(added.stdout == "已添加用户  王芳（督导）→ s.sqlite\n")
+        let again = try Command.run(["users", "add", "王芳", "--role", "admin", "--password-file", "pw", "--db", "s.sqlite"], in: dir)
+        #expect(again.status == 65)
+        #expect(again.stderr == "pingyi: error: s.sqlite: user 王芳 already exists; choose another name, or change the password with the users page\n")
+        // The password from standard input when it is not a terminal.
+        let piped = try Command.run(["users", "add", "李明", "--role", "operator", "--db", "s.sqlite"], in: dir, input: "another-pass\n")
+        #expect(piped.status == 0)
+        let list = try Command.run(["users", "list", "--db", "s.sqlite"], in: dir)
+        let lines = list.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).prefix(4).joined(separator: " ") }
+        #expect(lines == ["用户 角色 状态 API", "李明 录入员 正常 无", "王芳 督导 正常 无"])
+        let token = try Command.run(["users", "token", "李明", "--db", "s.sqlite"], in: dir)
+        #expect(token.status == 0 && token.stdout.count == 44)
+        #expect(try Command.run(["users", "list", "--db", "s.sqlite"], in: dir).stdout.contains("李明  录入员  正常  有"))
+        let unknown = try Command.run(["users", "unlock", "赵六", "--db", "s.sqlite"], in: dir)
+        #expect(unknown.status == 65 && unknown.stderr == "pingyi: error: s.sqlite: there is no user 赵六; add the user first (pingyi users add)\n")
+    }
+
+    @Test func badUsersAndServeOptionsAreRefused() throws {
+        let dir = try Command.temporaryDirectory()
+        try "short\n".write(to: dir.appendingPathComponent("pw"), atomically: true, encoding: .utf8)
+        let role = try Command.run(["users", "add", "a", "--role", "boss", "--password-file", "pw"], in: dir)
+        #expect(role.status == 64 && role.stderr.contains("Error: --role must be admin, supervisor or operator (got boss)."))
+        let short = try Command.run(["users", "add", "a", "--role", "admin", "--password-file", "pw", "--db", "s.sqlite"], in: dir)
+        #expect(short.status == 64)
+        #expect(short.stderr == "pingyi: error: the password must have at least 8 characters (it has 5); choose a longer one\n")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("s.sqlite").path))
+        let missing = try Command.run(["users", "add", "a", "--role", "admin", "--password-file", "nope"], in: dir)
+        #expect(missing.status == 64 && missing.stderr == "pingyi: error: nope: no such file (--password-file)\n")
+        let port = try Command.run(["serve", "--port", "70000"], in: dir)
+        #expect(port.status == 64 && port.stderr.contains("Error: --port must be between 0 and 65535 (got 70000)."))
+        let noStore = try Command.run(["serve", "--db", "none.sqlite"], in: dir)
+        #expect(noStore.status == 64)
+        #expect(noStore.stderr == "pingyi: error: none.sqlite: there is no store here; load a respondent list first (pingyi cases load), or name the store with --db\n")
+        let badURL = try Command.run(["serve", "--postgres", "mysql://x/y"], in: dir)
+        #expect(badURL.status == 64)
+        #expect(badURL.stderr == "pingyi: error: --postgres: 'mysql://x/y' is not a PostgreSQL URL (it must start with postgres://); write postgres://USER:PASSWORD@HOST:PORT/DATABASE, or postgres://USER@/DATABASE?host=/socket/folder\n")
+    }
+}
+
+/// The real-browser check (scripts/browser-test.py): headless Chromium signs in and keys two
+/// forms with the keyboard alone; the forms are then read from the store.
+@Suite("Keying in a real browser")
+struct BrowserTests {
+    static let available: Bool = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        func onPath(_ name: String) -> Bool {
+            path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(name)") }
+        }
+        guard onPath("chromium") || onPath("chromium-browser"), onPath("chromedriver"), onPath("python3") else { return false }
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["python3", "-c", "import selenium"]
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return false }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0
+    }()
+
+    @Test(.enabled(if: BrowserTests.available,
+                   "chromium, chromedriver or python3-selenium is missing, so the browser check was skipped (PINGYI_SETUP_EXTRAS=1 scripts/setup.sh installs them)"),
+          .timeLimit(.minutes(3)))
+    func twoFormsAreKeyedWithTheKeyboardAlone() throws {
+        let out = try Command.temporaryDirectory()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Command.root.appendingPathComponent("scripts/browser-test.py").path,
+                             "--pingyi", Command.executable.path, "--out", out.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(output)")
+        #expect(output.contains("browser-test: passed: keyed "))
+        let screenshot = try Data(contentsOf: out.appendingPathComponent("browser-keying.png"))
+        #expect(screenshot.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+    }
+}

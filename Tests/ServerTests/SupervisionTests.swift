@@ -1,0 +1,95 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Store
+import Testing
+
+@Suite("Supervision pages")
+struct SupervisionTests {
+    @Test func disagreementsAreFoundAndResolvedWithOneKey() async throws {
+        let f = try await ServerFixture()
+        try await f.test { client in
+            let keyer = try await client.login("operator"), secondKeyer = try await client.login("admin")
+            for (pass, d) in [(1, ["1", "2", "3"]), (2, ["1", "4", "3"])] {
+                _ = try await client.post("/entry/small/\(pass)", pass == 1 ? keyer : secondKeyer, EntryPageTests.form("H-01-0001", d), json: true)
+            }
+            _ = try await client.post("/entry/small/1", keyer, EntryPageTests.form("H-02-0001"), json: true)
+            _ = try await client.post("/entry/small/2", secondKeyer, EntryPageTests.form("H-02-0001"), json: true)
+            let session = try await client.login("supervisor")
+            let verify = try await client.post("/supervise/verify", session, [])
+            let location = try #require(verify.headers[.location]?.removingPercentEncoding)
+            #expect(location == "/supervise/disagreements?notice=核对完成：新核实 1 份，新发现分歧 1 份，待裁定 1 处，待第 2 遍 0 份")
+            let page = try await client.get("/supervise/disagreements", session).text
+            #expect(page.contains("核对与裁定（1 处分歧）"))
+            #expect(page.contains("<td>市信访局 <span class=\"muted\">D02</span></td>"))
+            #expect(page.contains("<td>2 比较满意</td><td>4 不满意</td>"))
+            #expect(page.contains("采用第1遍 [1]") && page.contains("采用第2遍 [2]"))
+            let resolved = try await client.post("/supervise/resolve", session, [("case_id", "H-01-0001"), ("item", "D02"), ("choice", "2")])
+            #expect(resolved.headers[.location]?.removingPercentEncoding == "/supervise/disagreements?notice=已裁定 H-01-0001 D02 = 4；H-01-0001 已核实")
+            #expect(try await f.store.caseRecord("H-01-0001")?.counted == true)
+            let trail = try await f.store.auditTrail(caseID: "H-01-0001")
+            #expect(trail.first { $0.action == "resolve" }?.reason == "采用第 2 遍")
+            #expect(trail.first { $0.action == "resolve" }?.operator == "supervisor")
+            // Resolving it again: nothing open.
+            let again = try await client.post("/supervise/resolve", session, [("case_id", "H-01-0001"), ("item", "D02"), ("choice", "1")])
+            #expect(again.status == .conflict)
+            #expect(again.text.contains("编号 H-01-0001 的 D02 没有待裁定的分歧（可能已由他人裁定）"))
+            #expect(try await client.get("/supervise/disagreements", session).text.contains("没有待裁定的分歧。"))
+        }
+    }
+
+    @Test func aRefusalActivatesTheNextReserve() async throws {
+        let f = try await ServerFixture()
+        try await f.test { client in
+            let session = try await client.login("supervisor")
+            let page = try await client.get("/supervise/cases?q=small&town=T01", session).text
+            #expect(page.contains("<td>H-01-0004</td><td>备选 1（未启用）</td>"))
+            #expect(page.contains("<option value=\"refusal\">拒访</option>"))
+            let response = try await client.post("/supervise/dispositions", session,
+                                                 [("case_id", "H-01-0002"), ("disposition", "refusal"), ("note", "电话拒访")])
+            let location = try #require(response.headers[.location]?.removingPercentEncoding)
+            #expect(location == "/supervise/cases?notice=已记录 H-01-0002：拒访；已启用备选 H-01-0004（第 1 备选）替代 H-01-0002&q=small&town=T01")
+            let after = try await client.get("/supervise/cases?q=small&town=T01", session).text
+            #expect(after.contains("<td>H-01-0004</td><td>备选 1（替代 H-01-0002）</td>"))
+            #expect(after.contains("<td>拒访（电话拒访）</td>"))
+            // The reserve may now be keyed; a bad disposition is refused with the store's reason.
+            let operatorSession = try await client.login("operator")
+            #expect(try await client.get("/entry/small/1/case?id=H-01-0004", operatorSession, json: true).json()["ok"] as? Bool == true)
+            let bad = try await client.post("/supervise/dispositions", session, [("case_id", "H-01-0005"), ("disposition", "complete")])
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.text.contains("case H-01-0005 is a reserve that is not in use"))
+            #expect(try await client.post("/supervise/dispositions", session, [("case_id", "H-01-0003"), ("disposition", "maybe")]).status
+                == .unprocessableContent)
+        }
+    }
+
+    @Test func progressAndTheUnitsTierDistribution() async throws {
+        let f = try await ServerFixture()
+        try await f.test { client in
+            let keyer = try await client.login("operator")
+            _ = try await client.post("/entry/small/1", keyer, EntryPageTests.form("H-01-0001", ["1", "1", "4"], town: "1"), json: true)
+            _ = try await client.post("/entry/small/1", keyer, EntryPageTests.form("H-01-0002", ["2", "1", "4"], town: "1"), json: true)
+            let session = try await client.login("supervisor")
+            let progress = try await client.get("/supervise/progress", session).text
+            // Sampled 6, reserves used 0, left 4, pass 1: 2, pass 2: 0, verified 0, disagreeing 0, non-response 0, outstanding 6.
+            let cells = [6, 0, 4, 2, 0, 0, 0, 0, 6].map { "<td class=\"n\">\($0)</td>" }.joined()
+            #expect(progress.contains("<tr><td>城镇居民户</td>\(cells)</tr>"))
+            #expect(progress.contains("城镇居民户 · 城关街道（T01）"))
+            // Keyed so far (pass 1): D01 is 1 once and 2 once; the chart splits its bar in halves.
+            let keyed = try await client.get("/supervise/units?q=small&keyed=1", session).text
+            #expect(keyed.contains("<tr><td>市政府办 <span class=\"muted\">D01</span></td><td class=\"n\">2</td>"))
+            #expect(keyed.contains("<rect x=\"0.0\" y=\"0\" width=\"160.0\" height=\"16.0\" fill=\"#1a9850\"><title>满意：1（50.0%）</title></rect>"))
+            #expect(keyed.contains("<rect x=\"160.0\" y=\"0\" width=\"160.0\" height=\"16.0\""))
+            #expect(keyed.contains("<title>不满意：2（100.0%）</title>"))
+            // The own town's item is a unit per town: T01 got two answers of 1.
+            #expect(keyed.contains("<tr><td>城关街道 <span class=\"muted\">T01</span></td><td class=\"n\">2</td>"))
+            #expect(keyed.contains("<tr><td>东城街道 <span class=\"muted\">T02</span></td><td class=\"n\">0</td><td><span class=\"muted\">尚无回答</span>"))
+            // Nothing is verified yet.
+            let counted = try await client.get("/supervise/units?q=small", session).text
+            #expect(counted.contains("<tr><td>市政府办 <span class=\"muted\">D01</span></td><td class=\"n\">0</td>"))
+            let audit = try await client.get("/supervise/audit?case=H-01-0002", session).text
+            #expect(audit.contains("<td>operator</td><td>enter</td><td>1</td>"))
+            #expect(try await client.get("/supervise/audit?case=X-1", session).text.contains("编号 X-1 没有记录。"))
+        }
+    }
+}

@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""Real-browser check of `pingyi serve`: headless Chromium (Debian's chromium and chromium-driver,
+driven by Selenium) signs in and keys two urban household forms with the keyboard alone, then the
+forms are looked up in the store. Saves a screenshot of the keying page.
+
+    python3 scripts/browser-test.py [--pingyi .build/debug/pingyi] [--out DIR]
+
+Builds its own store in a temporary folder: a respondent list (pingyi sample), the urban
+questionnaire (pingyi cases load), an operator (pingyi users add). Exits 0 when every check
+passes, 1 with the failing check otherwise, 77 when Chromium, chromedriver or Selenium is missing
+(the Swift test that runs this script then reports a skip).
+
+Every wait is for a condition on the page (never a fixed sleep), with a generous time limit, so
+the check does not depend on the machine's speed.
+"""
+
+import argparse
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SKIP = 77
+
+
+def fail(message):
+    print(f"browser-test: FAIL: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def check(condition, message):
+    if not condition:
+        fail(message)
+
+
+def run(args, **kwargs):
+    result = subprocess.run(args, capture_output=True, text=True, **kwargs)
+    if result.returncode != 0:
+        fail(f"{' '.join(args)} exited {result.returncode}: {result.stderr.strip()}")
+    return result.stdout
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pingyi", default=os.path.join(ROOT, ".build/debug/pingyi"))
+    parser.add_argument("--out", default=None, help="folder for the screenshot (default: the temporary folder)")
+    options = parser.parse_args()
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver_path = shutil.which("chromedriver")
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.common.keys import Keys
+        from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.support.ui import WebDriverWait
+    except ImportError:
+        print("browser-test: skipped: python3 has no selenium (apt install python3-selenium)", file=sys.stderr)
+        return SKIP
+    if not chromium or not driver_path:
+        print("browser-test: skipped: chromium or chromedriver is not installed (PINGYI_SETUP_EXTRAS=1 scripts/setup.sh)", file=sys.stderr)
+        return SKIP
+    if not os.access(options.pingyi, os.X_OK):
+        fail(f"no pingyi binary at {options.pingyi} (swift build first)")
+
+    work = tempfile.mkdtemp(prefix="pingyi-browser-")
+    out = options.out or work
+    os.makedirs(out, exist_ok=True)
+    db = os.path.join(work, "pingyi.sqlite")
+    pingyi = options.pingyi
+    run([pingyi, "sample", "--design", os.path.join(ROOT, "surveys/designs/urban.yaml"), "--seed", "7", "--out", os.path.join(work, "urban.csv")])
+    run([pingyi, "cases", "load", "--list", os.path.join(work, "urban.csv"), "--survey", os.path.join(ROOT, "surveys/questionnaires/urban.yaml"), "--db", db])
+    with open(os.path.join(work, "password"), "w") as f:
+        f.write("键盘录入-2025\n")
+    run([pingyi, "users", "add", "录入员甲", "--role", "operator", "--password-file", os.path.join(work, "password"), "--db", db])
+    with sqlite3.connect(db) as con:
+        cases = [row[0] for row in con.execute("SELECT case_id FROM cases WHERE role = 'sample' ORDER BY line LIMIT 2")]
+
+    server = subprocess.Popen([pingyi, "serve", "--db", db, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    driver = None
+    try:
+        line = server.stdout.readline()
+        check(line.startswith("pingyi serve: http://"), f"the server did not start: {line!r} {server.stderr.read() if server.poll() is not None else ''}")
+        base = line.split()[2].rstrip("/")
+
+        chrome = webdriver.ChromeOptions()
+        chrome.binary_location = chromium
+        for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1400",
+                         "--lang=zh-CN", "--no-first-run", "--disable-extensions"]:
+            chrome.add_argument(argument)
+        chrome.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        driver = webdriver.Chrome(service=Service(driver_path), options=chrome)
+        wait = WebDriverWait(driver, 20)
+
+        def keys(*sequence):
+            """Types into whatever has the focus, as a person at the keyboard does."""
+            ActionChains(driver).send_keys(*sequence).perform()
+
+        def active(name):
+            return driver.switch_to.active_element.get_attribute(name) or ""
+
+        # Sign in with the keyboard: the name field has the focus.
+        driver.get(base + "/entry/urban/1")
+        wait.until(lambda d: "/login" in d.current_url and active("name") == "name")
+        keys("录入员甲", Keys.TAB, "键盘录入-2025", Keys.ENTER)
+        wait.until(lambda d: d.current_url.endswith("/entry/urban/1") and active("id") == "case")
+        items = driver.execute_script("return Q.items")
+        names = [it["name"] for it in items]
+        check(names[:2] == ["D01", "D02"] and "own_town" in names and names[-1] == "q_suggest", f"unexpected items {names}")
+        label = driver.find_element(By.CSS_SELECTOR, "label[for=f-D01]").text
+        check("市政府办" in label, f"the unit's Chinese name is not beside D01: {label!r}")
+
+        def key_form(case_id, students, suggestion):
+            keys(case_id, Keys.ENTER)
+            wait.until(lambda d: "城镇居民户" in d.find_element(By.ID, "case-info").text and active("id") == "f-D01")
+            info = driver.find_element(By.ID, "case-info").text
+            check("街道" in info or "镇" in info, f"the town is not shown: {info!r}")
+            typed = {}
+            for i, it in enumerate(items):
+                name = it["name"]
+                if name == "q_education" and students != "1":
+                    continue
+                wait.until(lambda d: active("id") in (f"f-{name}",))
+                if it["kind"] == "code":
+                    if name == "D02":
+                        # An invalid key is refused on the spot: nothing entered, the focus stays.
+                        keys("5")
+                        check(active("id") == "f-D02" and active("value") == "", "the invalid key 5 was accepted in D02")
+                        check("按键「5」" in driver.find_element(By.ID, "status").text, "no message for the invalid key")
+                    if name == "q_students":
+                        value = students
+                    elif name == "q_education":
+                        value = "2"
+                    else:
+                        value = str(1 + (i % 4))
+                    keys(value)
+                    typed[name] = value
+                elif it["kind"] == "number":
+                    keys("4", Keys.ENTER)
+                    typed[name] = "4"
+                else:
+                    if suggestion:
+                        keys(suggestion)
+                        typed[name] = suggestion
+                    if name == "q_suggest":
+                        break
+                # q_education is asked only when q_students is 1: otherwise it is passed over.
+                if name == "q_students" and students != "1":
+                    check(items[i + 1]["name"] == "q_education", "q_education should follow q_students")
+                    wait.until(lambda d: active("id") == "f-q_safety")
+            wait.until(lambda d: active("id") == "f-q_suggest")
+            if suggestion:
+                driver.save_screenshot(screenshot)
+            keys(Keys.ENTER)
+            wait.until(lambda d: f"已保存 {case_id}" in d.find_element(By.ID, "status").text)
+            wait.until(lambda d: active("id") == "case" and active("value") == "")
+            return typed
+
+        screenshot = os.path.join(out, "browser-keying.png")
+        first = key_form(cases[0], "2", "")
+        second = key_form(cases[1], "1", "路灯<b>坏了</b>'; DROP TABLE forms; --")
+        check("本次已保存 2 份" in driver.find_element(By.ID, "count").text, "the page does not count two saved forms")
+        check("q_education" not in first and second.get("q_education") == "2", "the skip of q_education was not followed")
+
+        # The keying page again, with the second case: it is refused at once (already keyed).
+        keys(cases[1], Keys.ENTER)
+        wait.until(lambda d: "已录入" in d.find_element(By.ID, "case-info").text)
+        check(os.path.getsize(screenshot) > 10_000, "the screenshot is empty")
+
+        # No inline script or style was blocked, and nothing was loaded from elsewhere.
+        problems = [entry["message"] for entry in driver.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
+        check(not problems, f"the browser reported problems: {problems}")
+        resources = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+        check(all(r.startswith(base) for r in resources), f"resources from elsewhere: {resources}")
+    finally:
+        if driver is not None:
+            driver.quit()
+        server.terminate()
+        server.wait(timeout=20)
+
+    # The two forms are in the store, as keyed.
+    with sqlite3.connect(db) as con:
+        for case_id, typed in [(cases[0], first), (cases[1], second)]:
+            row = con.execute("SELECT form_id, operator FROM forms WHERE case_id = ? AND kind = 'pass1'", (case_id,)).fetchone()
+            check(row is not None, f"{case_id} is not in the store")
+            check(row[1] == "录入员甲", f"{case_id} was keyed by {row[1]}")
+            stored = dict(con.execute("SELECT item, value FROM answers WHERE form_id = ?", (row[0],)))
+            check(stored == typed, f"{case_id}: stored {stored}, typed {typed}")
+    print(f"browser-test: passed: keyed {cases[0]} and {cases[1]} with the keyboard alone; screenshot {screenshot}")
+    if options.out is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
