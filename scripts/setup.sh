@@ -11,7 +11,10 @@ if [ "${PINGYI_SETUP_EXTRAS:-}" = "1" ] || [ "${PINGYI_SETUP_BROWSER:-}" = "1" ]
   # For the real-browser check of pingyi serve (scripts/browser-test.py): headless Chromium, its
   # driver, CJK fonts, and Selenium for python3 (unless python3 already has it).
   packages+=(chromium chromium-driver fonts-noto-cjk)
-  python3 -c "import selenium" 2>/dev/null || packages+=(python3-selenium)
+  # Selenium for the python3 on PATH: from PyPI when that python3 has pip, else Debian's package.
+  if ! python3 -c "import selenium" 2>/dev/null; then
+    python3 -m pip install --quiet selenium 2>/dev/null || packages+=(python3-selenium)
+  fi
 fi
 if [ "${PINGYI_SETUP_EXTRAS:-}" = "1" ]; then
   # For benchmarks: R's survey and sampling packages, hyperfine.
