@@ -25,16 +25,38 @@ public enum SampleList {
         var writer = CSVWriter()
         writer.reserve(draw.rows.count * 256)
         writer.writeRow(frame.names + addedColumns(stages: draw.stageCount, replicates: replicates))
+        let cells = frame.columns.map(CellWriter.init)
+        // Stage values repeat down the list (same stratum, same village): format them once.
+        var numbers: [Double: String] = [:]
+        func number(_ x: Double) -> String {
+            if let s = numbers[x] { return s }
+            let s = formatDecimal(x)
+            numbers[x] = s
+            return s
+        }
         for row in draw.rows {
-            var fields: [String?] = frame.columns.map { $0.string(row.frameRow) }
+            for (i, cell) in cells.enumerated() {
+                if i > 0 { writer.writeDelimiter() }
+                cell.write(row.frameRow, to: &writer)
+            }
             for stage in row.stages {
-                fields += [stage.stratum, stage.unit, number(stage.probability), String(stage.population), String(stage.drawn)]
+                for field in [stage.stratum, stage.unit, number(stage.probability), String(stage.population), String(stage.drawn)] {
+                    writer.writeDelimiter()
+                    writer.writeField(field)
+                }
             }
             let p = row.probability
-            fields += [number(p), number(1 / p), row.role.rawValue, row.reserveRank.map(String.init),
-                       row.reserveGroup, row.reserveProbability.map(number), row.caseID]
-            if replicates > 1 { fields.append(String(row.replicate)) }
-            writer.writeRow(fields)
+            let tail: [String?] = [number(p), number(1 / p), row.role.rawValue, row.reserveRank.map(String.init),
+                                   row.reserveGroup, row.reserveProbability.map(number), row.caseID]
+            for field in tail {
+                writer.writeDelimiter()
+                if let field { writer.writeField(field) }
+            }
+            if replicates > 1 {
+                writer.writeDelimiter()
+                writer.writeField(String(row.replicate))
+            }
+            writer.endRow()
         }
         return writer.bytes
     }
@@ -42,5 +64,21 @@ public enum SampleList {
     /// Shortest text that reads back to the same double.
     static func number(_ value: Double) -> String {
         formatDecimal(value)
+    }
+}
+
+/// Writes one frame column's cells without going through `String` for integers and text.
+private struct CellWriter {
+    let column: Column
+
+    init(_ column: Column) { self.column = column }
+
+    func write(_ row: Int, to writer: inout CSVWriter) {
+        if column.isMissing(row) { return }
+        switch column.values {
+        case .integer(let v): writer.writeInteger(v[row])
+        case .decimal(let v): writer.writeField(formatDecimal(v[row]))
+        case .text(let t): t.withBytes(row) { writer.writeField(bytes: $0) }
+        }
     }
 }

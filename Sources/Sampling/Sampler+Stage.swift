@@ -14,14 +14,17 @@ extension Sampler {
     func drawStage(_ stage: Stage, number k: Int, in parent: Parent, rng: RandomSource) throws(SamplingError)
         -> (units: [DrawnUnit], counts: [StratumCount])
     {
-        let (candidates, members) = try group(parent.rows, by: stage.unit, strata: stage.strata, stage: k)
+        // The rows of each unit are needed only for the units drawn (for the next stage), and for
+        // checking a size column: otherwise they are gathered after the draw, for those units only.
+        let isLast = k == design.stages.count
+        var sizeColumn = false
+        if case .column = stage.size, stage.method == .ppsSystematic { sizeColumn = true }
+        let lazyRows = !isLast && stage.unit != design.id && !sizeColumn
+        let (candidates, members) = try group(parent.rows, by: stage.unit, strata: stage.strata, stage: k, keepRows: !lazyRows)
         var strata = try stratify(candidates, stage: stage, number: k, parent: parent)
-        let orderColumns = stage.order.map(index.columnIndex)
+        let order = index.sortKey(stage.order.map(index.columnIndex))
         for (i, _) in strata.enumerated() {
-            strata[i].candidates.sort { a, b in
-                let c = index.compare(a.firstRow, b.firstRow, on: orderColumns)
-                return c != 0 ? c < 0 : a.firstRow < b.firstRow
-            }
+            order.sort(&strata[i].candidates)
             if stage.serpentine && i % 2 == 1 { strata[i].candidates.reverse() }
             if let rule = stage.certainty {
                 let column = table.columns[index.columnIndex(rule.column)]
@@ -33,13 +36,12 @@ extension Sampler {
         let sizes = try allocate(stage, strata: strata, number: k, parent: parent)
         var units: [DrawnUnit] = []
         var counts: [StratumCount] = []
-        let isLast = k == design.stages.count
         for (i, stratum) in strata.enumerated() {
             let number = k == 1 ? i + 1 : parent.stratumNumber
             if !stratum.certain.isEmpty {
                 let label = stratum.label + " / 必选"
                 for c in stratum.certain {
-                    units.append(DrawnUnit(rows: c.rows(members), selection: StageSelection(stratum: label, unit: unitLabel(stage, c), probability: 1,
+                    units.append(DrawnUnit(rows: c.rows(members), firstRow: c.firstRow, selection: StageSelection(stratum: label, unit: unitLabel(stage, c), probability: 1,
                                                                                   population: stratum.certain.count, drawn: stratum.certain.count),
                                            role: .sample, stratumNumber: number))
                 }
@@ -50,13 +52,28 @@ extension Sampler {
             counts.append(StratumCount(stratum: stratum.label, units: population,
                                        drawn: sizes[i] + stratum.certain.count, sample: 0, reserves: 0))
         }
+        if lazyRows { gatherRows(&units, from: parent.rows, unit: stage.unit) }
         return (units, counts)
+    }
+
+    /// Fills in the rows of the drawn sample units, in one pass over the parent's rows.
+    private func gatherRows(_ units: inout [DrawnUnit], from rows: [Int], unit: String) {
+        let factor = index.factor(unit)
+        var slot = [Int32](repeating: -1, count: factor.levels.count)
+        for (i, u) in units.enumerated() where u.role == .sample {
+            let code = factor.codes[u.firstRow]
+            if code >= 0 { slot[Int(code)] = Int32(i) }
+        }
+        for r in rows {
+            let code = factor.codes[r]
+            if code >= 0, slot[Int(code)] >= 0 { units[Int(slot[Int(code)])].rows.append(r) }
+        }
     }
 
     /// Groups rows into the stage's units, in order of first appearance. Each candidate's rows are
     /// a run of the returned `members` (a counting sort by unit, keeping frame order inside).
     /// Also checks that every row of a unit has the unit's strata values.
-    private func group(_ rows: [Int], by unit: String, strata: [String], stage k: Int) throws(SamplingError) -> ([Candidate], [Int]) {
+    private func group(_ rows: [Int], by unit: String, strata: [String], stage k: Int, keepRows: Bool) throws(SamplingError) -> ([Candidate], [Int]) {
         if unit == design.id {
             return (rows.indices.map { Candidate(firstRow: rows[$0], start: $0, count: 1) }, rows)
         }
@@ -88,6 +105,9 @@ extension Sampler {
                                 hint: "a stage-\(k) unit must belong to one stratum; fix the frame or choose other strata")
                 }
             }
+        }
+        guard keepRows else {
+            return (counts.indices.map { Candidate(firstRow: firsts[$0], start: 0, count: counts[$0]) }, [])
         }
         var starts = [Int](repeating: 0, count: counts.count)
         var running = 0
@@ -142,9 +162,9 @@ extension Sampler {
                 strata.append(StratumFrame(label: label, representative: candidate.firstRow, candidates: [candidate]))
             }
         }
-        let columns = stage.strata.map(index.columnIndex)
+        let key = index.sortKey(stage.strata.map(index.columnIndex))
         strata.sort { a, b in
-            let c = index.compare(a.representative, b.representative, on: columns)
+            let c = key.compare(a.representative, b.representative)
             return c != 0 ? c < 0 : a.representative < b.representative
         }
         return strata
@@ -290,13 +310,13 @@ extension Sampler {
                 selection = StageSelection(stratum: stratum.label, unit: unitLabel(stage, unit), probability: Double(n) / Double(population),
                                            population: population, drawn: n)
             }
-            out.append(DrawnUnit(rows: unit.rows(members), selection: selection, role: .sample, stratumNumber: 0))
+            out.append(DrawnUnit(rows: unit.rows(members), firstRow: unit.firstRow, selection: selection, role: .sample, stratumNumber: 0))
         }
         for (rank, i) in reservePositions.enumerated() {
             let unit = units[i]
             let selection = StageSelection(stratum: stratum.label, unit: unitLabel(stage, unit), probability: Double(n) / Double(population),
                                            population: population, drawn: n)
-            out.append(DrawnUnit(rows: unit.rows(members), selection: selection, role: .reserve, reserveRank: rank + 1,
+            out.append(DrawnUnit(rows: unit.rows(members), firstRow: unit.firstRow, selection: selection, role: .reserve, reserveRank: rank + 1,
                                  reserveProbability: Double(r) / Double(population), stratumNumber: 0))
         }
         return out

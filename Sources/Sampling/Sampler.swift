@@ -28,12 +28,9 @@ public struct Sampler {
             grouping += first.strata
             if first.unit != design.id { grouping.append(first.unit) }
         }
-        // The id check needs no factor when ids are dense integers: run it beside the factoring.
-        let idColumn = table.columns[index.columnIndex(design.id)]
-        let denseCheck = design.filter.isEmpty ? Background { [table] in denseDuplicate(idColumn, rows: 0..<table.rowCount) } : nil
         index.prepare(grouping)
         let rows = try participatingRows()
-        try checkIdentifiers(rows, dense: denseCheck?.value)
+        var identifiersChecked = false
         let rng: RandomSource
         do { rng = try RandomSource(seed: seed) } catch { throw .draw(file: designFile, line: nil, message: error.message, hint: "") }
         var output: [SampleRow] = []
@@ -43,6 +40,11 @@ public struct Sampler {
             var parents = [Parent(rows: rows, stages: [], stratumNumber: 0)]
             var final: [(parent: Parent, unit: DrawnUnit)] = []
             for (k, stage) in design.stages.enumerated() {
+                if k == 1 || (k == 0 && design.stages.count == 1), !identifiersChecked {
+                    // Ids are checked beside the first stage's grouping, before anything uses them.
+                    try checkIdentifiers(rows)
+                    identifiersChecked = true
+                }
                 let isLast = k == design.stages.count - 1
                 var next: [Parent] = []
                 for parent in parents {
@@ -83,7 +85,7 @@ public struct Sampler {
             var caseID = "\(design.casePrefix)-\(pad(unit.stratumNumber, strataWidth))-\(pad(serial, serialWidth))"
             if replicates > 1 { caseID += ".\(replicate)" }
             let earlier = parent.stages.reduce(1.0) { $0 * $1.probability }
-            return SampleRow(frameRow: unit.rows[0], stages: parent.stages + [unit.selection], role: unit.role,
+            return SampleRow(frameRow: unit.firstRow, stages: parent.stages + [unit.selection], role: unit.role,
                              reserveRank: unit.reserveRank, reserveGroup: unit.selection.stratum,
                              reserveProbability: unit.reserveProbability.map { $0 * earlier },
                              replicate: replicate, stratumNumber: unit.stratumNumber, caseID: caseID)
@@ -103,6 +105,8 @@ public struct Sampler {
     /// A unit selected at a stage.
     struct DrawnUnit {
         var rows: [Int]
+        /// A row of the unit (the rows may be gathered after the draw).
+        var firstRow: Int
         var selection: StageSelection
         var role: Role
         var reserveRank: Int?
@@ -117,8 +121,9 @@ public struct Sampler {
         var start: Int
         var count: Int
 
+        /// The unit's rows, or none when the grouping did not keep them (they are gathered later).
         func rows(_ members: [Int]) -> [Int] {
-            Array(members[start..<(start + count)])
+            members.isEmpty ? [] : Array(members[start..<(start + count)])
         }
     }
 
@@ -152,6 +157,8 @@ public struct Sampler {
                             hint: "every frame row needs an id")
             }
         }
+        // Rows taken in frame order from a column of increasing ids cannot repeat an id.
+        if column.strictlyIncreasing { return }
         let duplicate: (Int, Int)?
         switch dense ?? denseDuplicate(column, rows: rows) {
         case .unique: duplicate = nil

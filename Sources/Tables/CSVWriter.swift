@@ -56,6 +56,46 @@ public struct CSVWriter: Sendable {
         bytes.append(0x22)
     }
 
+    /// Appends a field given as UTF-8 bytes (quoted when needed).
+    public mutating func writeField(bytes field: UnsafeBufferPointer<UInt8>) {
+        var needsQuotes = false
+        if let first = field.first, let last = field.last, first == 0x20 || last == 0x20 { needsQuotes = true }
+        if !needsQuotes {
+            for b in field where b == delimiter || b == 0x22 || b == 0x0A || b == 0x0D {
+                needsQuotes = true
+                break
+            }
+        }
+        guard needsQuotes else {
+            bytes.append(contentsOf: field)
+            return
+        }
+        bytes.append(0x22)
+        for b in field {
+            if b == 0x22 { bytes.append(0x22) }
+            bytes.append(b)
+        }
+        bytes.append(0x22)
+    }
+
+    /// Appends an integer in decimal digits.
+    public mutating func writeInteger(_ value: Int) {
+        if value < 0 { bytes.append(0x2D) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(0x30 + magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for i in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[i]) }
+        }
+    }
+
     public mutating func writeDelimiter() {
         bytes.append(delimiter)
     }

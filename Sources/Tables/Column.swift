@@ -16,8 +16,8 @@ public struct TextValues: Sendable {
     /// Values (flat) or distinct values (coded), back to back.
     var bytes: [UInt8]
     var offsets: [Int]
-    /// Per-row codes into the distinct values, when coded.
-    var codes: [Int32]?
+    /// Per-row codes into the distinct values (-1 for a missing cell), when coded.
+    public internal(set) var codes: [Int32]?
     /// Whether the codes number the distinct values in order of first appearance, all used
     /// (true as read; a selection of rows may break it).
     var firstAppearanceOrder = false
@@ -76,6 +76,14 @@ public struct TextValues: Sendable {
         }
     }
 
+    /// Number of distinct values of a coded column.
+    public var levelCount: Int { offsets.count - 1 }
+
+    /// Calls `body` with the bytes of distinct value `c` of a coded column.
+    public func withLevelBytes<R>(_ c: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[offsets[c]..<offsets[c + 1]])) }
+    }
+
     /// Distinct value `c` of a coded column.
     func level(_ c: Int) -> String {
         bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[offsets[c]..<offsets[c + 1]]), as: UTF8.self) }
@@ -110,6 +118,9 @@ public struct Column: Sendable {
     public let missing: [Bool]?
     public let missingCount: Int
     public let count: Int
+    /// Known to hold strictly increasing integers without missing cells (so all distinct): set
+    /// when read from a file whose rows are in id order, as registers usually are.
+    public internal(set) var strictlyIncreasing = false
     public init(name: String, values: ColumnValues, missing: [Bool]?) {
         self.name = name
         self.values = values

@@ -19,7 +19,9 @@ struct ColumnParser: Sendable {
     /// The column, and the offset of the first byte that is not valid UTF-8 in its text, if any.
     func parse(name: String) -> (column: Column, invalidUTF8: Int?) {
         if let ints = parseNumbers(IntegerCells.self) {
-            return (Column(name: name, values: .integer(ints.values), missing: ints.missing), nil)
+            var column = Column(name: name, values: .integer(ints.values), missing: ints.missing)
+            column.strictlyIncreasing = ints.missing == nil && isStrictlyIncreasing(ints.values)
+            return (column, nil)
         }
         if let doubles = parseNumbers(DecimalCells.self) {
             return (Column(name: name, values: .decimal(doubles.values), missing: doubles.missing), nil)
@@ -79,6 +81,18 @@ struct ColumnParser: Sendable {
             initialized = failed ? 0 : rowCount
         }
         return failed ? nil : (values, missingFlags(missingRows))
+    }
+
+    /// Whether every value is larger than the one before (then the values are all distinct).
+    private func isStrictlyIncreasing(_ values: [Int]) -> Bool {
+        values.withUnsafeBufferPointer { v in
+            var i = 1
+            while i < v.count {
+                if v[i] <= v[i - 1] { return false }
+                i += 1
+            }
+            return true
+        }
     }
 
     private func missingFlags(_ rows: [Int]) -> [Bool]? {
