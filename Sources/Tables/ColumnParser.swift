@@ -227,7 +227,9 @@ struct ColumnParser: Sendable {
                             missingRows.append(row)
                         } else if p[start] == 0x22 {
                             return false
-                        } else if length == previousLength && memoryEqual(p + start, p + previousStart, length) {
+                        } else if length == previousLength
+                                    && (length <= 32 ? sameBytes(UnsafeMutablePointer(mutating: p + start), UnsafeMutablePointer(mutating: p + previousStart), length)
+                                                     : memoryEqual(p + start, p + previousStart, length)) {
                             target[row] = previousCode
                         } else {
                             previousCode = table.code(p, start: start, end: end) {
