@@ -65,7 +65,7 @@ $pingyi rates --cases $out/cases.csv --out $out/rates.csv
 step "6. 综合考评 Composite scores under the 大石桥 scheme"
 $pingyi composite --scheme surveys/schemes/dashiqiao.yaml --components datasets/dashiqiao/components.csv \
   --indicators datasets/dashiqiao/indicators.csv --events datasets/dashiqiao/events.csv \
-  --public $out/scores.csv --out $out/composite.csv
+  --public $out/scores.csv --units datasets/units.csv --out $out/composite.csv
 
 step "7. 报告 The report: HTML with charts, workbook, feedback sheets; printable lists"
 show 1p report --scores $out/scores.csv --scores $out/scores_by_group.csv --distribution $out/distribution.csv \

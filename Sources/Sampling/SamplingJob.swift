@@ -124,8 +124,14 @@ public enum SamplingJob {
     public static func verify(manifestPath: String, csv: CSVOptions = CSVOptions(), tool: String) throws(SamplingError) -> Verification {
         let manifest = try Manifest.decode(path: manifestPath)
         let directory = (manifestPath as NSString).deletingLastPathComponent
+        // Paths are relative to the manifest; an auditor who was sent the files in one folder
+        // finds them beside it (the SHA-256 checks below still hold them to the draw's files).
         func resolve(_ file: String) -> String {
-            file.hasPrefix("/") || directory.isEmpty ? file : directory + "/" + file
+            let path = file.hasPrefix("/") || directory.isEmpty ? file : directory + "/" + file
+            if FileManager.default.fileExists(atPath: path) { return path }
+            let name = (file as NSString).lastPathComponent
+            let beside = directory.isEmpty ? name : directory + "/" + name
+            return FileManager.default.fileExists(atPath: beside) ? beside : path
         }
         let designPath = resolve(manifest.design.file)
         let framePath = resolve(manifest.frame.file)

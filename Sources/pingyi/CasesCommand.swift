@@ -1,5 +1,7 @@
+import Foundation
 import ArgumentParser
 import Questionnaire
+import Sampling
 import Store
 import Tables
 
@@ -17,6 +19,8 @@ struct CasesCommand: AsyncParsableCommand {
                 Every row is stored with all its columns (design columns typed) and the questionnaire's id and
                 version. A questionnaire has one list per store: loading another is an error unless --replace,
                 which is refused once a form or a disposition is recorded for the earlier list.
+                When the draw's manifest lies beside the list (LIST.manifest.json), the list must still have the
+                SHA-256 it records: a list edited after the draw, or taken from another draw, is refused.
                 """
         )
 
@@ -38,6 +42,7 @@ struct CasesCommand: AsyncParsableCommand {
                 try requireFile(list, option: "--list")
                 try requireFile(survey, option: "--survey")
                 let questionnaire = try Questionnaire.load(path: survey)
+                try checkAgainstManifest()
                 let table = try CSVReader.read(path: list, options: input.csvOptions)
                 let respondents = try RespondentList(table: table, for: questionnaire)
                 let s = try await store.open(create: true)
@@ -45,6 +50,16 @@ struct CasesCommand: AsyncParsableCommand {
                 if summary.removed > 0 { print("已移除  原名单 \(summary.removed) 个案例") }
                 print("已载入  \(summary.questionnaire) v\(summary.version)（\(questionnaire.group.label)）: 样本 \(summary.sampled)，备选 \(summary.reserves)，\(summary.stages) 阶段 → \(store.name)")
             }
+        }
+
+        /// The list must be the one its manifest (when beside it) records.
+        private func checkAgainstManifest() throws(SamplingError) {
+            let manifestPath = manifestName(for: list)
+            guard FileManager.default.fileExists(atPath: manifestPath) else { return }
+            let manifest = try Manifest.decode(path: manifestPath)
+            guard let hash = sha256Hex(file: list), hash != manifest.list.sha256 else { return }
+            throw .verification(file: list, message: "the list is not the one its manifest \(manifestPath) records (SHA-256 \(hash.prefix(12))…, the manifest has \(manifest.list.sha256.prefix(12))…): it was edited after the draw or comes from another draw",
+                                hint: "load the list as pingyi sample wrote it; pingyi sample verify --manifest \(manifestPath) shows the first difference")
         }
     }
 

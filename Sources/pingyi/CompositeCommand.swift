@@ -52,11 +52,20 @@ struct CompositeCommand: ParsableCommand {
     @Flag(help: "Start RESULT.csv with a UTF-8 byte-order mark, which Excel needs to show Chinese.")
     var bom = false
 
+    @Option(help: "Unit names for the printed summary: a CSV with unit_id and unit columns (datasets/units.csv).")
+    var units: String?
+
+    @Option(help: "Print the first and last N units of each class (0 for none).")
+    var top: Int = 3
+
     @OptionGroup var input: InputOptions
 
     func validate() throws {
         guard (0...Int(UInt32.max)).contains(seed) else {
             throw ValidationError("--seed must be an integer from 0 to 4294967295 (got \(seed)).")
+        }
+        guard top >= 0 else {
+            throw ValidationError("--top must be 0 or more (got \(top)).")
         }
         guard (1...1_000_000).contains(draws) else {
             throw ValidationError("--draws must be between 1 and 1000000 (got \(draws)).")
@@ -66,10 +75,11 @@ struct CompositeCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let publicFiles = publicScores.map(Self.splitPeriod)
-            for path in [scheme, components] + [indicators, events, previous].compactMap({ $0 }) + publicFiles.map(\.path) {
+            for path in [scheme, components] + [indicators, events, previous, units].compactMap({ $0 }) + publicFiles.map(\.path) {
                 try requireFile(path)
             }
             let scheme = try Scheme.load(path: scheme)
+            let names = try units.map(unitNames) ?? [:]
             let inputs = try CompositeInputs(
                 scheme: scheme, components: try read(components),
                 indicators: try indicators.map(read), events: try events.map(read),
@@ -82,7 +92,7 @@ struct CompositeCommand: ParsableCommand {
             let result = try scheme.evaluate(inputs, simulation: Simulation(draws: draws, seed: UInt32(seed)) { bar.update($0) })
             bar.finish()
             try writeAtomically(result.csv(byteOrderMark: bom), to: out)
-            printSummary(result, scheme: scheme)
+            printSummary(result, scheme: scheme, names: names)
         }
     }
 
@@ -105,7 +115,21 @@ struct CompositeCommand: ParsableCommand {
         }
     }
 
-    private func printSummary(_ result: CompositeResult, scheme: Scheme) {
+    /// unit_id → name, from a units file.
+    private func unitNames(_ path: String) throws(CompositeError) -> [String: String] {
+        let table = try read(path)
+        guard let id = table.index(of: "unit_id"), let name = table.index(of: "unit") else {
+            throw CompositeError(TablesError(.schema, file: path, line: 1, message: "the units file needs the columns unit_id and unit",
+                                             hint: "give a file like datasets/units.csv"))
+        }
+        var names: [String: String] = [:]
+        for r in 0..<table.rowCount {
+            if let key = table.columns[id].string(r), let value = table.columns[name].string(r) { names[key] = value }
+        }
+        return names
+    }
+
+    private func printSummary(_ result: CompositeResult, scheme: Scheme, names: [String: String]) {
         var rows = [["类别", "单位数", "等次"]]
         for classID in scheme.classIDs {
             let units = result.units.filter { $0.unitClass == classID }
@@ -116,6 +140,37 @@ struct CompositeCommand: ParsableCommand {
         }
         print("方案  \(scheme.label)（\(scheme.id)）")
         print(TextTable(rows: rows, rightAligned: [1]).render(indent: "  "))
+        if top > 0 {
+            for classID in scheme.classIDs {
+                let units = result.units.filter { $0.unitClass == classID }.sorted { ($0.rank, $0.unit) < ($1.rank, $1.unit) }
+                guard !units.isEmpty else { continue }
+                print("\(scheme.classLabel(classID) ?? classID)：前 \(min(top, units.count)) 名与后 \(min(top, units.count)) 名")
+                print(Self.rankingTable(units, top: top, names: names, uncertainty: result.hasUncertainty).render(indent: "  "))
+            }
+        }
         print("结果  \(out)")
+    }
+
+    /// The first and last `top` units with score, 95 % interval from the public component's
+    /// sampling error, grade and the first reason.
+    static func rankingTable(_ units: [UnitResult], top: Int, names: [String: String], uncertainty: Bool) -> TextTable {
+        var rows = [["名次", "单位", "综合得分"] + (uncertainty ? ["95% 区间", "等次变动概率"] : []) + ["等次", "说明"]]
+        let shown: [UnitResult?] = units.count > 2 * top ? units.prefix(top).map { $0 } + [nil] + units.suffix(top).map { $0 } : units.map { $0 }
+        for unit in shown {
+            guard let unit else {
+                rows.append(["…"] + Array(repeating: "", count: rows[0].count - 1))
+                continue
+            }
+            var row = [unit.rank > 0 ? String(unit.rank) : "—", names[unit.unit].map { "\($0)（\(unit.unit)）" } ?? unit.unit, fixed(unit.score, 2)]
+            if uncertainty {
+                let se = unit.scoreSE ?? .nan
+                row += ["\(fixed(unit.score - 1.96 * se, 2))–\(fixed(unit.score + 1.96 * se, 2))",
+                        unit.pGrade.map { fixed($0 * 100, 1) + "%" } ?? "—"]
+            }
+            let note = unit.notes.first.map { $0.count > 28 ? String($0.prefix(27)) + "…" : $0 } ?? ""
+            row += [unit.grade ?? "—", note]
+            rows.append(row)
+        }
+        return TextTable(rows: rows, rightAligned: uncertainty ? [0, 2, 3, 4] : [0, 2])
     }
 }

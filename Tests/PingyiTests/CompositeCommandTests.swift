@@ -89,6 +89,10 @@ struct CompositeCommandTests {
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
         #expect(result.stdout.contains("乡镇（town）       2  先进 1，合格 1"))
+        // The printed ranking: rank, unit, score, score ± 1.96 × 0.4243, p_grade, grade, first reason.
+        let ranking = result.stdout.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
+        #expect(ranking.contains("1 A 94.00 93.17–94.83 0.0% 先进 察访核验扣1分"))
+        #expect(ranking.contains("2 B 80.00 79.17–80.83 0.0% 合格 得分80.00低于先进最低分90分"))
         let csv = try String(contentsOf: dir.appendingPathComponent("r.csv"), encoding: .utf8).split(separator: "\n").map(String.init)
         // A: 指标 (100 % + 90 %)/2 = 95 → 57; 公众 90 → 27; 领导 90 → 9; 察访核验 −1; 加分 +2: 94.00.
         // Its public SE: √(0.5² × 2² × 2) = √2, × 0.3 = 0.4243; 先进 is 4 points (9 SE) away.

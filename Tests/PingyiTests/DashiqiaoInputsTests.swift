@@ -25,10 +25,14 @@ struct DashiqiaoInputsTests {
         let result = try Command.run([
             "composite", "--scheme", "surveys/schemes/dashiqiao.yaml", "--components", "\(data)/components.csv",
             "--indicators", "\(data)/indicators.csv", "--events", "\(data)/events.csv",
-            "--public", dir.appendingPathComponent("scores.csv").path, "--out", out,
+            "--public", dir.appendingPathComponent("scores.csv").path, "--out", out, "--units", "datasets/units.csv", "--top", "2",
         ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("市直部门、园区（department）      44  只排名"))
+        // Two first and two last of each class, named from datasets/units.csv.
+        let printed = result.stdout.split(separator: "\n")
+        #expect(printed.contains("市直部门、园区：前 2 名与后 2 名") && printed.contains("镇区：前 2 名与后 2 名"))
+        #expect(printed.filter { $0.contains("（D") && $0.contains("—") }.count == 4)
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         #expect(lines[0] == ["unit", "class", "score", "rank", "grade", "indicator", "party", "satisfaction", "inspection",
                              "bonus", "penalty", "score_se", "p_grade", "notes"])

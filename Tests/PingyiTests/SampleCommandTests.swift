@@ -93,6 +93,30 @@ struct SampleCommandTests {
         #expect(changed.stderr.contains("the frame has changed since the draw"))
     }
 
+    /// An auditor sent the four files in one folder verifies there; a list from another seed fails.
+    @Test func verifyFilesSentInOneFolder() throws {
+        let drawn = try Command.temporaryDirectory()
+        let list = drawn.appendingPathComponent("list.csv").path
+        #expect(try Command.run(["sample", "--design", "surveys/designs/deputies.yaml", "--seed", "11", "--out", list]).status == 0)
+        let folder = try Command.temporaryDirectory()
+        for source in [list, drawn.appendingPathComponent("list.manifest.json").path,
+                       Command.root.appendingPathComponent("surveys/designs/deputies.yaml").path,
+                       Command.root.appendingPathComponent("datasets/deputies.csv").path] {
+            try FileManager.default.copyItem(atPath: source, toPath: folder.appendingPathComponent((source as NSString).lastPathComponent).path)
+        }
+        let manifest = folder.appendingPathComponent("list.manifest.json").path
+        let verified = try Command.run(["sample", "verify", "--manifest", manifest])
+        #expect(verified.status == 0, "\(verified.stderr)")
+        let other = folder.appendingPathComponent("other.csv").path
+        #expect(try Command.run(["sample", "--design", "surveys/designs/deputies.yaml", "--seed", "12", "--out", other]).status == 0)
+        try FileManager.default.removeItem(atPath: folder.appendingPathComponent("list.csv").path)
+        try FileManager.default.moveItem(atPath: other, toPath: folder.appendingPathComponent("list.csv").path)
+        let failed = try Command.run(["sample", "verify", "--manifest", manifest])
+        #expect(failed.status == 65)
+        #expect(failed.stderr.contains("the list differs from a re-draw with seed 11"))
+        #expect(failed.stderr.contains("drawn with another seed"))
+    }
+
     @Test func listColumnsAndCaseNumbers() throws {
         let dir = try Command.temporaryDirectory()
         let frame = try write(smallFrame, to: "frame.csv", in: dir)

@@ -144,6 +144,26 @@ struct StoreCommandTests {
         #expect(try dumpStore(db) == before)
     }
 
+    /// A list edited after the draw (or from another draw) no longer matches its manifest: refused.
+    @Test func listThatDoesNotMatchItsManifest() throws {
+        let dir = try Command.temporaryDirectory()
+        let list = dir.appendingPathComponent("deputies.csv").path
+        #expect(try Command.run(["sample", "--design", "surveys/designs/deputies.yaml", "--seed", "5", "--out", list]).status == 0)
+        var lines = try String(contentsOfFile: list, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines.swapAt(1, 2)
+        try lines.joined(separator: "\n").write(toFile: list, atomically: true, encoding: .utf8)
+        let deputies = Command.root.appendingPathComponent("surveys/questionnaires/deputies.yaml").path
+        let edited = try Command.run(["cases", "load", "--list", list, "--survey", deputies], in: dir)
+        #expect(edited.status == 65)
+        #expect(edited.stderr.contains("the list is not the one its manifest \(dir.appendingPathComponent("deputies.manifest.json").path) records"))
+        #expect(edited.stderr.contains("pingyi sample verify --manifest"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("pingyi.sqlite").path))
+        lines.swapAt(1, 2)
+        try lines.joined(separator: "\n").write(toFile: list, atomically: true, encoding: .utf8)
+        let restored = try Command.run(["cases", "load", "--list", list, "--survey", deputies], in: dir)
+        #expect(restored.status == 0, "\(restored.stderr)")
+    }
+
     @Test func badDispositionsAreAllListedAndNothingIsRecorded() throws {
         let dir = try Command.temporaryDirectory()
         let (listCSV, sampled, reserves) = Households.list(villages: 1, sample: 3, reserves: 1)
