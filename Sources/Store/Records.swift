@@ -135,7 +135,8 @@ public struct AuditEntry: Sendable, Equatable, Hashable {
     /// UTC time, ISO 8601 (`2025-03-01T08:30:00Z`).
     public let at: String
     public let `operator`: String
-    /// load, remove, dispose, activate, enter, replace, verify, disagree, resolve, unverify.
+    /// load, remove, dispose, activate, enter, replace, verify, disagree, resolve, unverify;
+    /// entry-close and entry-reopen (the questionnaire in `item`).
     public let action: String
     public let caseID: String?
     public let pass: Int?

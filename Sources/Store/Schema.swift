@@ -22,10 +22,11 @@ import Foundation
 ///   lock-out.
 /// - `sessions` (version 2): signed-in browsers: the hash of the session token, the CSRF token,
 ///   creation and expiry (Unix seconds).
+/// - `entry_closures` (version 3): questionnaires closed for keying, when, by whom and why.
 ///
 /// ``postgresStatements`` derives the PostgreSQL schema from the same text.
 enum Schema {
-    static let version = 2
+    static let version = 3
 
     static let statements = [
         """
@@ -136,7 +137,7 @@ enum Schema {
             source TEXT)
         """,
         "CREATE INDEX audit_by_case ON audit (case_id, audit_id)",
-    ] + upgrades[0]
+    ] + upgrades.flatMap { $0 }
 
     /// The statements that bring a store of version k + 1 to version k + 2 (`upgrades[0]`: 1 → 2).
     static let upgrades: [[String]] = [
@@ -161,6 +162,15 @@ enum Schema {
                 expires_at INTEGER NOT NULL)
             """,
             "CREATE INDEX audit_by_operator ON audit (operator, audit_id)",
+        ],
+        [
+            """
+            CREATE TABLE entry_closures (
+                questionnaire TEXT PRIMARY KEY,
+                closed_at TEXT NOT NULL,
+                closed_by TEXT NOT NULL,
+                reason TEXT NOT NULL)
+            """,
         ],
     ]
 

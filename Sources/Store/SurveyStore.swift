@@ -63,6 +63,14 @@ public protocol SurveyStore: Sendable {
     /// The questionnaires, cases and counted forms, read consistently, for exports.
     func snapshot(questionnaire: String?) async throws -> StoreSnapshot
 
+    /// Closes keying of a questionnaire (every version), or reopens it (`open`), with a reason,
+    /// audited. While closed, ``enterForms(_:)`` refuses its forms.
+    /// - Returns: the closure now in force, or nil after reopening.
+    func setEntry(questionnaire: String, open: Bool, reason: String, operator: String) async throws -> EntryClosure?
+
+    /// The questionnaires closed for keying, by id.
+    func entryClosures() async throws -> [EntryClosure]
+
     /// How often each code was given to each item: over the counted forms (verified or
     /// single-pass) when `countedOnly`, else over the pass-1 forms (everything keyed so far).
     func answerCounts(questionnaire: String, countedOnly: Bool) async throws -> [AnswerCount]

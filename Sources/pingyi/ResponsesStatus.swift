@@ -31,6 +31,9 @@ extension ResponsesCommand {
                 print(table(report.groups, first: "调查对象") { "\($0.group.rawValue) \($0.group.label)" })
                 print("按镇（街道）")
                 print(table(report.towns, first: "调查对象/镇") { "\($0.group.rawValue) \($0.townID ?? "—") \($0.townName ?? "")" })
+                for c in try await s.entryClosures() where questionnaire == nil || c.questionnaire == questionnaire {
+                    print("已截止录入  \(c.questionnaire)：\(c.closedAt) 由 \(c.closedBy) 截止（\(c.reason)）")
+                }
             }
         }
 

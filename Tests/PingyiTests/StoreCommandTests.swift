@@ -144,6 +144,28 @@ struct StoreCommandTests {
         #expect(try dumpStore(db) == before)
     }
 
+    /// pingyi survey close refuses later imports (exit 65, nothing stored) until pingyi survey reopen.
+    @Test func closeAndReopenEntry() throws {
+        let dir = try Command.temporaryDirectory()
+        let (listCSV, sampled, _) = Households.list(villages: 1, sample: 3, reserves: 1)
+        #expect(try Command.run(["cases", "load", "--list", try dir.write(listCSV, to: "list.csv"), "--survey", StoreCommandTests.urban], in: dir).status == 0)
+        let close = try Command.run(["survey", "close", "urban", "--reason", "调查结束", "--operator", "管理员"], in: dir)
+        #expect(close.status == 0)
+        #expect(close.stdout == "已截止录入  urban（调查结束）→ pingyi.sqlite\n")
+        let status = try Command.run(["responses", "status"], in: dir)
+        #expect(status.stdout.contains("已截止录入  urban：") && status.stdout.contains(" 由 管理员 截止（调查结束）"))
+        let forms = try dir.write(Households.forms(sampled), to: "forms.csv")
+        let before = try dumpStore(dir.appendingPathComponent("pingyi.sqlite").path)
+        let refused = try Command.run(["responses", "import", forms, "--survey", StoreCommandTests.urban, "--pass", "1", "--operator", "王芳"], in: dir)
+        #expect(refused.status == 65)
+        #expect(refused.stderr.hasPrefix("pingyi: error: \(forms): questionnaire urban is closed for entry (closed "))
+        #expect(try dumpStore(dir.appendingPathComponent("pingyi.sqlite").path) == before)
+        let noReason = try Command.run(["survey", "reopen", "urban"], in: dir)
+        #expect(noReason.status == 64)
+        #expect(try Command.run(["survey", "reopen", "urban", "--reason", "补录"], in: dir).stdout == "已恢复录入  urban → pingyi.sqlite\n")
+        #expect(try Command.run(["responses", "import", forms, "--survey", StoreCommandTests.urban, "--pass", "1", "--operator", "王芳"], in: dir).status == 0)
+    }
+
     /// A list edited after the draw (or from another draw) no longer matches its manifest: refused.
     @Test func listThatDoesNotMatchItsManifest() throws {
         let dir = try Command.temporaryDirectory()

@@ -46,6 +46,54 @@ struct AdminAndAPITests {
         }
     }
 
+    /// An admin closes keying of a questionnaire: the entry page, the case check, a save and the
+    /// API all refuse it until it is reopened; both changes are audited.
+    @Test func adminsCloseAndReopenEntry() async throws {
+        let f = try await ServerFixture()
+        let token = Tokens.make()
+        try await f.store.setAPIToken(name: "operator", tokenHash: Tokens.hash(token), by: "setup")
+        let form = #"{"questionnaire": "small", "pass": 1, "forms": [{"case_id": "H-01-0003", "answers": {"D01": "1", "D02": 2, "D03": "3", "own_town": "1", "members": 4, "q_students": 2}}]}"#
+        try await f.test { client in
+            let admin = try await client.login("admin")
+            let operatorSession = try await client.login("operator")
+            let noReason = try await client.post("/admin/surveys/close", admin, [("questionnaire", "small"), ("reason", " ")])
+            #expect(noReason.status == .unprocessableContent && noReason.text.contains("请填写截止录入的原因"))
+            let unknown = try await client.post("/admin/surveys/close", admin, [("questionnaire", "nope"), ("reason", "x")])
+            #expect(unknown.status == .notFound && unknown.text.contains("没有问卷 nope"))
+            let closed = try await client.post("/admin/surveys/close", admin, [("questionnaire", "small"), ("reason", "<b>调查结束</b>")])
+            #expect(closed.status == .seeOther, "\(closed.status) \(closed.text)")
+            #expect(closed.headers[.location]?.removingPercentEncoding == "/admin/surveys?notice=问卷 small 已截止录入")
+            let surveys = try await client.get("/admin/surveys", admin).text
+            #expect(surveys.contains("已截止录入<br><span class=\"muted small\">"))
+            #expect(surveys.contains("admin：&lt;b&gt;调查结束&lt;/b&gt;</span>") && surveys.contains("action=\"/admin/surveys/reopen\""))
+            let twice = try await client.post("/admin/surveys/close", admin, [("questionnaire", "small"), ("reason", "again")])
+            #expect(twice.status == .conflict && twice.text.contains("问卷 small 已截止录入"))
+            // Keying is refused everywhere, and nothing is stored.
+            let before = try await f.dump()
+            let home = try await client.get("/entry", operatorSession).text
+            #expect(home.contains("已截止录入") && !home.contains("href=\"/entry/small/1\""))
+            let page = try await client.get("/entry/small/1", operatorSession)
+            #expect(page.status == .conflict && page.text.contains("问卷 small 已截止录入"))
+            let check = try await client.get("/entry/small/1/case?id=H-01-0001", operatorSession)
+            #expect(try check.json()["ok"] as? Bool == false)
+            #expect((try check.json()["message"] as? String)?.hasSuffix("如需补录，请联系管理员恢复录入") == true)
+            let saved = try await client.post("/entry/small/1", operatorSession, [("case_id", "H-01-0001"), ("D01", "1"), ("D02", "2"), ("D03", "3"),
+                                                                                  ("own_town", "2"), ("members", "3"), ("q_students", "2")])
+            #expect(saved.status == .conflict && saved.text.contains("问卷 small 已截止录入"))
+            let api = try await client.api(form, token: token)
+            #expect(api.status == .unprocessableContent && api.text.contains("questionnaire small is closed for entry"))
+            #expect(try await f.dump() == before)
+            // Reopened: the API stores the form.
+            let reopened = try await client.post("/admin/surveys/reopen", admin, [("questionnaire", "small"), ("reason", "补录")])
+            #expect(reopened.headers[.location]?.removingPercentEncoding == "/admin/surveys?notice=问卷 small 已恢复录入")
+            #expect(try await client.api(form, token: token).status == .created)
+            let again = try await client.post("/admin/surveys/reopen", admin, [("questionnaire", "small"), ("reason", "补录")])
+            #expect(again.status == .conflict && again.text.contains("正在录入中"))
+            let trail = try await f.store.auditEntries(AuditQuery(actions: ["entry-close", "entry-reopen"], limit: 5))
+            #expect(trail.map(\.action) == ["entry-reopen", "entry-close"] && trail.allSatisfy { $0.operator == "admin" })
+        }
+    }
+
     @Test func theAPIStoresFormsWithTheSameChecks() async throws {
         let f = try await ServerFixture()
         let token = Tokens.make()

@@ -20,7 +20,8 @@ struct PermissionTests {
     static let writes: [(String, UserRole)] = [
         ("/entry/small/1", .operator), ("/supervise/verify", .supervisor), ("/supervise/resolve", .supervisor),
         ("/supervise/dispositions", .supervisor), ("/admin/users", .admin), ("/admin/users/unlock", .admin),
-        ("/admin/users/password", .admin), ("/admin/users/token", .admin),
+        ("/admin/users/password", .admin), ("/admin/users/token", .admin), ("/admin/surveys/close", .admin),
+        ("/admin/surveys/reopen", .admin),
     ]
 
     @Test(arguments: UserRole.allCases) func everyPageIsOpenToItsRolesAndForbiddenToTheOthers(_ role: UserRole) async throws {
@@ -38,7 +39,8 @@ struct PermissionTests {
             }
             let before = try await f.dump()
             for (path, needed) in PermissionTests.writes where !role.includes(needed) {
-                let response = try await client.post(path, session, [("case_id", "H-01-0001"), ("name", "operator"), ("disposition", "refusal")])
+                let response = try await client.post(path, session, [("case_id", "H-01-0001"), ("name", "operator"), ("disposition", "refusal"),
+                                                                     ("questionnaire", "small"), ("reason", "r")])
                 #expect(response.status == .forbidden, "\(role) POST \(path): \(response.status)")
             }
             #expect(try await f.dump() == before)

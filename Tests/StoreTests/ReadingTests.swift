@@ -41,14 +41,14 @@ struct ReadingTests {
         #expect(try await f.store.auditEntries(AuditQuery(operator: "甲", actions: ["enter"], limit: 1)).count == 1)
     }
 
-    /// A store made by the first schema gains the users and sessions tables when opened.
+    /// A store made by the first schema gains the users, sessions and entry-closure tables when opened.
     @Test func aVersionOneStoreIsUpgraded() async throws {
         let f = try await StoreFixture(.sqlite)
         let q = try StoreFixture.questionnaire()
         try await f.load(q)
         let queue = try DatabaseQueue(path: f.address)
         try await queue.write { db in
-            try db.execute(sql: "DROP TABLE sessions; DROP TABLE users; DROP INDEX audit_by_operator")
+            try db.execute(sql: "DROP TABLE sessions; DROP TABLE users; DROP INDEX audit_by_operator; DROP TABLE entry_closures")
             try db.execute(sql: "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
         }
         try queue.close()
@@ -56,6 +56,7 @@ struct ReadingTests {
         try await store.addUser(name: "王芳", role: .admin, passwordHash: "h", by: "setup")
         #expect(try await store.users().map(\.name) == ["王芳"])
         #expect(try await store.caseRecord("H-01-0001") != nil)
-        #expect(try await f.dump().contains("[key:\"schema_version\" value:\"2\"]"))
+        #expect(try await f.store.entryClosures().isEmpty)
+        #expect(try await f.dump().contains("[key:\"schema_version\" value:\"3\"]"))
     }
 }

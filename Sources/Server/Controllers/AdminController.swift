@@ -1,9 +1,11 @@
+import Foundation
 import Hummingbird
 import Questionnaire
 import Store
 
 /// Administration (管理员): users (add, unlock, password, API token), the questionnaires in the
-/// store, and the record of sign-ins and user changes.
+/// store with their entry state (close and reopen keying), and the record of sign-ins and user
+/// changes.
 struct AdminController {
     let environment: ServerEnvironment
     var accounts: AccountRepository { AccountRepository(store: environment.store, settings: environment.settings) }
@@ -15,6 +17,8 @@ struct AdminController {
         group.post("/users/password", use: password)
         group.post("/users/token", use: token)
         group.get("/surveys", use: surveys)
+        group.post("/surveys/close", use: closeEntry)
+        group.post("/surveys/reopen", use: reopenEntry)
         group.get("/audit", use: audit)
     }
 
@@ -76,7 +80,35 @@ struct AdminController {
         let session = try context.user()
         let all = try await environment.store.questionnaires(id: nil)
         let status = try await environment.store.status(questionnaire: nil)
-        return AdminView.surveys(all, status: status, session: session).response(context: context)
+        let closures = try await environment.store.entryClosures()
+        let notice = request.uri.queryParameters["notice"].map(String.init)
+        return AdminView.surveys(all, status: status, closures: closures, session: session, notice: notice).response(context: context)
+    }
+
+    func closeEntry(_ request: Request, context: AppContext) async throws -> Response {
+        try await setEntry(request, context: context, open: false)
+    }
+
+    func reopenEntry(_ request: Request, context: AppContext) async throws -> Response {
+        try await setEntry(request, context: context, open: true)
+    }
+
+    /// Closes or reopens keying of a questionnaire, with the admin's reason.
+    private func setEntry(_ request: Request, context: AppContext, open: Bool) async throws -> Response {
+        let session = try context.user()
+        let f = try await fields(request, context)
+        let id = f["questionnaire"] ?? "", reason = (f["reason"] ?? "").trimmingCharacters(in: .whitespaces)
+        let what = open ? "恢复录入" : "截止录入"
+        guard try await !environment.store.questionnaires(id: id).isEmpty else { throw PageError(.notFound, "没有问卷 \(id)") }
+        guard !reason.isEmpty else { throw PageError(.unprocessableContent, "请填写\(what)的原因") }
+        let closed = try await environment.store.entryClosures().contains { $0.questionnaire == id }
+        guard closed == open else { throw PageError(.conflict, open ? "问卷 \(id) 正在录入中，无需恢复" : "问卷 \(id) 已截止录入") }
+        do {
+            _ = try await environment.store.setEntry(questionnaire: id, open: open, reason: reason, operator: session.user)
+        } catch let error as StoreError where error.kind != .database {
+            throw PageError(.conflict, "问卷 \(id) 的录入状态刚被他人更改，请刷新后再试")
+        }
+        return redirect("/admin/surveys?notice=" + "问卷 \(id) 已\(what)".addingPercentEncodingForPath)
     }
 
     func audit(_ request: Request, context: AppContext) async throws -> Response {

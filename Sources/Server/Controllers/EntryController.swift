@@ -34,9 +34,11 @@ struct EntryController {
     func home(_ request: Request, context: AppContext) async throws -> Response {
         let session = try context.user()
         let questionnaires = try await environment.catalog.all()
+        let closed = Set(try await environment.store.entryClosures().map(\.questionnaire))
         let rows = questionnaires.map { q -> HTML in
             let passes = q.entry == .double ? [Pass.first, .second] : [.first]
-            let links = passes.map { HTML("<a href=\"\(EntryView.path(q, $0))\">第 \($0.rawValue) 遍</a> ") }
+            let links: HTML = closed.contains(q.id) ? "<span class=\"muted\">已截止录入</span>"
+                : "\(passes.map { HTML("<a href=\"\(EntryView.path(q, $0))\">第 \($0.rawValue) 遍</a> ") })"
             return "<tr><td>\(q.title)</td><td>\(q.group.label)</td><td>\(q.id) 第 \(q.version) 版</td><td>\(links)</td></tr>"
         }
         let body: HTML = questionnaires.isEmpty
@@ -48,6 +50,7 @@ struct EntryController {
     func keyingPage(_ request: Request, context: AppContext) async throws -> Response {
         let session = try context.user()
         let (q, pass) = try await target(context)
+        if let closed = try await entries.closure(q.id) { throw PageError(.conflict, EntryRepository.closedMessage(closed)) }
         let saved = request.uri.queryParameters["saved"].map { "已保存 \($0)（第 \(pass.rawValue) 遍）" }
         return EntryView.page(q, pass: pass, session: session, notice: saved).response(context: context)
     }

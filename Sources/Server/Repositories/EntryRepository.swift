@@ -26,6 +26,7 @@ struct EntryRepository: Sendable {
     /// and for pass 2 keyed by someone other than pass 1's operator (the passes are independent).
     func check(_ q: Questionnaire, pass: Pass, caseID: String, operator: String) async throws -> CaseCheck {
         let id = caseID.trimmingCharacters(in: .whitespaces)
+        if let closed = try await closure(q.id) { return refusal(id, EntryRepository.closedMessage(closed)) }
         guard !id.isEmpty else { return refusal(id, "请输入问卷编号") }
         guard let c = try await store.caseRecord(id) else { return refusal(id, "样本中没有编号 \(id)：请核对问卷上印的编号") }
         guard c.questionnaire == q.id else { return refusal(id, "编号 \(id) 属于问卷 \(c.questionnaire)，不是本问卷（\(q.id)）") }
@@ -43,6 +44,15 @@ struct EntryRepository: Sendable {
         let place = [town, c.townID.map { "（\($0)）" }].compactMap { $0 }.joined()
         return CaseCheck(ok: true, message: "\(id)：\(place.isEmpty ? "" : place + " · ")\(c.group.label) · \(role)", caseID: id,
                          townID: c.townID, town: town, group: c.group.label, role: role)
+    }
+
+    /// The closure of a questionnaire, or nil while it is open for keying.
+    func closure(_ questionnaire: String) async throws -> EntryClosure? {
+        try await store.entryClosures().first { $0.questionnaire == questionnaire }
+    }
+
+    static func closedMessage(_ c: EntryClosure) -> String {
+        "问卷 \(c.questionnaire) 已截止录入（\(c.closedAt) 由 \(c.closedBy) 截止：\(c.reason)）；如需补录，请联系管理员恢复录入"
     }
 
     private func refusal(_ id: String, _ message: String) -> CaseCheck {

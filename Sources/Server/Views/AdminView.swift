@@ -39,18 +39,38 @@ enum AdminView {
             """)
     }
 
-    static func surveys(_ questionnaires: [Questionnaire], status: StatusReport, session: SessionRecord) -> Page {
+    static func surveys(_ questionnaires: [Questionnaire], status: StatusReport, closures: [EntryClosure], session: SessionRecord,
+                        notice: String?) -> Page {
+        let csrf: HTML = "<input type=\"hidden\" name=\"csrf\" value=\"\(session.csrf)\">"
+        var seen: Set<String> = []
         let rows = questionnaires.map { q -> HTML in
             let g = status.groups.first { $0.group == q.group }
+            // The entry state and its switch once per questionnaire id (on its first version's row).
+            var state: HTML = ""
+            if seen.insert(q.id).inserted {
+                let id: HTML = "<input type=\"hidden\" name=\"questionnaire\" value=\"\(q.id)\">"
+                if let c = closures.first(where: { $0.questionnaire == q.id }) {
+                    state = """
+                        已截止录入<br><span class="muted small">\(c.closedAt) \(c.closedBy)：\(c.reason)</span>
+                        <form class="inline" method="post" action="/admin/surveys/reopen">\(csrf)\(id)<input type="text" name="reason" size="10" required placeholder="恢复原因" aria-label="恢复录入的原因"><button type="submit">恢复录入</button></form>
+                        """
+                } else {
+                    state = """
+                        录入中
+                        <form class="inline" method="post" action="/admin/surveys/close">\(csrf)\(id)<input type="text" name="reason" size="10" required placeholder="截止原因" aria-label="截止录入的原因"><button type="submit">截止录入</button></form>
+                        """
+                }
+            }
             return """
                 <tr><td>\(q.id)</td><td class="n">\(q.version)</td><td>\(q.title)</td><td>\(q.group.label)</td><td>\(q.entry == .double ? "两遍" : "一遍")</td>\
-                <td class="n">\(q.units.count)</td><td class="n">\(q.items.count)</td><td class="n">\(g?.sampled ?? 0)</td><td class="n">\(g?.verified ?? 0)</td></tr>
+                <td class="n">\(q.units.count)</td><td class="n">\(q.items.count)</td><td class="n">\(g?.sampled ?? 0)</td><td class="n">\(g?.verified ?? 0)</td><td>\(state)</td></tr>
                 """
         }
         return Page(title: "问卷", session: session, body: """
-            <table><tr><th>编号</th><th>版本</th><th>标题</th><th>对象</th><th>录入</th><th>被评单位</th><th>题目</th><th>样本</th><th>已核实</th></tr>\(rows)</table>
+            <table><tr><th>编号</th><th>版本</th><th>标题</th><th>对象</th><th>录入</th><th>被评单位</th><th>题目</th><th>样本</th><th>已核实</th><th>录入状态</th></tr>\(rows)</table>
+            <p class="muted">截止录入后，该问卷的表不再接受录入（网页、API 和 pingyi responses import 都拒收），核对与裁定照常；截止与恢复都记入审计。</p>
             <p class="muted">载入问卷和样本名单：pingyi cases load --list 名单.csv --survey 问卷.yaml（--db 或 --postgres 指向本服务器的库）。</p>
-            """)
+            """, notice: notice)
     }
 
     static func audit(_ entries: [AuditEntry], session: SessionRecord) -> Page {

@@ -46,6 +46,7 @@ extension PostgresStore {
     func enter(_ db: PostgresConnection, _ batch: FormBatch, _ checked: EntryRules.Checked, at: String) async throws -> EntrySummary {
         let q = batch.questionnaire
         try await register(db, q, operator: batch.operator, at: at)
+        if let closed = try await closure(db, q.id) { throw closed.refusal(source: batch.source) }
         let few = EntryRules.casesToRead(checked.forms)
         if few == nil { try await lockCases(db, Array(Set(checked.forms.map(\.caseID)))) }
         // A few cases are locked as they are read.

@@ -37,6 +37,7 @@ extension SQLiteStore {
     func enter(_ db: Database, _ batch: FormBatch, _ checked: EntryRules.Checked, at: String) throws -> EntrySummary {
         let q = batch.questionnaire
         try register(db, q, operator: batch.operator, at: at)
+        if let closed = try closure(db, q.id) { throw closed.refusal(source: batch.source) }
         let few = EntryRules.casesToRead(checked.forms)
         let states = try entryStates(db, questionnaire: q.id, only: few)
         let stored = try storedForms(db, questionnaire: q.id, kind: batch.pass.kind, only: few)
