@@ -10,49 +10,42 @@ struct SurveyCommand: AsyncParsableCommand {
         subcommands: [Check.self, Close.self, Reopen.self]
     )
 
+    /// What close and reopen take: the questionnaire, the reason, the store and who.
+    struct EntryChange: ParsableArguments {
+        @Argument(help: "The questionnaire id (e.g. rural).")
+        var questionnaire: String
+
+        @Option(help: "Why (kept in the audit trail), e.g. \"fieldwork ended 30 Nov\".")
+        var reason: String
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var who: OperatorOption
+
+        func apply(open: Bool) async throws {
+            try await reportingErrors {
+                let closure = try await store.open().setEntry(questionnaire: questionnaire, open: open, reason: reason, operator: who.resolved)
+                print(closure.map { "已截止录入  \(questionnaire)（\($0.reason)）→ \(store.name)" } ?? "已恢复录入  \(questionnaire) → \(store.name)")
+            }
+        }
+    }
+
     struct Close: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Close a questionnaire for keying (录入截止): its forms are then refused, from files, the web and the API.",
             discussion: "Verification and resolution go on. The closure and its reason are in the audit trail; pingyi survey reopen undoes it."
         )
 
-        @Argument(help: "The questionnaire id (e.g. rural).")
-        var questionnaire: String
+        @OptionGroup var change: EntryChange
 
-        @Option(help: "Why entry closes (e.g. \"fieldwork ended 30 Nov\").")
-        var reason: String
-
-        @OptionGroup var store: StoreOptions
-        @OptionGroup var who: OperatorOption
-
-        func run() async throws {
-            try await reportingErrors {
-                let closure = try await store.open().setEntry(questionnaire: questionnaire, open: false, reason: reason, operator: who.resolved)
-                print("已截止录入  \(questionnaire)（\(closure?.reason ?? reason)）→ \(store.name)")
-            }
-        }
+        func run() async throws { try await change.apply(open: false) }
     }
 
     struct Reopen: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Reopen a questionnaire closed for keying."
-        )
+        static let configuration = CommandConfiguration(abstract: "Reopen a questionnaire closed for keying.")
 
-        @Argument(help: "The questionnaire id.")
-        var questionnaire: String
+        @OptionGroup var change: EntryChange
 
-        @Option(help: "Why entry reopens (e.g. \"two late forms from 杨庄乡\").")
-        var reason: String
-
-        @OptionGroup var store: StoreOptions
-        @OptionGroup var who: OperatorOption
-
-        func run() async throws {
-            try await reportingErrors {
-                _ = try await store.open().setEntry(questionnaire: questionnaire, open: true, reason: reason, operator: who.resolved)
-                print("已恢复录入  \(questionnaire) → \(store.name)")
-            }
-        }
+        func run() async throws { try await change.apply(open: true) }
     }
 
     struct Check: ParsableCommand {
