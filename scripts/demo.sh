@@ -56,9 +56,9 @@ $pingyi responses export --format cases --out $out/cases.csv --db $db
 
 step "5. 加权与测评 Weight, score every unit by group and overall, response rates"
 show '$p' weights --responses $out/long.csv --cases $out/cases.csv --out $out/weighted.csv
-show 1p score --responses $out/weighted.csv --scale surveys/scales/four-tier.yaml --by group \
+show 1p score --responses $out/weighted.csv --scale surveys/scales/four-tier.yaml --by group --rate-interval logit \
   --out $out/scores_by_group.csv --distribution $out/distribution.csv
-$pingyi score combine $out/scores_by_group.csv --across group \
+$pingyi score combine $out/scores_by_group.csv --across group --rate-interval logit \
   --weights deputies=30,enterprises=30,urban=20,rural=20 --partial --out $out/scores.csv
 $pingyi rates --cases $out/cases.csv --out $out/rates.csv
 

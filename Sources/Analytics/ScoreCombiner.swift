@@ -4,14 +4,15 @@ import Stats
 /// or the respondent groups — into one weighted score.
 ///
 /// With shares a_q = w_q / Σw: score = Σ a_q·score_q, SE = √(Σ a_q²·SE_q²) (independent samples),
-/// and likewise the rate; the interval uses Student t with Satterthwaite's degrees of freedom
-/// (Σ a_q² SE_q²)² / Σ (a_q² SE_q²)²/df_q; the design effect is the combined variance over the
-/// combined simple-random-sampling variance Σ a_q²·SE_q²/deff_q.
+/// and likewise the rate (its interval Wald or logit, ``RateInterval``); the intervals use Student
+/// t with Satterthwaite's degrees of freedom (Σ a_q² SE_q²)² / Σ (a_q² SE_q²)²/df_q; the design
+/// effect is the combined variance over the combined simple-random-sampling variance
+/// Σ a_q²·SE_q²/deff_q.
 public enum ScoreCombiner {
     /// - Parameter partial: a unit missing from some inputs is combined over those that have it,
     ///   with their weights rescaled (e.g. towns, which only households rate); otherwise an error.
     public static func combine(_ inputs: [(name: String, scores: [UnitScore])], weights: [Double], partial: Bool = false,
-                               confidence: Double = 0.95) throws(AnalyticsError) -> [UnitScore] {
+                               confidence: Double = 0.95, rateInterval: RateInterval = .wald) throws(AnalyticsError) -> [UnitScore] {
         guard inputs.count == weights.count, !inputs.isEmpty else {
             throw .usage(message: "give one weight per score file (\(inputs.count) files, \(weights.count) weights)")
         }
@@ -62,9 +63,10 @@ public enum ScoreCombiner {
                 throw .estimation(message: error.message, hint: "")
             }
             let se = v.squareRoot(), rateSE = vRate.squareRoot()
+            let rateBounds = rateInterval.bounds(rate, se: rateSE, t: t)
             result.append(UnitScore(unit: first.unit, by: first.by, n: n, dontKnow: dk, score: score, scoreSE: se,
                                     scoreLow: score - t * se, scoreHigh: score + t * se, rate: rate, rateSE: rateSE,
-                                    rateLow: rate - t * rateSE, rateHigh: rate + t * rateSE, deff: v / vSRS, rateDeff: .nan, df: df))
+                                    rateLow: rateBounds.low, rateHigh: rateBounds.high, deff: v / vSRS, rateDeff: .nan, df: df))
         }
         return result
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Stats
 import Tables
 
@@ -30,6 +31,30 @@ public struct UnitScore: Sendable, Equatable {
     public var pTopQuarter: Double?
 }
 
+/// How the satisfaction rate's interval is formed from the rate and its standard error.
+public enum RateInterval: String, Sendable, CaseIterable {
+    /// rate ± t·SE, as R's `confint` of `svymean` (may pass 0 or 1 for rates near them).
+    case wald
+    /// R's `svyciprop(method = "xlogit")`: the Student-t interval on log(p / (1 − p)) with the
+    /// delta-method SE, SE / (p(1 − p)), mapped back; inside (0, 1). At a rate of exactly 0 or 1
+    /// (every answer satisfied, or none: SE 0) the interval is the rate itself, as the Wald one,
+    /// where R's xlogit gives NaN.
+    case logit
+
+    /// The interval of a rate `p` with standard error `se` and t quantile `t`.
+    public func bounds(_ p: Double, se: Double, t: Double) -> (low: Double, high: Double) {
+        switch self {
+        case .wald:
+            return (p - t * se, p + t * se)
+        case .logit:
+            if p <= 0 || p >= 1 { return (p, p) }
+            let centre = log(p / (1 - p)), spread = t * se / (p * (1 - p))
+            func expit(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
+            return (expit(centre - spread), expit(centre + spread))
+        }
+    }
+}
+
 /// How standard errors are computed.
 public enum VarianceMethod: Sendable, Equatable {
     case taylor
@@ -47,11 +72,14 @@ public struct ScoreOptions: Sendable {
     /// Centre replicate variances at the full-sample estimate (R's `mse = TRUE`).
     public var mse: Bool
     public var confidence: Double
+    public var rateInterval: RateInterval
     /// Called with (units done, units) as the scoring goes (for a progress bar).
     public var progress: (@Sendable (Int, Int) -> Void)?
 
     public init(scoring: TierScoring, variance: VarianceMethod = .taylor, calibration: Calibration? = nil,
-                rankReplicates: Int? = nil, seed: UInt32 = 1, mse: Bool = false, confidence: Double = 0.95) {
+                rankReplicates: Int? = nil, seed: UInt32 = 1, mse: Bool = false, confidence: Double = 0.95,
+                rateInterval: RateInterval = .wald) {
+        self.rateInterval = rateInterval
         self.scoring = scoring
         self.variance = variance
         self.calibration = calibration
@@ -202,9 +230,10 @@ public struct Scorer {
             let s2 = spread / W * (nPositive / (nPositive - 1))
             let srs = s2 * ((W - nPositive) / (W * nPositive))
             let deff = variance / srs
+            let rateBounds = options.rateInterval.bounds(mean[1], se: se[1], t: quantile)
             results.append(UnitScore(unit: domain.unit, by: domain.by, n: n, dontKnow: answered > 0 ? dontKnow / answered : .nan,
                                      score: mean[0], scoreSE: se[0], scoreLow: mean[0] - quantile * se[0], scoreHigh: mean[0] + quantile * se[0],
-                                     rate: mean[1], rateSE: se[1], rateLow: mean[1] - quantile * se[1], rateHigh: mean[1] + quantile * se[1],
+                                     rate: mean[1], rateSE: se[1], rateLow: rateBounds.low, rateHigh: rateBounds.high,
                                      deff: deff[0], rateDeff: deff[1], df: df))
         }
         if let count = options.rankReplicates {

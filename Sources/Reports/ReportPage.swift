@@ -153,6 +153,10 @@ extension ReportContent {
             "满意度得分为各档次分值的加权平均（百分制）；满意率为满意各档次（如满意、比较满意、基本满意）的加权占比。“不了解/说不清”不计入分母，其占比单列。",
             "标准误按抽样设计计算（分层、多阶段、有限总体校正），95%置信区间按 t 分布（自由度见附表导出的 report.xlsx）。样本量小时误差范围较大，名次相近的单位不宜简单比较。",
         ]
+        // A rate interval that is not symmetric about the rate was made on the logit scale.
+        if allScores.contains(where: { abs(($0.rateHigh - $0.rate) - ($0.rate - $0.rateLow)) > 1e-9 }) {
+            notes.append("满意率的95%置信区间在 logit 尺度上计算后换回百分比（与 R 的 svyciprop 方法 xlogit 相同），因此不超出 0–100%，且在满意率接近 100% 时上下不对称。")
+        }
         if allScores.contains(where: { $0.rank != nil }) {
             notes.append("名次区间和进入前25%的概率由重复抽样（bootstrap）模拟得到。")
         }

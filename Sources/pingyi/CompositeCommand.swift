@@ -154,7 +154,8 @@ struct CompositeCommand: ParsableCommand {
     /// The first and last `top` units with score, 95 % interval from the public component's
     /// sampling error, grade and the first reason.
     static func rankingTable(_ units: [UnitResult], top: Int, names: [String: String], uncertainty: Bool) -> TextTable {
-        var rows = [["名次", "单位", "综合得分"] + (uncertainty ? ["95% 区间", "等次变动概率"] : []) + ["等次", "说明"]]
+        let graded = uncertainty && units.contains { $0.pGrade != nil }
+        var rows = [["名次", "单位", "综合得分"] + (uncertainty ? ["95% 区间"] : []) + (graded ? ["等次变动概率"] : []) + ["等次", "说明"]]
         let shown: [UnitResult?] = units.count > 2 * top ? units.prefix(top).map { $0 } + [nil] + units.suffix(top).map { $0 } : units.map { $0 }
         for unit in shown {
             guard let unit else {
@@ -164,13 +165,13 @@ struct CompositeCommand: ParsableCommand {
             var row = [unit.rank > 0 ? String(unit.rank) : "—", names[unit.unit].map { "\($0)（\(unit.unit)）" } ?? unit.unit, fixed(unit.score, 2)]
             if uncertainty {
                 let se = unit.scoreSE ?? .nan
-                row += ["\(fixed(unit.score - 1.96 * se, 2))–\(fixed(unit.score + 1.96 * se, 2))",
-                        unit.pGrade.map { fixed($0 * 100, 1) + "%" } ?? "—"]
+                row.append("\(fixed(unit.score - 1.96 * se, 2))–\(fixed(unit.score + 1.96 * se, 2))")
             }
+            if graded { row.append(unit.pGrade.map { fixed($0 * 100, 1) + "%" } ?? "—") }
             let note = unit.notes.first.map { $0.count > 28 ? String($0.prefix(27)) + "…" : $0 } ?? ""
             row += [unit.grade ?? "—", note]
             rows.append(row)
         }
-        return TextTable(rows: rows, rightAligned: uncertainty ? [0, 2, 3, 4] : [0, 2])
+        return TextTable(rows: rows, rightAligned: Set([0, 2] + (uncertainty ? [3] : []) + (graded ? [4] : [])))
     }
 }

@@ -25,7 +25,8 @@ struct ScoreCommand: ParsableCommand {
             discussion: """
                 Reproduces R survey's svyby(~score+satisfied, ~unit, subset(design, valid), svymean, deff=TRUE) \
                 for svydesign(ids=~IDS, strata=~STRATA, fpc=~FPC, weights=~WEIGHT). Intervals: estimate ± t × SE \
-                with Student t on df = PSUs − strata (the df column). Don't-know answers are left out of the \
+                with Student t on df = PSUs − strata (the df column); with --rate-interval logit the rate's \
+                interval is svyciprop's xlogit one on the same df. Don't-know answers are left out of the \
                 denominator (--dont-know exclude) and reported as a weighted share; refused, not-applicable \
                 and invalid answers are never scored. Defaults follow the long file's stage{k}_* columns.
                 """
@@ -65,6 +66,9 @@ struct ScoreCommand: ParsableCommand {
         @Option(help: "Variance: taylor, jackknife (JKn) or bootstrap (Rao–Wu).")
         var variance: String = "taylor"
 
+        @Option(help: "The rate's interval: wald (rate ± t·SE, R's confint) or logit (R's svyciprop method xlogit: stays inside 0–100 %).")
+        var rateInterval: String = "wald"
+
         @Option(help: "Bootstrap replicates (variance and ranks).")
         var replicates: Int = 500
 
@@ -97,6 +101,9 @@ struct ScoreCommand: ParsableCommand {
             }
             guard ["taylor", "jackknife", "bootstrap"].contains(variance) else {
                 throw ValidationError("--variance must be taylor, jackknife or bootstrap (got '\(variance)').")
+            }
+            guard RateInterval(rawValue: rateInterval) != nil else {
+                throw ValidationError("--rate-interval must be wald or logit (got '\(rateInterval)').")
             }
             guard replicates >= 2 && replicates <= 100_000 else { throw ValidationError("--replicates must be from 2 to 100000.") }
             guard (1...Int(UInt32.max)).contains(seed) else { throw ValidationError("--seed must be an integer from 1 to 4294967295.") }
@@ -160,7 +167,8 @@ struct ScoreCommand: ParsableCommand {
                 }
                 let scoring = TierScoring(scale: scaleDefinition, dontKnowRule: TierScoring.DontKnowRule(rawValue: dontKnow) ?? .exclude)
                 var options = ScoreOptions(scoring: scoring, variance: method, calibration: calibration,
-                                           rankReplicates: ranks ? replicates : nil, seed: UInt32(seed), mse: mse)
+                                           rankReplicates: ranks ? replicates : nil, seed: UInt32(seed), mse: mse,
+                                           rateInterval: RateInterval(rawValue: rateInterval) ?? .wald)
                 // The number of units is known only once scoring starts: the bar counts in thousandths.
                 let bar = Progress("测评", total: 1000)
                 options.progress = { done, total in bar.update(total > 0 ? done * 1000 / total : 0) }
@@ -216,7 +224,13 @@ struct ScoreCommand: ParsableCommand {
         @Option(help: "Where to write the combined scores.")
         var out: String
 
+        @Option(help: "The combined rate's interval: wald or logit (as pingyi score --rate-interval).")
+        var rateInterval: String = "wald"
+
         func validate() throws {
+            guard RateInterval(rawValue: rateInterval) != nil else {
+                throw ValidationError("--rate-interval must be wald or logit (got '\(rateInterval)').")
+            }
             if across == nil {
                 guard files.count >= 2 else { throw ValidationError("give at least two score files to combine, or one with --across.") }
                 let parsed = weights.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
@@ -263,7 +277,8 @@ struct ScoreCommand: ParsableCommand {
                         inputs.append((f, read.scores))
                     }
                 }
-                let combined = try ScoreCombiner.combine(inputs, weights: parsed, partial: partial)
+                let combined = try ScoreCombiner.combine(inputs, weights: parsed, partial: partial,
+                                                         rateInterval: RateInterval(rawValue: rateInterval) ?? .wald)
                 try writeAtomically(ScoreTable.csv(combined, by: by), to: out)
                 print("合并 \(inputs.count) 组（权重 \(weights)\(partial ? "，缺项按比例" : "")）：\(combined.count) 个单位 → \(out)")
             }

@@ -50,7 +50,7 @@ let referenceCases: [ReferenceCase] = [
 
 @Suite("Against R survey")
 struct ReferenceTests {
-    func scores(_ c: ReferenceCase) throws -> [UnitScore] {
+    func scores(_ c: ReferenceCase, rateInterval: RateInterval = .wald) throws -> [UnitScore] {
         let table = try readTable(fixturePath(c.folder, "long.csv"))
         let spec = DesignSpec(strata: "stage1_stratum", ids: c.ids, fpc: c.fpc, by: c.by, lonely: c.lonely)
         let design = try SurveyDesign(table: table, spec: spec)
@@ -59,7 +59,37 @@ struct ReferenceTests {
             calibration = Calibration(method: method, population: try Calibration.Population.read(
                 path: fixturePath(c.folder, "population.csv"), columns: ["town", "urban"]))
         }
-        return try Scorer(design: design, options: ScoreOptions(scoring: .fourTier, variance: c.variance, calibration: calibration)).score()
+        return try Scorer(design: design, options: ScoreOptions(scoring: .fourTier, variance: c.variance, calibration: calibration,
+                                                                rateInterval: rateInterval)).score()
+    }
+
+    /// The rate's logit interval against R's svyciprop(method = "xlogit") (extra.csv), with
+    /// everything else unchanged. At a rate of 1 (SE 0; R's arithmetic leaves rounding noise of
+    /// 1e-16) R gives NaN or noise, pingyi the point itself.
+    @Test(arguments: referenceCases.filter { $0.variance == .taylor })
+    func logitRateIntervalMatchesR(_ c: ReferenceCase) throws {
+        let extra = try readTable(fixturePath(c.folder, "extra.csv"))
+        let wald = try scores(c), ours = try scores(c, rateInterval: .logit)
+        #expect(ours.count == extra.rowCount && ours.count == wald.count)
+        var inside = 0
+        for (i, unit) in ours.enumerated() where i < extra.rowCount {
+            // A column holding R's NaN reads as text.
+            let low = Double(try extra.column("rate_low_logit").string(i) ?? "") ?? .nan
+            let high = Double(try extra.column("rate_high_logit").string(i) ?? "") ?? .nan
+            if unit.rateSE < 1e-12 {
+                #expect(unit.rate == 1 && unit.rateLow == 1 && unit.rateHigh == 1, "\(c) \(unit.unit)")
+                #expect(low.isNaN || abs(low - 1) < 1e-12, "\(c) \(unit.unit): R \(low)")
+                continue
+            }
+            #expect(agrees(unit.rateLow, low), "\(c) \(unit.unit) rate_low_logit: \(unit.rateLow) vs R \(low)")
+            #expect(agrees(unit.rateHigh, high), "\(c) \(unit.unit) rate_high_logit: \(unit.rateHigh) vs R \(high)")
+            #expect(unit.rate == wald[i].rate && unit.rateSE == wald[i].rateSE && unit.scoreLow == wald[i].scoreLow)
+            if unit.rate > 0 && unit.rate < 1 {
+                #expect(unit.rateLow > 0 && unit.rateHigh < 1 && unit.rateLow < unit.rate && unit.rate < unit.rateHigh)
+                inside += 1
+            }
+        }
+        #expect(inside > 0)
     }
 
     @Test(arguments: referenceCases)

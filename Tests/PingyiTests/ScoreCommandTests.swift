@@ -28,6 +28,43 @@ struct ScoreCommandTests {
         #expect(dist.hasPrefix("unit,tier,label,n,share\nD01,1,满意,"))
     }
 
+    /// --rate-interval logit gives R's svyciprop(method = "xlogit") bounds, through the command line
+    /// and through combine (four copies of a quarter: half the SE, the logit interval on it).
+    @Test func logitRateInterval() throws {
+        let dir = try Command.temporaryDirectory()
+        let out = dir.appendingPathComponent("scores.csv").path
+        let result = try Command.run(["score", "--responses", "\(fixture)/long.csv", "--scale", "surveys/scales/four-tier.yaml", "--out", out,
+                                      "--rate-interval", "logit"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let ours = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let r = try String(contentsOfFile: "\(fixture)/extra.csv", encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
+        #expect(ours.count == 8 && r.count == 8)
+        for (x, y) in zip(ours, r) {
+            #expect(x[0] == y[0])
+            if x[0] == "D08" {  // every answer satisfied: the point itself (R: NaN)
+                #expect(x[7] == "1" && x[9] == "1" && x[10] == "1" && y[3] == "NaN")
+                continue
+            }
+            for (i, j) in [(9, 3), (10, 4)] {
+                let p = Double(x[i]) ?? .nan, q = Double(y[j]) ?? .nan
+                #expect((p.isNaN && q.isNaN) || abs(p - q) <= 1e-9 * max(abs(p), abs(q)), "\(x[0]) column \(i): \(x[i]) vs R \(y[j])")
+            }
+        }
+        // D06's Wald interval passes 100 % (1.08); the logit one stays below.
+        #expect(ours[5][0] == "D06" && (Double(ours[5][10]) ?? 2) < 1)
+        let year = dir.appendingPathComponent("year.csv").path
+        #expect(try Command.run(["score", "combine", out, out, out, out, "--weights", "1,1,1,1", "--rate-interval", "logit", "--out", year]).status == 0)
+        let d01 = try String(contentsOfFile: year, encoding: .utf8).split(separator: "\n")[1].split(separator: ",").map { Double($0) ?? .nan }
+        let (p, se, df) = (d01[7], d01[8], d01[12])
+        #expect(df == 48)  // Satterthwaite: 4 × 12
+        let t = 2.0106347576242318  // R: qt(0.975, 48)
+        let centre = log(p / (1 - p)), spread = t * se / (p * (1 - p))
+        #expect(abs(d01[9] - 1 / (1 + exp(-(centre - spread)))) < 1e-12 && abs(d01[10] - 1 / (1 + exp(-(centre + spread)))) < 1e-12)
+        let bad = try Command.run(["score", "--responses", "\(fixture)/long.csv", "--scale", "surveys/scales/four-tier.yaml", "--out", out,
+                                   "--rate-interval", "wilson"])
+        #expect(bad.status == 64 && bad.stderr.contains("--rate-interval must be wald or logit (got 'wilson')."))
+    }
+
     @Test func badUsageAndBadData() throws {
         let dir = try Command.temporaryDirectory()
         let out = dir.appendingPathComponent("s.csv").path

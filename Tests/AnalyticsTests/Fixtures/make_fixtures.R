@@ -7,7 +7,8 @@
 #   long.csv      the input in pingyi's long format (one row per respondent x evaluated unit)
 #   expected.csv  R's results per unit: unit,n,dont_know,score,score_se,score_low,score_high,
 #                 rate,rate_se,rate_low,rate_high,deff,df (17 significant digits)
-#   extra.csv     further R quantities per unit (rate deff, domain degrees of freedom, ...)
+#   extra.csv     further R quantities per unit (rate deff, domain degrees of freedom, the rate's
+#                 logit interval from svyciprop(method = "xlogit"), ...)
 #   design.txt    the exact R calls and the corresponding pingyi options
 # and population.csv for the calibration cases, expected_error.txt for lonely-fail.
 #
@@ -202,12 +203,20 @@ write_expected <- function(r, dir, extra = NULL) {
   if (!is.null(extra)) write.csv(extra, file.path(dir, "extra.csv"), row.names = FALSE, quote = FALSE)
 }
 
-standard_extra <- function(r, design, d, by = ~unit) {
+standard_extra <- function(r, design, d, by = ~unit, df = degf(design)) {
   e <- r$res[, all.vars(by), drop = FALSE]
   e$rate_deff <- g17(r$res$DEff.satisfied)
   e$df_domain <- domain_degf(design, d, by)
+  # The rate's logit interval (pingyi score --rate-interval logit): svyciprop's "xlogit", the
+  # Student-t interval on log(p / (1 - p)) with the delta-method SE, mapped back; same df.
+  lg <- svyby(~satisfied, by, subset(design, valid), svyciprop, method = "xlogit", df = df, vartype = "ci")
+  stopifnot(identical(key_of(lg, by), key_of(r$res, by)))
+  e$rate_low_logit <- g17(lg$ci_l)
+  e$rate_high_logit <- g17(lg$ci_u)
   e
 }
+
+key_of <- function(x, by) do.call(paste, c(lapply(all.vars(by), function(v) as.character(x[[v]])), sep = "\r"))
 
 write_design <- function(dir, lines) {
   writeLines(c(lines, "",
@@ -225,7 +234,10 @@ write_design <- function(dir, lines) {
     "  n = number of rows with valid answers (unweighted)",
     "extra.csv: rate_deff = res$DEff.satisfied; df_domain = degf(design[valid & unit == u, ]),",
     "  the degrees of freedom R would use if the interval were built from the domain's own design",
-    "  (PSUs with valid answers for the unit minus their strata); NOT used in expected.csv."),
+    "  (PSUs with valid answers for the unit minus their strata); NOT used in expected.csv.",
+    "  rate_low_logit, rate_high_logit = svyby(~satisfied, ~unit, subset(design, valid), svyciprop,",
+    "  method = \"xlogit\", df = DF, vartype = \"ci\"): expit(logit(rate) -/+ qt(0.975, DF) * rate_se /",
+    "  (rate * (1 - rate))), NaN at a rate of 0 or 1 (pingyi score --rate-interval logit)."),
     file.path(dir, "design.txt"))
 }
 
