@@ -22,38 +22,100 @@ struct APIController {
         router.post("/api/forms", use: postForms)
     }
 
-    struct FormsRequest: Decodable {
+    struct FormsRequest {
         let questionnaire: String
         let version: Int?
         let pass: Int
         let forms: [APIForm]
-    }
 
-    struct APIForm: Decodable {
-        let caseID: String
-        let answers: [String: AnswerValue]
-
-        enum CodingKeys: String, CodingKey {
-            case caseID = "case_id"
-            case answers
+        /// Reads a request body; the error names the member that is missing or of the wrong type
+        /// (`forms.0.case_id`), or where the text stops being JSON.
+        static func read(_ body: [UInt8]) throws(RequestError) -> FormsRequest {
+            let root: JSONValue
+            do { root = try JSONValue.parse(body) } catch { throw RequestError(message: error.description) }
+            let members = try RequestError.object(root, at: [])
+            guard case .array(let items)? = RequestError.member("forms", of: members) else {
+                throw RequestError.missingOrWrong("forms", members)
+            }
+            var forms: [APIForm] = []
+            forms.reserveCapacity(items.count)
+            for (i, item) in items.enumerated() {
+                let path = ["forms", String(i)]
+                let form = try RequestError.object(item, at: path)
+                guard case .string(let caseID)? = RequestError.member("case_id", of: form) else {
+                    throw RequestError.missingOrWrong("case_id", form, at: path)
+                }
+                guard case .object(let given)? = RequestError.member("answers", of: form) else {
+                    throw RequestError.missingOrWrong("answers", form, at: path)
+                }
+                var answers: [String: AnswerValue] = [:]
+                answers.reserveCapacity(given.count)
+                for (key, value) in given {
+                    switch value {
+                    case .null: answers[key] = AnswerValue(text: nil)
+                    case .string(let text): answers[key] = AnswerValue(text: text)
+                    case .number(let literal): answers[key] = AnswerValue(text: AnswerValue.text(ofNumber: literal))
+                    default: throw RequestError(message: "wrong type at \((path + ["answers", key]).joined(separator: "."))")
+                    }
+                }
+                forms.append(APIForm(caseID: caseID, answers: answers))
+            }
+            guard case .string(let questionnaire)? = RequestError.member("questionnaire", of: members) else {
+                throw RequestError.missingOrWrong("questionnaire", members)
+            }
+            guard case .number(let passText)? = RequestError.member("pass", of: members), let pass = Int(passText) else {
+                throw RequestError.missingOrWrong("pass", members)
+            }
+            var version: Int? = nil
+            switch RequestError.member("version", of: members) {
+            case nil, .null?: break
+            case .number(let text)?:
+                guard let v = Int(text) else { throw RequestError(message: "wrong type at version") }
+                version = v
+            default: throw RequestError(message: "wrong type at version")
+            }
+            return FormsRequest(questionnaire: questionnaire, version: version, pass: pass, forms: forms)
         }
     }
 
+    /// What is wrong with a request body, for the 400 reply.
+    struct RequestError: Error {
+        let message: String
+
+        /// The last member of that name (as a decoder would keep it).
+        static func member(_ name: String, of members: [(key: String, value: JSONValue)]) -> JSONValue? {
+            members.last { $0.key == name }?.value
+        }
+
+        static func object(_ value: JSONValue, at path: [String]) throws(RequestError) -> [(key: String, value: JSONValue)] {
+            guard case .object(let members) = value else {
+                throw RequestError(message: path.isEmpty ? "the body is not a JSON object" : "wrong type at \(path.joined(separator: "."))")
+            }
+            return members
+        }
+
+        static func missingOrWrong(_ name: String, _ members: [(key: String, value: JSONValue)], at path: [String] = []) -> RequestError {
+            let full = (path + [name]).joined(separator: ".")
+            return RequestError(message: member(name, of: members) == nil ? "no \(full)" : "wrong type at \(full)")
+        }
+    }
+
+    struct APIForm {
+        let caseID: String
+        let answers: [String: AnswerValue]
+    }
+
     /// An answer as JSON text, number or null.
-    struct AnswerValue: Decodable {
+    struct AnswerValue {
         let text: String?
 
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.singleValueContainer()
-            if c.decodeNil() {
-                text = nil
-            } else if let s = try? c.decode(String.self) {
-                text = s
-            } else if let i = try? c.decode(Int.self) {
-                text = String(i)
-            } else {
-                text = formatNumber(try c.decode(Double.self))
-            }
+        /// A number's answer text: an integral value as an integer (`3`, also for `3.0` or
+        /// `3e0`), any other as pingyi writes decimals.
+        static func text(ofNumber literal: String) -> String {
+            if let i = Int(literal) { return String(i) }
+            let d = Double(literal) ?? .nan
+            if d == d.rounded(), abs(d) < 9_007_199_254_740_992 { return String(Int(d)) }
+            return formatNumber(d)
         }
     }
 
@@ -73,9 +135,9 @@ struct APIController {
         let body = try await request.collectBody(upTo: 8 * 1024 * 1024)
         let input: FormsRequest
         do {
-            input = try JSONDecoder().decode(FormsRequest.self, from: Data(buffer: body))
+            input = try FormsRequest.read(Array(body.readableBytesView))
         } catch {
-            throw PageError(.badRequest, "the body is not a forms request: \(describe(error))")
+            throw PageError(.badRequest, "the body is not a forms request: \(error.message)")
         }
         guard let pass = Pass(rawValue: input.pass) else { throw PageError(.unprocessableContent, "pass must be 1 or 2 (got \(input.pass))") }
         guard let q = try await environment.catalog.questionnaire(input.questionnaire, version: input.version) else {
@@ -110,14 +172,5 @@ struct APIController {
         guard let user = try await environment.store.user(apiTokenHash: tokenHash) else { return nil }
         environment.tokens.remember(tokenHash, user, now: now)
         return user
-    }
-
-    private func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, let c): "no \((c.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
-        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c): "wrong type at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
-        case DecodingError.dataCorrupted(let c): c.debugDescription
-        default: "not JSON"
-        }
     }
 }

@@ -38,10 +38,16 @@ enum EntryRules {
     /// Checks each batch's settings and answers (no database needed), for
     /// ``SurveyStore/enterBatches(_:)``.
     static func prepare(_ batches: [FormBatch]) -> [Result<Checked, StoreError>] {
-        batches.map { batch -> Result<Checked, StoreError> in
+        // One checker per questionnaire version: a server's group has many one-form batches.
+        var checkers: [String: FormChecker] = [:]
+        return batches.map { batch -> Result<Checked, StoreError> in
             do throws(StoreError) {
                 try checkSettings(batch)
-                return .success(checkAnswers(batch))
+                let q = batch.questionnaire
+                let key = "\(q.id)\u{1F}\(q.version)"
+                let checker = checkers[key].flatMap { $0.questionnaire == q ? $0 : nil } ?? FormChecker(q)
+                checkers[key] = checker
+                return .success(checkAnswers(batch, checker: checker))
             } catch {
                 return .failure(error)
             }
@@ -50,8 +56,8 @@ enum EntryRules {
 
     /// Checks the answers of every form (codes, ranges, required items, skips), in chunks on
     /// every core. Returns the forms with normalised answers, in order, and every problem.
-    static func checkAnswers(_ batch: FormBatch) -> (forms: [FormInput], problems: [EntryProblem]) {
-        let checker = FormChecker(batch.questionnaire)
+    static func checkAnswers(_ batch: FormBatch, checker: FormChecker? = nil) -> (forms: [FormInput], problems: [EntryProblem]) {
+        let checker = checker ?? FormChecker(batch.questionnaire)
         let input = batch.forms
         let chunk = 512
         let results = parallelMap((input.count + chunk - 1) / chunk) { c -> ([FormInput], [EntryProblem]) in
