@@ -149,7 +149,7 @@ struct APIController {
         var problems: [String] = []
         let names = Set(q.items.map(\.name))
         let forms = input.forms.enumerated().map { i, form -> FormInput in
-            for unknown in form.answers.keys.sorted() where !names.contains(unknown) {
+            for unknown in form.answers.keys.filter({ !names.contains($0) }).sorted() {
                 problems.append("forms[\(i)] (case \(form.caseID)): \(q.reference) has no item \(unknown)")
             }
             return FormInput(caseID: form.caseID, answers: q.items.map { form.answers[$0.name]?.text }, line: i)
