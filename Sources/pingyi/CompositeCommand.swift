@@ -142,9 +142,11 @@ struct CompositeCommand: ParsableCommand {
         print(TextTable(rows: rows, rightAligned: [1]).render(indent: "  "))
         if top > 0 {
             for classID in scheme.classIDs {
-                let units = result.units.filter { $0.unitClass == classID }.sorted { ($0.rank, $0.unit) < ($1.rank, $1.unit) }
+                // The result lists each class's units by rank.
+                let units = result.units.filter { $0.unitClass == classID }
                 guard !units.isEmpty else { continue }
-                print("\(scheme.classLabel(classID) ?? classID)：前 \(min(top, units.count)) 名与后 \(min(top, units.count)) 名")
+                let label = scheme.classLabel(classID) ?? classID
+                print(units.count > 2 * top ? "\(label)：前 \(top) 名与后 \(top) 名" : "\(label)：全部 \(units.count) 个单位")
                 print(Self.rankingTable(units, top: top, names: names, uncertainty: result.hasUncertainty).render(indent: "  "))
             }
         }
@@ -162,7 +164,7 @@ struct CompositeCommand: ParsableCommand {
                 rows.append(["…"] + Array(repeating: "", count: rows[0].count - 1))
                 continue
             }
-            var row = [unit.rank > 0 ? String(unit.rank) : "—", names[unit.unit].map { "\($0)（\(unit.unit)）" } ?? unit.unit, fixed(unit.score, 2)]
+            var row = [String(unit.rank), names[unit.unit].map { "\($0)（\(unit.unit)）" } ?? unit.unit, fixed(unit.score, 2)]
             if uncertainty {
                 let se = unit.scoreSE ?? .nan
                 row.append("\(fixed(unit.score - 1.96 * se, 2))–\(fixed(unit.score + 1.96 * se, 2))")

@@ -89,7 +89,9 @@ struct CompositeCommandTests {
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
         #expect(result.stdout.contains("乡镇（town）       2  先进 1，合格 1"))
-        // The printed ranking: rank, unit, score, score ± 1.96 × 0.4243, p_grade, grade, first reason.
+        // The printed ranking (a class of two: all of it): rank, unit, score, score ± 1.96 × 0.4243,
+        // p_grade, grade, first reason.
+        #expect(result.stdout.contains("\n乡镇：全部 2 个单位\n"))
         let ranking = result.stdout.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
         #expect(ranking.contains("1 A 94.00 93.17–94.83 0.0% 先进 察访核验扣1分"))
         #expect(ranking.contains("2 B 80.00 79.17–80.83 0.0% 合格 得分80.00低于先进最低分90分"))
