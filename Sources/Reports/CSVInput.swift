@@ -1,3 +1,4 @@
+import Composite
 import Tables
 
 /// One CSV input of a report, read with its required columns checked, and cells read with errors

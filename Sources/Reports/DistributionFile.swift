@@ -1,3 +1,4 @@
+public import Composite
 public import Tables
 
 /// One satisfaction tier (or special code) as the distribution file gives it.

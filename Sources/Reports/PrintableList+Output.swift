@@ -1,3 +1,4 @@
+public import Composite
 import Spreadsheet
 
 /// The printed respondent list: `index.html` (pages with their counts), one `page-NN.html` per

@@ -1,3 +1,4 @@
+public import Composite
 public import Tables
 
 /// A respondent list (`pingyi sample` output) arranged for the field: split into pages by a

@@ -1,3 +1,4 @@
+public import Composite
 import Analytics
 public import Tables
 

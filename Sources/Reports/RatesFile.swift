@@ -1,3 +1,4 @@
+public import Composite
 public import Tables
 
 /// AAPOR outcome rates of one group of cases (`pingyi rates` output): case counts by final

@@ -1,4 +1,4 @@
-import Composite
+public import Composite
 public import Questionnaire
 public import Tables
 
@@ -92,8 +92,7 @@ public struct ReportContent: Sendable {
         }
         var composite: CompositeTable?
         if let path = request.composite, let schemePath = request.scheme {
-            let scheme: Scheme
-            do { scheme = try Scheme.load(path: schemePath) } catch { throw ReportError(error) }
+            let scheme = try Scheme.load(path: schemePath)
             composite = try CompositeTable.read(path: path, scheme: scheme, units: units, options: request.csv)
         }
         let rates = try request.rates.map { (path) throws(ReportError) in try RatesFile.read(path: path, options: request.csv) }

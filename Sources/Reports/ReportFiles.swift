@@ -1,3 +1,4 @@
+public import Composite
 /// The files of a report: `report.html`, `report.xlsx`, and with a composite result one
 /// `feedback/UNIT.html` per unit.
 extension ReportContent {

@@ -1,3 +1,4 @@
+import Composite
 import Spreadsheet
 
 /// `report.xlsx`: sheets 满意度得分 (scores), 综合考评 (composite results, when given),

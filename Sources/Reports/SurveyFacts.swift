@@ -1,3 +1,4 @@
+public import Composite
 public import Sampling
 
 /// What the AAPOR disclosure list asks about one survey, from the manifest `pingyi sample`

@@ -1,3 +1,4 @@
+public import Composite
 public import Tables
 
 /// An evaluated unit (被评单位) from `datasets/units.csv`.

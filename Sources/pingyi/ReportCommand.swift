@@ -3,10 +3,6 @@ import Foundation
 import Reports
 import Tables
 
-extension ReportError: ReportableError {
-    var exitStatus: Int32 { kind == .usage ? 64 : 65 }
-}
-
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
