@@ -30,7 +30,7 @@ let package = Package(
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
         .target(name: "Stats", dependencies: ["CGSL"], swiftSettings: strict),
         .target(name: "Tables", swiftSettings: strict),
-        .target(name: "Definitions", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(name: "Definitions", dependencies: ["Tables", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .systemLibrary(name: "CReadStat", providers: [.apt(["libreadstat-dev"])]),
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .target(name: "Questionnaire", dependencies: ["Definitions", "Tables"], swiftSettings: strict),

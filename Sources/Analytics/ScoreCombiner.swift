@@ -1,4 +1,8 @@
 import Stats
+import Tables
+
+/// A weight as the user wrote it, for messages.
+private func formatWeight(_ w: Double) -> String { w.isFinite ? formatDecimal(w) : String(w) }
 
 /// Combines independent estimates of the same units — the four quarterly surveys of a year,
 /// or the respondent groups — into one weighted score.
@@ -16,11 +20,14 @@ public enum ScoreCombiner {
         guard inputs.count == weights.count, !inputs.isEmpty else {
             throw .usage(message: "give one weight per score file (\(inputs.count) files, \(weights.count) weights)")
         }
-        guard weights.allSatisfy({ $0 >= 0 }), weights.reduce(0, +) > 0 else {
-            throw .usage(message: "--weights must be non-negative and not all zero")
+        guard weights.allSatisfy({ $0.isFinite && $0 >= 0 }), weights.reduce(0, +) > 0, weights.reduce(0, +).isFinite else {
+            throw .usage(message: "--weights must be finite, non-negative and not all zero, e.g. 30,30,20,20 (got \(weights.map(formatWeight).joined(separator: ",")))")
         }
         let key: (UnitScore) -> String = { $0.unit + "\u{1F}" + ($0.by ?? "") }
-        let lookups = inputs.map { input in Dictionary(input.scores.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a }) }
+        // A unit with n = 0 (only don't-know answers) has no score in that input.
+        let lookups = inputs.map { input in
+            Dictionary(input.scores.filter { $0.n > 0 }.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        }
         // Units in order of first appearance across the inputs.
         var order: [UnitScore] = []
         var seen = Set<String>()
@@ -34,7 +41,9 @@ public enum ScoreCombiner {
             for (q, lookup) in lookups.enumerated() {
                 guard let s = lookup[key(first)] else {
                     if partial { continue }
-                    throw .data(file: inputs[q].name, line: nil, message: "unit \(first.unit)\(first.by.map { " (\($0))" } ?? "") has no score here",
+                    let dontKnowOnly = inputs[q].scores.contains { key($0) == key(first) }
+                    throw .data(file: inputs[q].name, line: nil,
+                                message: "unit \(first.unit)\(first.by.map { " (\($0))" } ?? "") has no score here\(dontKnowOnly ? " (only don't-know answers)" : "")",
                                 hint: "every file must score the same units, or combine with --partial")
                 }
                 parts.append(s)

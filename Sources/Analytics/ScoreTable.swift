@@ -41,7 +41,10 @@ public enum ScoreTable {
         x.isFinite ? formatDecimal(x) : nil
     }
 
-    /// Reads a file written by ``csv(_:by:)`` (or by R with the same columns).
+    /// Reads a file written by ``csv(_:by:)`` (or by R with the same columns), checking every
+    /// value where it is: a score 0–100, a rate and don't-know share 0–1, standard errors and
+    /// design effects of 0 or more, whole n and df, one row per unit (and by value). A unit with
+    /// n = 0 (only don't-know answers) has empty estimates, read as NaN.
     public static func read(path: String, name: String? = nil) throws(AnalyticsError) -> (scores: [UnitScore], by: String?) {
         let table: Table
         do { table = try CSVReader.read(path: path, name: name) } catch { throw .input(error) }
@@ -51,23 +54,63 @@ public enum ScoreTable {
         func column(_ name: String) throws(AnalyticsError) -> Column {
             do { return try table.column(name, purpose: "a score column") } catch { throw .input(error) }
         }
+        func bad(_ r: Int, _ field: String, _ message: String, _ hint: String) -> AnalyticsError {
+            .input(TablesError(.value, file: table.source, line: table.line(of: r), column: (table.index(of: field) ?? 0) + 1,
+                               message: "field \(field): \(message)", hint: hint))
+        }
+        /// The number in `field` at row r: nil when empty (and `optional`), else within `range`.
+        func value(_ c: Column, _ field: String, _ r: Int, in range: ClosedRange<Double>, optional: Bool) throws(AnalyticsError) -> Double? {
+            if c.isMissing(r) {
+                if optional { return nil }
+                throw bad(r, field, "is empty", "give pingyi score output; only a unit with n = 0 has empty estimates")
+            }
+            guard let x = c.numericValue(r), x.isFinite else {
+                throw bad(r, field, "'\(c.string(r) ?? "")' is not a number", "give pingyi score output")
+            }
+            guard range.contains(x) else {
+                throw bad(r, field, "\(formatDecimal(x)) is outside \(formatDecimal(range.lowerBound))–\(formatDecimal(range.upperBound))",
+                          "give pingyi score output (scores 0–100, rates and shares as proportions 0–1, standard errors of 0 or more)")
+            }
+            return x
+        }
         let unit = try column("unit")
         let byColumn = try by.map { (b) throws(AnalyticsError) in try column(b) }
         let n = try column("n"), dk = try column("dont_know"), score = try column("score"), scoreSE = try column("score_se")
         let rate = try column("rate"), rateSE = try column("rate_se"), deff = try column("deff")
         let df = table.index(of: "df").map { table.columns[$0] }
         var scores: [UnitScore] = []
+        var lines: [String: Int] = [:]
+        let big = 0...Double.greatestFiniteMagnitude
         for r in 0..<table.rowCount {
-            guard let u = unit.string(r), let s = score.number(r), let se = scoreSE.number(r) else {
-                throw .data(file: table.source, line: table.line(of: r), message: "unit, score or score_se is empty",
-                            hint: "give pingyi score output")
+            guard let u = unit.string(r) else { throw bad(r, "unit", "is empty", "every row names the unit it scores") }
+            let b = byColumn?.string(r)
+            let key = u + "\u{1F}" + (b ?? "")
+            if let first = lines[key] {
+                throw .data(file: table.source, line: table.line(of: r),
+                            message: "unit \(u)\(b.map { " (\($0))" } ?? "") is scored twice (also on line \(first))",
+                            hint: "keep one row per unit\(by.map { " and \($0)" } ?? "")")
             }
-            let rt = rate.number(r) ?? .nan
-            let rse = rateSE.number(r) ?? .nan
-            scores.append(UnitScore(unit: u, by: byColumn?.string(r), n: n.integer(r) ?? 0, dontKnow: dk.number(r) ?? .nan,
+            lines[key] = table.line(of: r)
+            guard let count = n.integerValue(r), count >= 0 else {
+                throw bad(r, "n", "'\(n.string(r) ?? "")' is not a count of 0 or more", "give pingyi score output")
+            }
+            let empty = count == 0
+            let s = try value(score, "score", r, in: 0...100, optional: empty) ?? .nan
+            let se = try value(scoreSE, "score_se", r, in: big, optional: empty) ?? .nan
+            let rt = try value(rate, "rate", r, in: 0...1, optional: true) ?? .nan
+            let rse = try value(rateSE, "rate_se", r, in: big, optional: true) ?? .nan
+            let share = try value(dk, "dont_know", r, in: 0...1, optional: true) ?? .nan
+            let effect = try value(deff, "deff", r, in: big, optional: true) ?? .nan
+            var degrees = 0
+            if let df, !df.isMissing(r) {
+                guard let d = df.integerValue(r), d >= 0 else {
+                    throw bad(r, "df", "'\(df.string(r) ?? "")' is not a whole number of degrees of freedom", "give pingyi score output")
+                }
+                degrees = d
+            }
+            scores.append(UnitScore(unit: u, by: b, n: count, dontKnow: share,
                                     score: s, scoreSE: se, scoreLow: .nan, scoreHigh: .nan, rate: rt, rateSE: rse,
-                                    rateLow: .nan, rateHigh: .nan, deff: deff.number(r) ?? .nan, rateDeff: .nan,
-                                    df: df?.integer(r) ?? 0))
+                                    rateLow: .nan, rateHigh: .nan, deff: effect, rateDeff: .nan, df: degrees))
         }
         return (scores, by)
     }

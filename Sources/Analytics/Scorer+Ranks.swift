@@ -32,7 +32,7 @@ extension Scorer {
         }
         // Rank within each by group.
         var groups: [String: [Int]] = [:]
-        for (i, r) in results.enumerated() { groups[r.by ?? "", default: []].append(i) }
+        for (i, r) in results.enumerated() where r.n > 0 { groups[r.by ?? "", default: []].append(i) }
         for members in groups.values {
             let top = (members.count + 3) / 4
             for i in members {

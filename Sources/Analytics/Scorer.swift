@@ -1,4 +1,5 @@
 import Foundation
+import Questionnaire
 import Stats
 import Tables
 
@@ -174,6 +175,13 @@ public struct Scorer {
                     break
                 }
             }
+            if n == 0 || W == 0 {
+                // Only don't-know answers (or only zero weights): nothing to score, the share said.
+                results.append(UnitScore(unit: domain.unit, by: domain.by, n: n, dontKnow: answered > 0 ? dontKnow / answered : .nan,
+                                         score: .nan, scoreSE: .nan, scoreLow: .nan, scoreHigh: .nan, rate: .nan, rateSE: .nan,
+                                         rateLow: .nan, rateHigh: .nan, deff: .nan, rateDeff: .nan, df: df))
+                continue
+            }
             let mean = Y / W
             // Second pass: linearised values per case, spread about the mean, PSU sums.
             var touchedCases: [Int] = []
@@ -256,16 +264,25 @@ public struct Scorer {
         let byFactor = byColumn?.factorize()
         let byCount = byFactor?.levels.count ?? 1
         var rows = [[Int]](repeating: [], count: units.levels.count * byCount)
+        let codes = options.scoring.codes
+        let tierPosition = (table.index(of: design.spec.tier) ?? 0) + 1
         for r in 0..<table.rowCount {
             let u = units.codes[r]
             guard u >= 0 else {
                 throw .data(file: table.source, line: table.line(of: r), message: "the unit column '\(design.spec.unit)' is empty",
                             hint: "every row names the evaluated unit it rates")
             }
+            let tier = design.rowTier[r]
+            if let codes, tier >= 0, !codes.contains(tier) {
+                throw .input(TablesError(.value, file: table.source, line: table.line(of: r), column: tierPosition,
+                                         message: "field \(design.spec.tier): \(tier) is not a code of the scale (unit \(units.levels[Int(u)]))",
+                                         hint: "the scale's codes are \(describeCodes(codes.sorted())); correct the answer, or score with the scale it was keyed on"))
+            }
             let b = byFactor.map { $0.codes[r] } ?? 0
             guard b >= 0 else { continue }  // R drops rows with a missing by value
             rows[Int(b) * units.levels.count + Int(u)].append(r)
         }
+        try checkOneRowPerRespondent(rows, units: units.levels, table: table)
         let roles = RoleTable(options.scoring)
         let unitOrder = units.levels.indices.sorted { naturalLess(units.levels[$0], units.levels[$1]) }
         let byOrder = (byFactor?.levels.indices).map { idx in idx.sorted { naturalLess(byFactor?.levels[$0] ?? "", byFactor?.levels[$1] ?? "") } } ?? [0]
@@ -273,12 +290,40 @@ public struct Scorer {
         for b in byOrder {
             for u in unitOrder {
                 let members = rows[b * units.levels.count + u]
-                let hasScored = members.contains { if case .scored = roles[design.rowTier[$0]] { return true } else { return false } }
-                guard hasScored || (includingUnscored && !members.isEmpty) else { continue }
+                // A unit answered only "don't know" is reported too (n = 0 and its don't-know share).
+                let hasAnswer = members.contains {
+                    switch roles[design.rowTier[$0]] {
+                    case .scored, .dontKnow: true
+                    case .other: false
+                    }
+                }
+                guard hasAnswer || (includingUnscored && !members.isEmpty) else { continue }
                 domains.append(Domain(unit: units.levels[u], by: byFactor?.levels[b], rows: members))
             }
         }
         return domains
+    }
+}
+
+extension Scorer {
+    /// A respondent rates a unit once: a second row of the same respondent and unit (and by
+    /// value) would count the answer twice.
+    func checkOneRowPerRespondent(_ domains: [[Int]], units: [String], table: Table) throws(AnalyticsError) {
+        var seen = [Int](repeating: -1, count: design.caseCount)
+        for members in domains {
+            for r in members {
+                let c = Int(design.rowCase[r])
+                if seen[c] >= 0 {
+                    let caseName = (try? table.column(design.spec.caseColumn).string(r)) ?? nil
+                    let unit = (try? table.column(design.spec.unit).string(r)) ?? nil
+                    throw .data(file: table.source, line: table.line(of: r),
+                                message: "respondent \(caseName ?? "?") rates unit \(unit ?? "?") twice (also on line \(table.line(of: seen[c])))",
+                                hint: "keep one row per respondent and unit (export the long file again from the store)")
+                }
+                seen[c] = r
+            }
+            for r in members { seen[Int(design.rowCase[r])] = -1 }
+        }
     }
 }
 

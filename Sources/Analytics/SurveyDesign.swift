@@ -1,3 +1,4 @@
+import Foundation
 public import Tables
 
 /// A long file prepared for estimation: every row mapped to its respondent (case), every case to
@@ -76,16 +77,25 @@ public struct SurveyDesign: Sendable {
         }
         rowCase = caseFactor.codes
         caseCount = caseFactor.levels.count
-        rowTier = (0..<rows).map { tierColumn.integer($0) ?? -1 }
+        rowTier = try Self.tierCodes(tierColumn, name: spec.tier, table: table)
 
         // Per case: first row, weight, constant within the case.
         var firstRow = [Int](repeating: -1, count: caseCount)
         var weight = [Double](repeating: 0, count: caseCount)
+        let weightPosition = (table.index(of: spec.weight) ?? 0) + 1
         for r in 0..<rows {
             let c = Int(rowCase[r])
-            guard let w = weightColumn.number(r), w.isFinite, w >= 0 else {
-                throw .data(file: source, line: table.line(of: r), message: "the weight '\(spec.weight)' is \(weightColumn.string(r).map { "'\($0)'" } ?? "empty")",
-                            hint: "every row needs a weight of 0 or more")
+            guard let w = weightColumn.numericValue(r), w.isFinite, w >= 0, w <= Self.largestWeight else {
+                let cell = weightColumn.string(r)
+                let what: String
+                if let cell, let w = weightColumn.numericValue(r), w.isFinite, w > Self.largestWeight {
+                    what = "\(cell) is not a plausible weight (over \(formatDecimal(Self.largestWeight)))"
+                } else {
+                    what = cell.map { "'\($0)' is not a weight of 0 or more" } ?? "is empty"
+                }
+                throw .input(TablesError(.value, file: source, line: table.line(of: r), column: weightPosition,
+                                         message: "field \(spec.weight): \(what)",
+                                         hint: "every row needs its respondent's weight: a number of 0 or more, the population units the respondent stands for"))
             }
             if firstRow[c] < 0 {
                 firstRow[c] = r
@@ -97,6 +107,10 @@ public struct SurveyDesign: Sendable {
         }
         caseFirstRow = firstRow
         caseWeight = weight
+        if caseCount > 0 && weight.allSatisfy({ $0 == 0 }) {
+            throw .data(file: source, line: nil, message: "every weight in column '\(spec.weight)' is 0, so nothing can be estimated",
+                        hint: "give the design weights (pingyi responses export --format long writes them), or the weights pingyi weights made")
+        }
 
         // Strata of cases.
         var caseStratum = [Int32](repeating: 0, count: caseCount)
@@ -200,6 +214,23 @@ public struct SurveyDesign: Sendable {
                     throw .data(file: source, line: nil, message: "the population counts '\(spec.fpc[k])' mix counts (≥ 1) and fractions (< 1)",
                                 hint: "give all as counts or all as sampling fractions")
                 }
+                if !fractions {
+                    // A count is the stratum's (at stage 1) or the cluster's (later): one per
+                    // parent. Fractions may differ by cluster (inclusion probabilities of a PPS
+                    // stage, R's pps = "brewer").
+                    var first: [Int: Int] = [:]
+                    for i in 0..<parent.count where !enumerated[i] {
+                        let p = Int(parent[i])
+                        guard let j = first[p] else { first[p] = i; continue }
+                        if population[j] != population[i] {
+                            let row = firstRow[clusterFirstCase[i]], other = firstRow[clusterFirstCase[j]]
+                            let within = k == 0 ? "stratum \(labels[p])" : "one stage-\(k) cluster"
+                            throw .data(file: source, line: table.line(of: row),
+                                        message: "stage \(k + 1): the population count '\(spec.fpc[k])' is \(formatDecimal(population[i])) here but \(formatDecimal(population[j])) on line \(table.line(of: other)), within \(within)",
+                                        hint: "a population count is the number of units in the stratum, the same on all its rows; for inclusion probabilities that differ by unit (PPS) give them as fractions, e.g. --fpc stage1_prob,stage2_prob")
+                        }
+                    }
+                }
                 for i in 0..<parent.count where !enumerated[i] {
                     let n = Double(sampled[Int(parent[i])])
                     if fractions && population[i] <= 1 { population[i] = n / population[i] }
@@ -261,6 +292,30 @@ public struct SurveyDesign: Sendable {
     /// Stage-1 cluster of each case, and its stratum.
     let casePSU: [Int32]
     let caseStratum: [Int32]
+
+    /// The largest weight taken as plausible: a respondent standing for more than a thousand
+    /// billion people is a mistake (e.g. 1e308, whose sums overflow).
+    static let largestWeight = 1e12
+
+    /// The answer code of every row (-1 for an empty cell). Every other cell must be a whole
+    /// number: cells are not trimmed, so ` 1` (with a space) is refused like `x`.
+    static func tierCodes(_ column: Column, name: String, table: Table) throws(AnalyticsError) -> [Int] {
+        let position = (table.index(of: name) ?? 0) + 1
+        var codes = [Int](repeating: -1, count: column.count)
+        for r in 0..<column.count where !column.isMissing(r) {
+            if let code = column.integerValue(r), code >= 0, !(column.string(r) ?? "").contains(" ") {
+                codes[r] = code
+                continue
+            }
+            let cell = column.string(r) ?? ""
+            let spaced = cell.trimmingCharacters(in: .whitespaces) != cell && Int(cell.trimmingCharacters(in: .whitespaces)) != nil
+            throw .input(TablesError(.value, file: table.source, line: table.line(of: r), column: position,
+                                     message: "field \(name): '\(cell)' is not an answer code",
+                                     hint: spaced ? "remove the spaces around the code (cells are not trimmed)"
+                                                  : "the answer codes are whole numbers of the scale (e.g. 1–4, 7 for don't know); leave the cell empty for no answer"))
+        }
+        return codes
+    }
 
     /// A design column must not change between a respondent's rows.
     private static func checkConstant(_ codes: [Int32], rowCase: [Int32], firstRow: [Int], name: String, table: Table,

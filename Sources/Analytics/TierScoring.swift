@@ -19,12 +19,17 @@ public struct TierScoring: Sendable, Equatable {
     /// Don't-know codes (不了解/说不清).
     public var dontKnow: Set<Int>
     public var dontKnowRule: DontKnowRule
+    /// Every code of the scale, tiers and special codes (nil: not known, any code is taken). A
+    /// long file's code outside it is an error, never silently dropped.
+    public var codes: Set<Int>?
 
-    public init(scores: [Int: Double], satisfied: Set<Int>, dontKnow: Set<Int>, dontKnowRule: DontKnowRule = .exclude) {
+    public init(scores: [Int: Double], satisfied: Set<Int>, dontKnow: Set<Int>, dontKnowRule: DontKnowRule = .exclude,
+                codes: Set<Int>? = nil) {
         self.scores = scores
         self.satisfied = satisfied
         self.dontKnow = dontKnow
         self.dontKnowRule = dontKnowRule
+        self.codes = codes
     }
 
     /// The common four-tier form: 1 满意 100, 2 比较满意 80, 3 基本满意 60, 4 不满意 0; 7 don't know.

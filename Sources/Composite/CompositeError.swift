@@ -14,6 +14,8 @@ public struct CompositeError: Error, CustomStringConvertible, Sendable, Equatabl
         /// The command was used wrongly: a file that cannot be opened, an input the scheme needs
         /// but that was not given (exit status 64).
         case usage
+        /// An output could not be written: disk full, no permission (exit status 74).
+        case write
     }
 
     public let kind: Kind
@@ -37,10 +39,24 @@ public struct CompositeError: Error, CustomStringConvertible, Sendable, Equatabl
         self.init(.data, file: error.file, line: error.line, column: error.column, message: error.message, hint: error.hint)
     }
 
-    /// A table error raised while reading a CSV file; a file that cannot be read is a usage error.
+    /// A table error raised while reading a CSV file or writing an output; a file that cannot be
+    /// read, or an output that must not be written, is a usage error.
     public init(_ error: TablesError) {
-        self.init(error.kind == .io ? .usage : .data, file: error.file, line: error.line, column: error.column,
-                  message: error.message, hint: error.hint)
+        let kind: Kind = switch error.kind {
+        case .io, .output: .usage
+        case .write: .write
+        case .encoding, .syntax, .schema, .value: .data
+        }
+        self.init(kind, file: error.file, line: error.line, column: error.column, message: error.message, hint: error.hint)
+    }
+
+    /// The exit status of the command line (sysexits.h): 64, 65 or 74.
+    public var exitStatus: Int32 {
+        switch kind {
+        case .data: 65
+        case .usage: 64
+        case .write: 74
+        }
     }
 
     public var description: String {

@@ -1,5 +1,8 @@
 /// Events, public scores, last year's result, and the final completeness check.
 extension InputReader {
+    /// The most points one bonus or penalty may carry: the whole 100-point scale.
+    static let largestPoints = 100.0
+
     // MARK: Events (E.csv)
 
     mutating func readEvents(_ input: InputTable) throws(CompositeError) {
@@ -59,6 +62,11 @@ extension InputReader {
             if given < low - 1e-9 || given > (high ?? .infinity) + 1e-9 {
                 throw input.error(row, field: "points", "\(number(given)) is outside \(number(low))–\(high.map(number) ?? "∞") for code '\(entry.code)' (unit \(unit))")
             }
+            // A code without a cap still scores on the 100-point basis.
+            if high == nil && !(given <= InputReader.largestPoints) {
+                throw input.error(row, field: "points", "\(number(given)) points for code '\(entry.code)' cannot be right on the 100-point basis (unit \(unit))",
+                                  hint: "give the points decided, at most \(number(InputReader.largestPoints))")
+            }
         }
     }
 
@@ -104,6 +112,10 @@ extension InputReader {
                 if input.has("score_se") {
                     se = try input.requiredNumber("score_se", row)
                     if let s = se, !(s >= 0) { throw input.error(row, field: "score_se", "must not be negative (unit \(unit))") }
+                    if let s = se, !(s <= 100) {
+                        throw input.error(row, field: "score_se", "\(number(s)) cannot be the standard error of a score on the 100-point basis (unit \(unit))",
+                                          hint: "use pingyi score output")
+                    }
                 }
                 let rate = try input.number("rate", row)
                 if let rate, !(0...1).contains(rate) {

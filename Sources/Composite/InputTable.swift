@@ -44,7 +44,7 @@ struct InputTable {
         let column = table.columns[i]
         if let value = column.number(row) { return value }
         guard let text = text(name, row) else { return nil }
-        guard let value = Double(text), value.isFinite else {
+        guard let value = parseDecimal(text) else {
             throw error(row, field: name, "'\(text)' is not a number", hint: "write a plain number such as 85.5")
         }
         return value

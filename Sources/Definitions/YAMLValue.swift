@@ -1,4 +1,5 @@
 import Foundation
+import Tables
 public import Yams
 
 /// A node of a YAML definition file that knows where it is, so every error it raises names the
@@ -15,11 +16,13 @@ public struct YAMLValue: @unchecked Sendable {
     /// Reads and parses a YAML file.
     public static func load(path: String, name: String? = nil) throws(DefinitionError) -> YAMLValue {
         let display = name ?? path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw DefinitionError(file: display, message: "cannot read the file", hint: "check the path")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw DefinitionError(file: display, message: "the file is not UTF-8 text", hint: "save it as UTF-8")
+        let text: String
+        do {
+            text = try readTextFile(path: path, name: display)
+        } catch {
+            throw DefinitionError(file: display, line: error.line, column: error.column,
+                                  message: error.message,
+                                  hint: error.kind == .io ? "check the path" : error.hint)
         }
         return try parse(text, file: display)
     }

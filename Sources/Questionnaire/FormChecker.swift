@@ -1,3 +1,5 @@
+import Tables
+
 /// Checks and normalises the answers of one form against a questionnaire: codes of the scale or
 /// of the choices, number ranges and decimals, text length, required items and skips (`when`).
 ///
@@ -61,6 +63,12 @@ public struct FormChecker: Sendable {
                                             hint: "leave \(item.name) empty, or correct the answers the condition reads"))
                 continue
             }
+            if text.utf8.contains(0) {
+                answers[i] = text
+                problems.append(ItemProblem(item: i, message: "\(item.name) contains a NUL byte (0x00)",
+                                            hint: "the answer is damaged: key it again"))
+                continue
+            }
             switch item.kind {
             case .unit, .ownTown, .tier, .single:
                 if let code = parseCode(text), (0...9).contains(code) ? allowedDigit[i][code] : allowedCodes[i].contains(code) {
@@ -72,7 +80,7 @@ public struct FormChecker: Sendable {
                 }
             case .number(let minimum, let maximum, let decimals):
                 answers[i] = text
-                guard let value = Double(text), value.isFinite else {
+                guard let value = parseDecimal(text) else {
                     problems.append(ItemProblem(item: i, message: "\(item.name) = '\(text)' is not a number", hint: "key digits, e.g. 3"))
                     continue
                 }

@@ -122,3 +122,12 @@ public enum EntryMode: String, Sendable, Codable, Hashable {
     /// One pass; the pass-1 form counts as soon as it is stored.
     case single
 }
+
+/// Who may key pass 2 of a double-entry questionnaire (`second-pass-operator:`).
+public enum SecondPassOperator: String, Sendable, Codable, Hashable, CaseIterable {
+    /// Someone other than the operator of the case's pass 1 (the default: the passes are
+    /// independent only when two people key them).
+    case different
+    /// Anyone, the pass-1 operator included (e.g. a one-person office keying a week apart).
+    case any
+}

@@ -4,7 +4,8 @@ import Tables
 
 extension Questionnaire {
     /// The keys of a questionnaire file.
-    static let keys = ["id", "version", "title", "group", "scale", "entry", "units", "own_town", "items", "list_columns"]
+    static let keys = ["id", "version", "title", "group", "scale", "entry", "second-pass-operator", "complete-above", "units", "own_town",
+                       "items", "list_columns"]
 
     /// Reads a questionnaire file. Relative paths inside it (`scale:`, `units: {file: …}`) are
     /// resolved from the file's folder; `scale: four-tier` names `../scales/four-tier.yaml`
@@ -17,6 +18,8 @@ extension Questionnaire {
     /// group: urban                 # deputies | enterprises | urban | rural
     /// scale: four-tier
     /// entry: double                # double (default) | single
+    /// second-pass-operator: different   # different (default) | any: who may key pass 2
+    /// complete-above: 80%          # optional: a form answering at most 80 % of its applicable items is partial
     /// units: {file: ../../datasets/units.csv, class: department}
     /// own_town: {label: 对本镇（街道）党委政府工作的评价, units: {file: ../../datasets/units.csv, class: town}}
     /// items:
@@ -59,6 +62,28 @@ extension Questionnaire {
             }
             entry = mode
         }
+        var secondPass: SecondPassOperator?
+        if let node = map["second-pass-operator"] {
+            let text = try node.string()
+            guard let rule = SecondPassOperator(rawValue: text) else {
+                throw node.error("unknown second-pass-operator '\(text)'",
+                                 hint: "write different (pass 2 keyed by another operator than pass 1) or any")
+            }
+            guard entry == .double else {
+                throw node.error("second-pass-operator is set, but the questionnaire is keyed once (entry: single)",
+                                 hint: "remove second-pass-operator, or set entry: double")
+            }
+            secondPass = rule
+        }
+        var completeAbove: Double?
+        if let node = map["complete-above"] {
+            let share = try node.double()
+            guard share >= 0 && share < 1 else {
+                throw node.error("complete-above \(share) is not a share from 0 up to 1",
+                                 hint: "write e.g. 80%: a form answering at most 80 % of its applicable items is a partial interview")
+            }
+            completeAbove = share
+        }
         let units = try Questionnaire.units(map.require("units"), directory: directory)
         var ownTown: OwnTown?
         if let node = map["own_town"] {
@@ -77,7 +102,8 @@ extension Questionnaire {
         }
         let listColumns = try map.optionalStrings("list_columns")
         self.init(id: id, version: version, title: title, group: group, scale: scale, entry: entry,
-                  units: units, ownTown: ownTown, further: further, listColumns: listColumns)
+                  units: units, ownTown: ownTown, further: further, listColumns: listColumns,
+                  secondPassOperator: secondPass, completeAbove: completeAbove)
     }
 
     /// `scale:` as a name (`four-tier`), a path (`../scales/x.yaml`) or an inline mapping.

@@ -28,9 +28,16 @@ public struct Questionnaire: Sendable, Codable, Equatable, Hashable {
     /// Columns a respondent list must have to be loaded for this questionnaire (the frame's
     /// identifier, and `town_id` when there is an own-town item).
     public let listColumns: [String]
+    /// `second-pass-operator:` as written (nil: not written, which means ``SecondPassOperator/different``).
+    let secondPass: SecondPassOperator?
+    /// `complete-above:` as written: a counted form makes its case complete only when it answers
+    /// more than this share of its applicable items, else partial (AAPOR's 80 %, say); nil: every
+    /// counted form is complete.
+    public let completeAbove: Double?
 
     public init(id: String, version: Int, title: String, group: RespondentGroup, scale: Scale, entry: EntryMode = .double,
-                units: [EvaluatedUnit], ownTown: OwnTown? = nil, further: [Item], listColumns: [String]? = nil) {
+                units: [EvaluatedUnit], ownTown: OwnTown? = nil, further: [Item], listColumns: [String]? = nil,
+                secondPassOperator: SecondPassOperator? = nil, completeAbove: Double? = nil) {
         self.id = id
         self.version = version
         self.title = title
@@ -46,7 +53,12 @@ public struct Questionnaire: Sendable, Codable, Equatable, Hashable {
         var columns = listColumns ?? [group.frameIdentifier]
         if ownTown != nil && !columns.contains("town_id") { columns.append("town_id") }
         self.listColumns = columns
+        self.secondPass = secondPassOperator
+        self.completeAbove = completeAbove
     }
+
+    /// Who may key pass 2 (default ``SecondPassOperator/different``).
+    public var secondPassOperator: SecondPassOperator { secondPass ?? .different }
 
     /// The variable name of the own-town item.
     public static let ownTownName = "own_town"

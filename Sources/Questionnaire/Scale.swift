@@ -138,7 +138,7 @@ public enum ScaleCode: Sendable, Equatable, Hashable {
 }
 
 /// Codes written as runs: `[1, 2, 3, 4, 6, 7, 8, 9]` → `1–4, 6–9`.
-func describeCodes(_ codes: [Int]) -> String {
+public func describeCodes(_ codes: [Int]) -> String {
     let sorted = Array(Set(codes)).sorted()
     var parts: [String] = []
     var i = 0

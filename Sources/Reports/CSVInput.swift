@@ -48,7 +48,7 @@ struct CSVInput {
         guard let i = table.index(of: name) else { return nil }
         if let value = table.columns[i].number(row) { return value }
         guard let text = text(row, name) else { return nil }
-        guard let value = Double(text), value.isFinite else {
+        guard let value = parseDecimal(text) else {
             throw error(row, name, "'\(text)' is not a number", hint: "write a plain number such as 0.85")
         }
         return value

@@ -31,8 +31,12 @@ public struct Manifest: Codable, Sendable, Equatable {
     }
 
     public static func decode(path: String) throws(SamplingError) -> Manifest {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .missingInput(file: path, what: "manifest")
+        guard FileManager.default.fileExists(atPath: path) else { throw .missingInput(file: path, what: "manifest") }
+        let data: Data
+        do {
+            data = Data(try readTextFile(path: path).utf8)
+        } catch {
+            throw .frame(error)
         }
         do {
             return try JSONDecoder().decode(Manifest.self, from: data)

@@ -220,6 +220,11 @@ extension Sampler {
                     let values = stratum.candidates.compactMap { column.number($0.firstRow) }
                     return Double(stratum.candidates.count) * standardDeviation(values)
                 }
+                if weights.allSatisfy({ $0 == 0 }) {
+                    throw .draw(file: designFile, line: nil,
+                                message: "stage \(k): the neyman-sd column \(sdColumn ?? "") does not vary within any stratum, so it gives no spread to allocate by",
+                                hint: "use rule: proportional, or a column whose values differ within strata")
+                }
             }
             return try shareTotal(n, strata: strata, populations: populations, weights: weights, minimum: minimum,
                                   takeAll: stage.takeAll, stage: k)

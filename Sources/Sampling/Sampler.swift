@@ -30,6 +30,7 @@ public struct Sampler {
         }
         index.prepare(grouping)
         let rows = try participatingRows()
+        try checkNumericColumns(rows)
         var identifiersChecked = false
         let rng: RandomSource
         do { rng = try RandomSource(seed: seed) } catch { throw .draw(file: designFile, line: nil, message: error.message, hint: "") }
@@ -124,6 +125,35 @@ public struct Sampler {
         /// The unit's rows, or none when the grouping did not keep them (they are gathered later).
         func rows(_ members: [Int]) -> [Int] {
             members.isEmpty ? [] : Array(members[start..<(start + count)])
+        }
+    }
+
+    /// Every column the design uses as a number — a certainty column, a PPS size column, a
+    /// Neyman standard-deviation column — must hold a finite number on every row taking part:
+    /// one `NaN`, `many` or empty cell would otherwise turn the column into text and silently
+    /// change the design (no certainty units, no sizes). A Neyman column must vary somewhere.
+    func checkNumericColumns(_ rows: [Int]) throws(SamplingError) {
+        for (k, stage) in design.stages.enumerated() {
+            var uses: [(column: String, purpose: String)] = []
+            if let rule = stage.certainty { uses.append((rule.column, "certainty: {column: \(rule.column)}")) }
+            if case .column(let name) = stage.size { uses.append((name, "size: \(name)")) }
+            if case .total(_, .neyman, _, let sd?) = stage.allocation { uses.append((sd, "neyman-sd: \(sd)")) }
+            for (name, purpose) in uses {
+                let c = index.columnIndex(name)
+                let column = table.columns[c]
+                for r in rows where column.numericValue(r) == nil {
+                    let cell = column.string(r)
+                    throw .frame(TablesError(.value, file: table.source, line: table.line(of: r), column: c + 1,
+                                             message: "field \(name): \(cell.map { "'\($0)' is not a number" } ?? "is empty"), but stage \(k + 1) of the design uses it as a number (\(purpose))",
+                                             hint: "correct the frame: every row the design draws from needs a number in \(name)"))
+                }
+                if purpose.hasPrefix("neyman-sd"), let first = rows.first.flatMap({ column.number($0) }),
+                   rows.allSatisfy({ column.number($0) == first }) {
+                    throw .draw(file: designFile, line: nil,
+                                message: "stage \(k + 1): the neyman-sd column \(name) is \(formatDecimal(first)) on every row, so it gives no spread to allocate by",
+                                hint: "use rule: proportional (Neyman allocation with equal spreads is proportional allocation)")
+                }
+            }
         }
     }
 

@@ -98,18 +98,12 @@ public enum SamplingJob {
         for ref in design.columns where table.index(of: ref.column) == nil {
             throw .design(.init(file: design.path, line: ref.line, column: ref.position,
                                 message: "\(ref.path.isEmpty ? "" : ref.path + ": ")no column '\(ref.column)' in the frame \(table.source)",
-                                hint: "the frame's columns are \(table.names.joined(separator: ", "))"))
+                                hint: table.names.count == 1 ? table.columnsHint : "the frame's columns are \(table.names.joined(separator: ", "))"))
         }
         let added = Set(SampleList.addedColumns(stages: design.design.stages.count, replicates: 2))
         if let clash = table.names.first(where: added.contains) {
             throw .frame(TablesError(.schema, file: table.source, line: 1, message: "the frame already has a column '\(clash)', which the list adds",
                                      hint: "rename that column in the frame"))
-        }
-        for stage in design.design.stages {
-            if case .column(let name) = stage.size, let c = table.index(of: name), table.columns[c].type == .text {
-                throw .frame(TablesError(.schema, file: table.source, line: 1, message: "the size column '\(name)' is not numeric",
-                                         hint: "sizes must be positive numbers"))
-            }
         }
     }
 

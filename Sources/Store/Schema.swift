@@ -23,10 +23,11 @@ import Foundation
 /// - `sessions` (version 2): signed-in browsers: the hash of the session token, the CSRF token,
 ///   creation and expiry (Unix seconds).
 /// - `entry_closures` (version 3): questionnaires closed for keying, when, by whom and why.
+/// - version 4 changes no table: cases with a counted form that were left pending become complete.
 ///
 /// ``postgresStatements`` derives the PostgreSQL schema from the same text.
 enum Schema {
-    static let version = 3
+    static let version = 4
 
     static let statements = [
         """
@@ -172,7 +173,28 @@ enum Schema {
                 reason TEXT NOT NULL)
             """,
         ],
+        // 3 → 4: a case whose form was counted (verified, or single-entry) while it was still
+        // pending is complete (CompletionRules); earlier versions left it pending. Audited, at
+        // the time its form was counted.
+        [
+            """
+            INSERT INTO audit (at, operator, action, case_id, old_value, new_value, reason, source)
+            SELECT (SELECT MAX(f.entered_at) FROM forms f WHERE f.case_id = cases.case_id), 'pingyi', 'dispose', cases.case_id,
+                   'pending', 'complete', 'form counted', 'store upgrade'
+            FROM cases WHERE cases.disposition = 'pending' AND \(countedCase)
+            ORDER BY cases.questionnaire, cases.line
+            """,
+            "UPDATE cases SET disposition = 'complete' WHERE disposition = 'pending' AND \(countedCase)",
+        ],
     ]
+
+    /// The row of `cases` has a counted form: a verified one, or the pass-1 form of a single-entry
+    /// questionnaire.
+    private static let countedCase = """
+        EXISTS (SELECT 1 FROM forms f JOIN questionnaires q ON q.id = f.questionnaire AND q.version = f.version
+                WHERE f.case_id = cases.case_id AND (f.kind = 'final' OR (f.kind = 'pass1' AND q.entry = 'single')))
+        """
+
 
     /// The statements that bring a store of schema `version` to ``version`` (none when it is
     /// current). - Throws: ``StoreError`` when the store is newer than this program.

@@ -8,20 +8,38 @@ import Darwin
 /// each file is written to a temporary name in the same directory, flushed to disk, then renamed
 /// over the target. ``commit()`` renames all files of a set only after every one was written, so
 /// a failure leaves none of them behind.
+///
+/// Before anything is written, an output that would destroy something is refused
+/// (``TablesError/Kind/output``): one of the command's inputs (``InputFiles``, compared by device
+/// and inode, so another name for the same file is caught too), an SQLite database (unless the
+/// command writes databases), a folder, device, FIFO or socket, a link to nowhere. An output
+/// named by a symbolic link replaces the link's target; the link stays.
 public struct AtomicFileSet {
     private var pending: [(temporary: String, target: String)] = []
 
     public init() {}
 
     /// Writes `bytes` to a temporary file beside `path`; it takes `path`'s place at ``commit()``.
-    public mutating func add(_ bytes: [UInt8], to path: String) throws(TablesError) {
-        let temporary = AtomicFileSet.temporaryPath(for: path)
+    /// - Parameter database: the output is an SQLite database and may replace one (a backup).
+    public mutating func add(_ bytes: [UInt8], to path: String, database: Bool = false) throws(TablesError) {
+        let target: String
+        do {
+            target = try OutputTarget.resolve(path, database: database)
+        } catch {
+            discard()
+            throw error
+        }
+        if pending.contains(where: { $0.target == target }) {
+            discard()
+            throw TablesError(.output, file: path, message: "is named for two outputs of this command", hint: "give each output its own file")
+        }
+        let temporary = AtomicFileSet.temporaryPath(for: target)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
             discard()
-            throw TablesError(.io, file: path, message: "cannot create the output file (\(reason))",
-                              hint: "check that the directory exists and is writable")
+            throw TablesError(.write, file: path, message: "cannot create the output file (\(reason))",
+                              hint: "check that the folder exists and is writable")
         }
         var written = 0
         var failure: Int32 = 0
@@ -37,14 +55,15 @@ public struct AtomicFileSet {
             }
         }
         if failure == 0 && fsync(fd) != 0 { failure = errno }
-        close(fd)
+        if close(fd) != 0 && failure == 0 { failure = errno }
         if failure != 0 {
             unlink(temporary)
             discard()
-            throw TablesError(.io, file: path, message: "cannot write the output file (\(String(cString: strerror(failure))))",
-                              hint: "check free disk space and permissions")
+            let previous = access(target, F_OK) == 0 ? "; the previous file is unchanged" : ""
+            throw TablesError(.write, file: path, message: "cannot write the output file (\(String(cString: strerror(failure))))\(previous)",
+                              hint: failure == ENOSPC ? "free disk space, then run the command again" : "check free disk space and permissions")
         }
-        pending.append((temporary, path))
+        pending.append((temporary, target))
     }
 
     /// Moves every written file into place.
@@ -53,7 +72,7 @@ public struct AtomicFileSet {
             let reason = String(cString: strerror(errno))
             for rest in pending[i...] { unlink(rest.temporary) }
             pending = []
-            throw TablesError(.io, file: file.target, message: "cannot move the output into place (\(reason))",
+            throw TablesError(.write, file: file.target, message: "cannot move the output into place (\(reason))",
                               hint: "check permissions on the output directory")
         }
         pending = []
@@ -74,8 +93,8 @@ public struct AtomicFileSet {
 }
 
 /// Writes one file atomically (see ``AtomicFileSet``).
-public func writeAtomically(_ bytes: [UInt8], to path: String) throws(TablesError) {
+public func writeAtomically(_ bytes: [UInt8], to path: String, database: Bool = false) throws(TablesError) {
     var set = AtomicFileSet()
-    try set.add(bytes, to: path)
+    try set.add(bytes, to: path, database: database)
     try set.commit()
 }

@@ -44,19 +44,37 @@ final class ByteBuffer: @unchecked Sendable {
 
     /// Reads a whole file into memory.
     static func read(path: String) throws(TablesError) -> ByteBuffer {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Opening a FIFO blocks until a writer comes: look at what the path is first (and open
+        // without blocking, should it change in between).
+        var before = stat()
+        if stat(path, &before) == 0, (before.st_mode & S_IFMT) == S_IFIFO {
+            throw TablesError(.io, file: path, message: "is a FIFO (named pipe), not a regular file",
+                              hint: "save the input to a file and name the file")
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
             throw TablesError(.io, file: path, message: "cannot open the file (\(reason))",
                               hint: "check the path and that the file is readable")
         }
         defer { close(fd) }
+        InputFiles.register(descriptor: fd, path: path)
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             throw TablesError(.io, file: path, message: "cannot read the file's size", hint: "check that it is a regular file")
         }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR:
             throw TablesError(.io, file: path, message: "this is a directory, not a file", hint: "give the path of a CSV file")
+        case S_IFIFO:
+            // A pipe may never end (a process writing /dev/zero): only files are read.
+            throw TablesError(.io, file: path, message: "is a FIFO (named pipe), not a regular file",
+                              hint: "save the input to a file and name the file")
+        case S_IFCHR, S_IFBLK:
+            throw TablesError(.io, file: path, message: "is a device, not a regular file", hint: "name a file")
+        default:
+            throw TablesError(.io, file: path, message: "is not a regular file", hint: "name a file")
         }
         if (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 1 << 16, let mapped = map(fd: fd, size: Int(info.st_size)) {
             return mapped
@@ -66,7 +84,7 @@ final class ByteBuffer: @unchecked Sendable {
         var used = 0
         while true {
             if used == capacity {
-                // Pipes and growing files: keep reading until end of file.
+                // A file that grows while it is read: keep reading until end of file.
                 let bigger = max(capacity * 2, 1 << 16)
                 let next = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger + padding)
                 next.update(from: buffer, count: used)
@@ -154,6 +172,27 @@ func adviseHugePages(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
     let end = (Int(bitPattern: pointer) + byteCount) & ~(huge - 1)
     guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
     _ = madvise(aligned, end - start, MADV_HUGEPAGE)
+}
+
+/// Reads a whole UTF-8 text file (a definition, a manifest) as an input of this process
+/// (``InputFiles``): only regular files; the first invalid byte is reported with its line and
+/// column. A UTF-8 byte-order mark is skipped.
+/// - Parameter name: how messages name the file (default: `path`).
+public func readTextFile(path: String, name: String? = nil) throws(TablesError) -> String {
+    let display = name ?? path
+    let buffer: ByteBuffer
+    do {
+        buffer = try ByteBuffer.read(path: path)
+    } catch {
+        throw TablesError(error.kind, file: display, line: error.line, column: error.column, message: error.message, hint: error.hint)
+    }
+    let start = buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
+    if let bad = TextDecoder.firstInvalidUTF8(buffer.base, from: start, to: buffer.count) {
+        let (line, column) = buffer.location(of: bad)
+        throw TablesError(.encoding, file: display, line: line, column: column, message: "invalid UTF-8 byte \(hexByte(buffer[bad]))",
+                          hint: "save the file as UTF-8")
+    }
+    return String(decoding: UnsafeBufferPointer(start: buffer.base + start, count: buffer.count - start), as: UTF8.self)
 }
 
 /// A file's bytes in memory (memory-mapped when large), for hashing or scanning without copies.

@@ -41,6 +41,16 @@ public enum CSVReader {
     }
 
     static func parse(_ raw: ByteBuffer, name: String, options: CSVOptions) throws(TablesError) -> Table {
+        // A NUL byte is never text: it would pass into lists, stores and exports unseen.
+        if raw.count > 0, let nul = memchr(raw.base, 0, raw.count) {
+            let offset = nul.assumingMemoryBound(to: UInt8.self) - raw.base
+            let (line, column) = raw.location(of: offset)
+            let utf16 = raw.count >= 2 && (raw[0] == 0xFF && raw[1] == 0xFE || raw[0] == 0xFE && raw[1] == 0xFF)
+            throw TablesError(.encoding, file: name, line: utf16 ? 1 : line, column: utf16 ? 1 : column,
+                              message: utf16 ? "the file is UTF-16 (Excel's \"Unicode text\"), which is not supported" : "a NUL byte (0x00) in the text",
+                              hint: utf16 ? "save it from Excel as \"CSV UTF-8\" or \"CSV (逗号分隔)\""
+                                          : "the file is damaged or not a text table: remove the NUL bytes, or export the table again")
+        }
         var decoded = try TextDecoder.decode(raw, requested: options.encoding, file: name)
         while true {
             switch try parse(decoded, name: name, options: options) {
@@ -172,6 +182,13 @@ struct Header {
             throw TablesError(.syntax, file: file, line: 1,
                               message: "the file is empty",
                               hint: "a CSV frame needs a header line with the column names, then one line per unit")
+        }
+        // Line breaks that are a carriage return alone (old Mac files, some exports): the whole
+        // file would read as one line.
+        if memchr(p + pos, 0x0A, n - pos) == nil, memchr(p + pos, 0x0D, n - pos) != nil {
+            throw TablesError(.syntax, file: file, line: 1,
+                              message: "the lines end in a carriage return alone (CR, old Mac style), so the file reads as one line",
+                              hint: "save it with Windows (CRLF) or Unix (LF) line endings, e.g. from Excel as \"CSV UTF-8\"")
         }
         var names: [String] = []
         var field: [UInt8] = []

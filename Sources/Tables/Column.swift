@@ -181,6 +181,23 @@ public struct Column: Sendable {
         }
     }
 
+    /// The cell as a number, also when the column is text because some other cell is not a
+    /// number: a text cell is read with ``parseDecimal(_:)``. For finding the cells that are
+    /// not numbers in a column that should hold numbers.
+    public func numericValue(_ row: Int) -> Double? {
+        if case .text = values { return string(row).flatMap(parseDecimal) }
+        return number(row)
+    }
+
+    /// The cell as a whole number, read as ``numericValue(_:)`` reads it.
+    public func integerValue(_ row: Int) -> Int? {
+        if case .text = values {
+            guard let x = numericValue(row), x == x.rounded(), abs(x) < 9.0e15 else { return nil }
+            return Int(x)
+        }
+        return integer(row)
+    }
+
     /// The cell as text, as it would be written back: integers in decimal digits, decimals in
     /// the shortest form that reads back to the same value.
     public func string(_ row: Int) -> String? {
@@ -209,4 +226,31 @@ public func formatDecimal(_ value: Double) -> String {
         return String(Int(value))
     }
     return "\(value)"
+}
+
+/// A number written as people write them in a table: an optional sign, digits with at most one
+/// decimal point, and an optional exponent (`-12`, `3.5`, `.5`, `1e6`). Nothing else —
+/// unlike `Double(_:)`, which also reads `0x5` (as 5), `nan`, `inf` and `infinity`.
+public func parseDecimal(_ text: some StringProtocol) -> Double? {
+    var sawDigit = false, sawPoint = false, sawExponent = false, exponentDigits = false
+    var previous: UInt8 = 0
+    for (i, b) in text.utf8.enumerated() {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"):
+            if sawExponent { exponentDigits = true } else { sawDigit = true }
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            guard i == 0 || previous == UInt8(ascii: "e") || previous == UInt8(ascii: "E") else { return nil }
+        case UInt8(ascii: "."):
+            guard !sawPoint && !sawExponent else { return nil }
+            sawPoint = true
+        case UInt8(ascii: "e"), UInt8(ascii: "E"):
+            guard sawDigit && !sawExponent else { return nil }
+            sawExponent = true
+        default:
+            return nil
+        }
+        previous = b
+    }
+    guard sawDigit, !sawExponent || exponentDigits, let value = Double(String(text)), value.isFinite else { return nil }
+    return value
 }

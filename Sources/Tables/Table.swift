@@ -43,10 +43,19 @@ public struct Table: Sendable {
         guard let i = index(of: name) else {
             let why = purpose.map { " (\($0))" } ?? ""
             throw TablesError(.schema, file: source, line: 1,
-                              message: "no column named '\(name)'\(why)",
-                              hint: "the columns are \(names.joined(separator: ", "))")
+                              message: "no column named '\(name)'\(why)", hint: columnsHint)
         }
         return columns[i]
+    }
+
+    /// "the columns are …", or, when the file looks delimited otherwise than it was read (one
+    /// column whose name holds tabs or semicolons), what to do about that.
+    public var columnsHint: String {
+        if names.count == 1, let only = names.first {
+            if only.contains("\t") { return "the file seems to be tab-delimited (its one column is '\(only)'): read it with --delimiter tab" }
+            if only.contains(";") { return "the file seems to be delimited by semicolons (its one column is '\(only)'): save it with commas" }
+        }
+        return "the columns are \(names.joined(separator: ", "))"
     }
 
     /// Values of `name` that occur in more than one row, each with the lines where they occur,

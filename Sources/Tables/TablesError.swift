@@ -15,6 +15,12 @@ public struct TablesError: Error, CustomStringConvertible, Sendable, Equatable {
         case schema
         /// A value is not acceptable (duplicate key, missing where required).
         case value
+        /// An output path that must not be written: an input of the command, a store, a device
+        /// or FIFO, a dangling link. Refused before anything is written (bad usage).
+        case output
+        /// Writing an output failed (disk full, no permission, missing folder); the previous
+        /// file, if any, is kept.
+        case write
     }
 
     public let kind: Kind
@@ -33,6 +39,17 @@ public struct TablesError: Error, CustomStringConvertible, Sendable, Equatable {
         self.column = column
         self.message = message
         self.hint = hint
+    }
+
+    /// The exit status the command line gives this error (sysexits.h): 64 (EX_USAGE) for an input
+    /// that cannot be opened or an output that must not be written, 74 (EX_IOERR) for an output
+    /// that could not be written, 65 (EX_DATAERR) for bad data.
+    public var exitStatus: Int32 {
+        switch kind {
+        case .io, .output: 64
+        case .write: 74
+        case .encoding, .syntax, .schema, .value: 65
+        }
     }
 
     public var description: String {

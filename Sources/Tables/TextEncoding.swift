@@ -84,6 +84,13 @@ enum TextDecoder {
         do {
             return Decoded(text: try transcodeGB18030(raw, file: file), offset: 0, encoding: .gb18030, tentative: false)
         } catch {
+            // Neither encoding reads the whole file. When GB18030 reads further than UTF-8 (a
+            // GB18030 file with one damaged character), its failure is the place to look at.
+            if let line = error.line, let column = error.column, line > raw.location(of: bad).line {
+                throw TablesError(.encoding, file: file, line: line, column: column,
+                                  message: "\(error.message): the file reads as GB18030 (GBK) up to here, and is not UTF-8",
+                                  hint: "correct or retype the damaged character, or re-save the file as \"CSV UTF-8\"")
+            }
             throw invalidUTF8(raw, at: bad, file: file, detecting: true)
         }
     }

@@ -8,18 +8,12 @@ import Glibc
 
 /// An error the command line reports as one line, with the exit status of its kind.
 protocol ReportableError: Error, CustomStringConvertible {
-    /// 65 (EX_DATAERR) for bad data, 64 (EX_USAGE) for bad usage.
+    /// 65 (EX_DATAERR) for bad data, 64 (EX_USAGE) for bad usage, 74 (EX_IOERR) for an output
+    /// that could not be written.
     var exitStatus: Int32 { get }
 }
 
-extension TablesError: ReportableError {
-    var exitStatus: Int32 {
-        switch kind {
-        case .io: 64
-        case .encoding, .syntax, .schema, .value: 65
-        }
-    }
-}
+extension TablesError: ReportableError {}
 
 extension DefinitionError: ReportableError {
     var exitStatus: Int32 { 65 }

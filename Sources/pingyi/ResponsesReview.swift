@@ -25,6 +25,8 @@ extension ResponsesCommand {
         func run() async throws {
             try await reportingErrors {
                 let s = try await store.open()
+                // The output is refused before the store changes (e.g. --out naming the store).
+                if let out { try checkOutput(out) }
                 let report = try await s.verify(questionnaire: questionnaire, operator: who.resolved)
                 print("核对  新核对一致 \(report.verified) 份，新发现不一致 \(report.disagreeing) 份，只录入一遍 \(report.awaitingPass) 份")
                 if report.open.isEmpty {

@@ -36,9 +36,7 @@ struct SchemeCommand: ParsableCommand {
     }
 }
 
-extension CompositeError: ReportableError {
-    var exitStatus: Int32 { kind == .usage ? 64 : 65 }
-}
+extension CompositeError: ReportableError {}
 
 /// Exits 64 with a one-line message when an input file named on the command line does not exist.
 func requireFile(_ path: String) throws(UsageError) {

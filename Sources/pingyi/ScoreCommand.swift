@@ -260,6 +260,14 @@ struct ScoreCommand: ParsableCommand {
                     guard read.by == across else {
                         throw AnalyticsError.usage(message: "\(files[0]) is not scored by \(across); run pingyi score --by \(across)")
                     }
+                    let groups = Set(read.scores.compactMap(\.by))
+                    var named_ = Set<String>()
+                    for (name, _) in named where !named_.insert(name).inserted {
+                        throw AnalyticsError.usage(message: "--weights names \(across) '\(name)' twice; give each value of \(across) one weight")
+                    }
+                    if let left = groups.subtracting(named_).sorted().first {
+                        throw AnalyticsError.usage(message: "--weights gives no weight to \(across) '\(left)' of \(files[0]); give NAME=NUMBER for every value (\(groups.sorted().joined(separator: ", "))), 0 to leave one out")
+                    }
                     for (name, weight) in named {
                         let part = read.scores.filter { $0.by == name }.map { var s = $0; s.by = nil; return s }
                         guard !part.isEmpty else {

@@ -87,8 +87,9 @@ struct ResponseTablesTests {
         let lines = cases.split(separator: "\n").map(String.init)
         #expect(lines[0] == "case_id,group,role,reserve_rank,reserve_group,replaces,disposition,entered,town_id,stage1_stratum,stage1_unit,stage1_prob,stage1_N,stage1_n,stage2_stratum,stage2_unit,stage2_prob,stage2_N,stage2_n,prob,weight")
         #expect(lines.map { $0.split(separator: ",", omittingEmptySubsequences: false).prefix(9).joined(separator: ",") }.dropFirst() == [
-            "H-01-0001,urban,sample,,T01C01,,pending,yes,T01",
-            "H-01-0002,urban,sample,,T01C01,,pending,yes,T01",
+            // Counted forms made their cases complete.
+            "H-01-0001,urban,sample,,T01C01,,complete,yes,T01",
+            "H-01-0002,urban,sample,,T01C01,,complete,yes,T01",
             "H-01-0003,urban,sample,,T01C01,,refusal,no,T01",
             "H-01-0004,urban,reserve,1,T01C01,H-01-0003,pending,no,T01",
             "H-02-0001,urban,sample,,T02C03,,pending,no,T02",

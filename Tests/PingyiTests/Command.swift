@@ -10,15 +10,23 @@ struct Command {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The `pingyi` binary next to the test bundle (same build folder).
+    /// The `pingyi` binary of this build: beside the test bundle in the same build folder. Never a
+    /// binary from elsewhere (a stale one would test old code): a missing binary is an error.
     static var executable: URL {
-        var dir = Bundle.main.bundleURL
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("pingyi")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
+        get throws {
+            var dir = Bundle.main.bundleURL
+            for _ in 0..<4 {
+                let candidate = dir.appendingPathComponent("pingyi")
+                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+                dir = dir.deletingLastPathComponent()
+            }
+            throw MissingBinary(searchedFrom: Bundle.main.bundleURL.path)
         }
-        return root.appendingPathComponent(".build/debug/pingyi")
+    }
+
+    struct MissingBinary: Error, CustomStringConvertible {
+        let searchedFrom: String
+        var description: String { "no pingyi binary beside the test bundle (\(searchedFrom)): build it with swift build --build-tests" }
     }
 
     static func fixture(_ path: String) -> String {
@@ -28,7 +36,7 @@ struct Command {
     @discardableResult
     static func run(_ arguments: [String], in directory: URL? = nil, input: String? = nil) throws -> Command {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = try executable
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? root
         let out = Pipe()
@@ -38,15 +46,31 @@ struct Command {
         let inPipe = Pipe()
         process.standardInput = inPipe
         try process.run()
-        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
-        try inPipe.fileHandleForWriting.close()
-        // Read both pipes before waiting so a large output cannot block the child.
+        // Standard error is read on another thread while standard output is read here, so that
+        // neither pipe can fill up and block the child (and the input is written meanwhile).
+        let errBox = DataBox()
+        let errReader = Thread {
+            errBox.data = err.fileHandleForReading.readDataToEndOfFile()
+            errBox.done.signal()
+        }
+        errReader.start()
+        let writer = Thread {
+            if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
+            try? inPipe.fileHandleForWriting.close()
+        }
+        writer.start()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        errBox.done.wait()
         process.waitUntilExit()
         return Command(status: process.terminationStatus,
                        stdout: String(decoding: outData, as: UTF8.self),
-                       stderr: String(decoding: errData, as: UTF8.self))
+                       stderr: String(decoding: errBox.data, as: UTF8.self))
+    }
+
+    /// What the standard-error thread read.
+    private final class DataBox: @unchecked Sendable {
+        var data = Data()
+        let done = DispatchSemaphore(value: 0)
     }
 
     /// A fresh empty directory for a test's outputs.

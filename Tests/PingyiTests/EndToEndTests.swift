@@ -15,7 +15,7 @@ struct EndToEndTests {
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [fixtures.appendingPathComponent("pipeline.sh").path, out.path]
         process.currentDirectoryURL = Command.root
-        process.environment = ProcessInfo.processInfo.environment.merging(["PINGYI": Command.executable.path]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(["PINGYI": try Command.executable.path]) { $1 }
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "the pipeline failed")

@@ -78,7 +78,7 @@ struct ScoreCommandTests {
         let broken = try write(lines.joined(separator: "\n"), to: "long.csv", in: dir)
         let data = try Command.run(["score", "--responses", broken, "--scale", "surveys/scales/four-tier.yaml", "--out", out])
         #expect(data.status == 65)
-        #expect(data.stderr.contains("long.csv:6: the weight 'weight' is empty; every row needs a weight of 0 or more"), "\(data.stderr)")
+        #expect(data.stderr.contains("long.csv:6:9: field weight: is empty; every row needs its respondent's weight"), "\(data.stderr)")
         #expect(!FileManager.default.fileExists(atPath: out))
         let lonelyFail = try Command.run(["score", "--responses", Command.root.appendingPathComponent("Tests/AnalyticsTests/Fixtures/lonely-fail/long.csv").path,
                                           "--scale", "surveys/scales/four-tier.yaml", "--out", out])

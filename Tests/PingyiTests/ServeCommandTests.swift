@@ -74,7 +74,7 @@ struct BrowserTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", Command.root.appendingPathComponent("scripts/browser-test.py").path,
-                             "--pingyi", Command.executable.path, "--out", out.path]
+                             "--pingyi", try Command.executable.path, "--out", out.path]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

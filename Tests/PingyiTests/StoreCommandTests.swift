@@ -88,6 +88,14 @@ struct StoreCommandTests {
         #expect(resolveLine?.contains("原件") == true && resolveLine?.contains("督导") == true)
         let cases = try Command.run(["responses", "export", "--format", "cases", "--out", "cases.csv"], in: dir)
         #expect(cases.stdout == "已导出  cases 310 行 → cases.csv\n")
+        // Nobody recorded "complete": the 300 verified forms made their cases complete, and the
+        // rates count them (I = 300 of 310 cases, R = 10 refusals).
+        let rates = try Command.run(["rates", "--cases", "cases.csv", "--out", "rates.csv"], in: dir)
+        #expect(rates.status == 0)
+        let total = rates.stdout.split(separator: "\n").first { $0.hasPrefix("  合计") }.map { $0.split(separator: " ").map(String.init) }
+        #expect(total?[1...3] == ["310", "300", "0"])
+        #expect(total?[4] == "10")
+        #expect(total?[10] == "96.8%")
     }
 
     @Test func aRejectedImportListsEveryProblemAndWritesNothing() throws {

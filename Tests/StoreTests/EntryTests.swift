@@ -96,11 +96,16 @@ struct EntryTests {
         #expect(replaced == EntrySummary(stored: 0, replaced: 1, changedAnswers: 3, unverified: ["H-01-0002"], counted: 0))
         #expect(try await f.store.caseRecord("H-01-0002")?.counted == false)
         let trail = try await f.store.auditTrail(caseID: "H-01-0002")
-        #expect(trail.map(\.action) == ["load", "enter", "enter", "disagree", "disagree", "resolve", "resolve", "verify", "replace", "replace", "replace", "unverify"])
-        let change = trail[8]
+        // Verified, the case became complete ("dispose", form counted); the disposition stays
+        // when the verification is undone (the interview took place).
+        #expect(trail.map(\.action) == ["load", "enter", "enter", "disagree", "disagree", "resolve", "resolve", "verify", "dispose",
+                                         "replace", "replace", "replace", "unverify"])
+        #expect(trail[8].oldValue == "pending" && trail[8].newValue == "complete" && trail[8].reason == "form counted")
+        #expect(try await f.store.caseRecord("H-01-0002")?.disposition == .complete)
+        let change = trail[9]
         #expect(change.item == "D01" && change.oldValue == "1" && change.newValue == "2" && change.pass == 1)
-        #expect(trail[9].item == "D03" && trail[9].oldValue == "3" && trail[9].newValue == "4")
-        #expect(trail[10].item == "q_note" && trail[10].oldValue == nil && trail[10].newValue == "路灯坏了")
+        #expect(trail[10].item == "D03" && trail[10].oldValue == "3" && trail[10].newValue == "4")
+        #expect(trail[11].item == "q_note" && trail[11].oldValue == nil && trail[11].newValue == "路灯坏了")
         #expect(change.reason == "核对原件，D01 应为 2" && change.operator == "录入员甲")
         #expect(trail[5].oldValue == "pass 1 '3', pass 2 '4'" && trail[5].newValue == "4" && trail[5].reason == "看原件")
         let reverify = try await f.store.verify(questionnaire: nil, operator: "督导")

@@ -149,7 +149,7 @@ struct PostgresAvailability {
     func serverAnswers() async throws {
         let f = try await StoreFixture(.postgres)
         #expect(try await f.store.questionnaires(id: nil).isEmpty)
-        #expect(try await f.dump().contains("(schema_version,3)"))
+        #expect(try await f.dump().contains("(schema_version,4)"))
     }
 }
 

@@ -89,7 +89,9 @@ enum KeyingScript {
       function enter(i) {
         const m = missing();
         if (m < 0) { save(); return; }
-        const after = (function () { for (let j = i + 1; j < fields.length; j++) if (asked(j) && Q.items[j].required && fields[j].value.trim() === '') return j; return m; })();
+        // The first unanswered required item from the current one on (the current one itself
+        // when it is empty), else the first one of the form.
+        const after = (function () { for (let j = Math.max(i, 0); j < fields.length; j++) if (asked(j) && Q.items[j].required && fields[j].value.trim() === '') return j; return m; })();
         say('尚未录入：' + Q.items[after].label + '（' + Q.items[after].name + '）', true);
         go(after);
       }

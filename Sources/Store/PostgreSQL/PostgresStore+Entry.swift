@@ -59,6 +59,10 @@ extension PostgresStore {
             return try await replaceForms(db, checked.forms, stored: stored, batch: batch, at: at)
         }
         try await insertForms(db, checked.forms, batch: batch, at: at)
+        if q.entry == .single {
+            try await markCounted(db, checked.forms.map { ($0.caseID, EntryRules.answerMap($0, q), q) }, operator: batch.operator, at: at,
+                                  source: batch.source)
+        }
         return EntrySummary(stored: checked.forms.count, replaced: 0, changedAnswers: 0, unverified: [],
                             counted: q.entry == .single ? checked.forms.count : 0)
     }
@@ -152,6 +156,9 @@ extension PostgresStore {
                 """, logger: logger)
             if changes > 0, try await unverify(db, caseID: form.caseID, operator: batch.operator, at: at, reason: batch.reason) {
                 unverified.append(form.caseID)
+            }
+            if q.entry == .single {
+                try await markCounted(db, [(form.caseID, new, q)], operator: batch.operator, at: at, source: batch.source)
             }
         }
         return EntrySummary(stored: 0, replaced: forms.count, changedAnswers: changedAnswers, unverified: unverified,

@@ -14,15 +14,23 @@ extension PostgresStore {
             let rows = try await self.query(db, StoreSQL.unverifiedPairs(questionnaire: "$1::text"), [.text(questionnaire)])
             for try await pair in rows.decode((String, Int64, Int64, String, Int).self) { pairs.append(pair) }
             let answers = try await self.answers(db, formIDs: pairs.flatMap { [$0.first, $0.second] })
+            var definitions: [String: Questionnaire] = [:]
+            if !pairs.isEmpty {
+                for q in try await self.storedQuestionnaires(db, id: questionnaire) { definitions[ResolutionRules.definitionKey(q.id, q.version)] = q }
+            }
             var verified = 0, disagreeing = 0
             var disagreements: [[SQLValue]] = []
             var audit: [AuditRecord] = []
+            var counted: [(caseID: String, answers: [String: String], questionnaire: Questionnaire)] = []
             for pair in pairs {
                 let outcome = VerificationRules.compare(answers[pair.first] ?? [:], answers[pair.second] ?? [:])
                 switch outcome {
                 case .agree(let values):
                     try await self.insertFinal(db, caseID: pair.caseID, questionnaire: pair.questionnaire, version: pair.version,
                                                answers: values, operator: `operator`, at: at)
+                    if let q = definitions[ResolutionRules.definitionKey(pair.questionnaire, pair.version)] {
+                        counted.append((pair.caseID, values, q))
+                    }
                     verified += 1
                 case .disagree(let items):
                     disagreements += items.map { [.text(pair.caseID), .text($0.item), .text($0.pass1), .text($0.pass2)] }
@@ -32,6 +40,7 @@ extension PostgresStore {
             }
             try await self.insertRows(db, "disagreements", ["case_id", "item", "pass1", "pass2"], disagreements)
             try await self.audit(db, audit)
+            try await self.markCounted(db, counted, operator: `operator`, at: at, source: "verify")
             var awaiting = 0
             let count = try await self.query(db, StoreSQL.awaitingPass(questionnaire: "$1::text"), [.text(questionnaire)])
             for try await n in count.decode(Int.self) { awaiting = n }
@@ -51,6 +60,25 @@ extension PostgresStore {
             out.append(Disagreement(caseID: caseID, questionnaire: q, item: item, pass1: p1, pass2: p2))
         }
         return out
+    }
+
+    /// Gives the cases whose forms were just counted the disposition each form says
+    /// (``CompletionRules``), those still pending; audited.
+    func markCounted(_ db: PostgresConnection, _ forms: [(caseID: String, answers: [String: String], questionnaire: Questionnaire)],
+                     operator: String, at: String, source: String?) async throws {
+        guard !forms.isEmpty else { return }
+        let ids = forms.map(\.caseID)
+        let dispositions = forms.map { CompletionRules.disposition($0.answers, $0.questionnaire).rawValue }
+        let rows = try await db.query("""
+            UPDATE cases SET disposition = d.disposition FROM unnest(\(ids)::text[], \(dispositions)::text[]) AS d(case_id, disposition)
+            WHERE cases.case_id = d.case_id AND cases.disposition = 'pending' RETURNING cases.case_id, cases.disposition
+            """, logger: logger)
+        var audit: [AuditRecord] = []
+        for try await (caseID, disposition) in rows.decode((String, String).self) {
+            audit.append(CompletionRules.audit(caseID: caseID, disposition: Disposition(rawValue: disposition) ?? .complete,
+                                               operator: `operator`, at: at, source: source))
+        }
+        try await self.audit(db, audit.sorted { $0.caseID ?? "" < $1.caseID ?? "" })
     }
 
     /// Stores the verified form of a case.
@@ -97,6 +125,9 @@ extension PostgresStore {
                                            operator: batch.operator, at: at)
             }
             try await self.audit(db, plan.audit)
+            try await self.markCounted(db, plan.finals.compactMap { f in
+                definitions[ResolutionRules.definitionKey(f.questionnaire, f.version)].map { (f.caseID, f.answers, $0) }
+            }, operator: batch.operator, at: at, source: "verify")
             return plan.summary
         }
     }

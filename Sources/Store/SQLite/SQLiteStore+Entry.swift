@@ -48,6 +48,12 @@ extension SQLiteStore {
             return try replaceForms(db, checked.forms, stored: stored, batch: batch, at: at)
         }
         try insertForms(db, checked.forms, batch: batch, at: at)
+        if q.entry == .single {
+            for form in checked.forms {
+                try markCounted(db, caseID: form.caseID, answers: EntryRules.answerMap(form, q), q, operator: batch.operator, at: at,
+                                source: batch.source)
+            }
+        }
         return EntrySummary(stored: checked.forms.count, replaced: 0, changedAnswers: 0, unverified: [],
                             counted: q.entry == .single ? checked.forms.count : 0)
     }
@@ -131,9 +137,24 @@ extension SQLiteStore {
             if changes > 0, try unverify(db, caseID: form.caseID, operator: batch.operator, at: at, reason: batch.reason) {
                 unverified.append(form.caseID)
             }
+            if q.entry == .single {
+                try markCounted(db, caseID: form.caseID, answers: new, q, operator: batch.operator, at: at, source: batch.source)
+            }
         }
         return EntrySummary(stored: 0, replaced: forms.count, changedAnswers: changedAnswers, unverified: unverified,
                             counted: q.entry == .single ? forms.count : 0)
+    }
+
+    /// Gives a case whose form was just counted the disposition its form says
+    /// (``CompletionRules``), when it is still pending; audited.
+    func markCounted(_ db: Database, caseID: String, answers: [String: String], _ q: Questionnaire, operator: String, at: String,
+                     source: String?) throws {
+        let disposition = CompletionRules.disposition(answers, q)
+        try db.cachedStatement(sql: "UPDATE cases SET disposition = ? WHERE case_id = ? AND disposition = 'pending'")
+            .execute(arguments: [disposition.rawValue, caseID])
+        if db.changesCount > 0 {
+            try audit(db, CompletionRules.audit(caseID: caseID, disposition: disposition, operator: `operator`, at: at, source: source))
+        }
     }
 
     /// Removes a case's verified form and its disagreements; true when there was anything to undo.

@@ -9,6 +9,10 @@ extension SQLiteStore {
             let insertDisagreement = try db.makeStatement(sql: """
                 INSERT INTO disagreements (case_id, item, pass1, pass2) VALUES (?, ?, ?, ?)
                 """)
+            var definitions: [String: Questionnaire] = [:]
+            if !pairs.isEmpty {
+                for q in try self.storedQuestionnaires(db, id: questionnaire) { definitions[ResolutionRules.definitionKey(q.id, q.version)] = q }
+            }
             var verified = 0, disagreeing = 0
             for pair in pairs {
                 let caseID: String = pair[0]
@@ -23,6 +27,9 @@ extension SQLiteStore {
                     disagreeing += 1
                 }
                 for entry in VerificationRules.audit(outcome, caseID: caseID, operator: `operator`, at: at) { try self.audit(db, entry) }
+                if case .agree(let answers) = outcome, let q = definitions[ResolutionRules.definitionKey(pair[3], pair[4])] {
+                    try self.markCounted(db, caseID: caseID, answers: answers, q, operator: `operator`, at: at, source: "verify")
+                }
             }
             let awaiting = try Int.fetchOne(db, sql: StoreSQL.awaitingPass(questionnaire: "?1"), arguments: [questionnaire]) ?? 0
             return VerificationReport(verified: verified, disagreeing: disagreeing,
@@ -82,6 +89,11 @@ extension SQLiteStore {
                                      operator: batch.operator, at: at, source: "verify")
             }
             for entry in plan.audit { try self.audit(db, entry) }
+            for f in plan.finals {
+                if let q = definitions[ResolutionRules.definitionKey(f.questionnaire, f.version)] {
+                    try self.markCounted(db, caseID: f.caseID, answers: f.answers, q, operator: batch.operator, at: at, source: "verify")
+                }
+            }
             return plan.summary
         }
     }

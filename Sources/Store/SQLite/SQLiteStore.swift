@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 public import Questionnaire
 import Synchronization
-
+import Tables
 
 /// The case store in one SQLite file (GRDB `DatabasePool`, write-ahead logging).
 ///
@@ -38,6 +38,9 @@ public final class SQLiteStore: SurveyStore {
             throw StoreError(.usage, file: path, message: "cannot open the store (\(SQLiteStore.reason(error)))",
                              hint: "check the path and that its folder is writable")
         }
+        // No output of the command may replace the store (or its write-ahead log).
+        InputFiles.register(path)
+        InputFiles.register(path + "-wal")
         do {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
