@@ -1,3 +1,4 @@
+public import Formats
 public import Tables
 
 /// What to do with a stratum that has a single PSU (R's `options(survey.lonely.psu)`).
@@ -35,7 +36,8 @@ public struct DesignSpec: Sendable, Equatable {
     public var by: String?
     public var lonely: LonelyRule
 
-    public init(caseColumn: String = "case_id", unit: String = "unit", tier: String = "tier", weight: String = "weight",
+    public init(caseColumn: String = LongFormat.caseID, unit: String = LongFormat.unit, tier: String = LongFormat.tier,
+                weight: String = LongFormat.weight,
                 strata: String? = nil, ids: [String] = [], fpc: [String] = [], by: String? = nil, lonely: LonelyRule = .fail) {
         self.caseColumn = caseColumn
         self.unit = unit
@@ -48,18 +50,19 @@ public struct DesignSpec: Sendable, Equatable {
         self.lonely = lonely
     }
 
-    /// The design a pingyi long file describes: `stage1_stratum` as strata, `stage{k}_unit` as
-    /// clusters and `stage{k}_N` as population counts, for every stage present.
+    /// The design a pingyi long file (``Formats/LongFormat``) describes: `stage1_stratum` as
+    /// strata, `stage{k}_unit` as clusters and `stage{k}_N` as population counts, for every stage
+    /// present.
     public static func pingyiLongFile(_ table: Table) -> DesignSpec {
         var spec = DesignSpec()
-        if table.index(of: "stage1_stratum") != nil { spec.strata = "stage1_stratum" }
-        if table.index(of: "group") != nil { spec.strataWithin = "group" }
+        if table.index(of: DesignColumns.stratum(1)) != nil { spec.strata = DesignColumns.stratum(1) }
+        if table.index(of: LongFormat.group) != nil { spec.strataWithin = LongFormat.group }
         var k = 1
-        while table.index(of: "stage\(k)_unit") != nil {
-            spec.ids.append("stage\(k)_unit")
+        while table.index(of: DesignColumns.unit(k)) != nil {
+            spec.ids.append(DesignColumns.unit(k))
             k += 1
         }
-        let fpc = spec.ids.indices.map { "stage\($0 + 1)_N" }
+        let fpc = spec.ids.indices.map { DesignColumns.population($0 + 1) }
         if !fpc.isEmpty && fpc.allSatisfy({ table.index(of: $0) != nil }) { spec.fpc = fpc }
         return spec
     }

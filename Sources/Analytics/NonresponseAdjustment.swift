@@ -1,3 +1,4 @@
+public import Formats
 public import Tables
 
 /// Non-response adjustment of design weights within weighting classes.
@@ -21,15 +22,16 @@ public struct NonresponseAdjustment: Sendable {
     public var weights: [String: Double]
     public var classes: [ClassFactor]
 
-    public init(cases table: Table, classColumn: String = "stage1_stratum") throws(AnalyticsError) {
+    public init(cases table: Table, classColumn: String = CasesFormat.defaultClasses) throws(AnalyticsError) {
         let id, role, replaces, disposition, entered, weight, klass: Column
         do {
-            id = try table.column("case_id", purpose: "the case")
-            role = try table.column("role", purpose: "sample or reserve")
-            replaces = try table.column("replaces", purpose: "the case a reserve replaced")
-            disposition = try table.column("disposition", purpose: "the case disposition")
-            entered = try table.column("entered", purpose: "whether a form was counted")
-            weight = try table.column("weight", purpose: "the design weight")
+            try CasesFormat.format.check(table)
+            id = try table.column(CasesFormat.caseID, purpose: "the case")
+            role = try table.column(CasesFormat.role, purpose: "sample or reserve")
+            replaces = try table.column(CasesFormat.replaces, purpose: "the case a reserve replaced")
+            disposition = try table.column(CasesFormat.disposition, purpose: "the case disposition")
+            entered = try table.column(CasesFormat.entered, purpose: "whether a form was counted")
+            weight = try table.column(CasesFormat.weight, purpose: "the design weight")
             klass = try table.column(classColumn, purpose: "the weighting class")
         } catch { throw .input(error) }
         var rowOf: [String: Int] = [:]
@@ -38,7 +40,7 @@ public struct NonresponseAdjustment: Sendable {
         func slot(of row: Int) throws(AnalyticsError) -> Int {
             var r = row
             var hops = 0
-            while role.string(r) == "reserve" {
+            while role.string(r) == CaseRole.reserve.rawValue {
                 guard let target = replaces.string(r), let next = rowOf[target] else {
                     throw .data(file: table.source, line: table.line(of: r), message: "reserve \(id.string(r) ?? "") replaces no known case",
                                 hint: "export the case file again with pingyi responses export --format cases")
@@ -58,19 +60,19 @@ public struct NonresponseAdjustment: Sendable {
         var slotResponded = Set<Int>()
         for r in 0..<table.rowCount {
             let s = try slot(of: r)
-            if entered.string(r) == "yes" {
+            if entered.string(r) == CasesFormat.enteredYes {
                 respondents.append((id.string(r) ?? "", s))
                 slotResponded.insert(s)
             }
         }
-        for r in 0..<table.rowCount where role.string(r) != "reserve" {
+        for r in 0..<table.rowCount where role.string(r) != CaseRole.reserve.rawValue {
             guard let w = weight.number(r) else {
                 throw .data(file: table.source, line: table.line(of: r), message: "the weight is empty", hint: "export the case file again")
             }
             let name = klass.string(r) ?? ""
             if slots[name] == nil { order.append(name) }
             slots[name, default: 0] += 1
-            if disposition.string(r) != "not-eligible" { eligible[name, default: 0] += w }
+            if disposition.string(r) != Disposition.notEligible.rawValue { eligible[name, default: 0] += w }
             if slotResponded.contains(r) {
                 responding[name, default: 0] += w
                 answered[name, default: 0] += 1

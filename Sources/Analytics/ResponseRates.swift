@@ -1,3 +1,4 @@
+public import Formats
 public import Tables
 
 /// AAPOR outcome rates (Standard Definitions, 2016: RR1–RR6, COOP1–4, REF1–3, CON1–3) from case
@@ -59,69 +60,70 @@ public struct ResponseRates: Sendable, Equatable {
     }
     public var con3: Double? { ratio(respondents + refusal + other, respondents + refusal + other + nonContact) }
 
-    /// The rates in output order.
+    /// The rates in output order, named as ``Formats/RatesFormat/rates``.
     public var all: [(name: String, value: Double?)] {
-        [("RR1", rr1), ("RR2", rr2), ("RR3", rr3), ("RR4", rr4), ("RR5", rr5), ("RR6", rr6),
-         ("COOP1", coop1), ("COOP2", coop2), ("COOP3", coop3), ("COOP4", coop4),
-         ("REF1", ref1), ("REF2", ref2), ("REF3", ref3), ("CON1", con1), ("CON2", con2), ("CON3", con3)]
+        Array(zip(RatesFormat.rates, [rr1, rr2, rr3, rr4, rr5, rr6, coop1, coop2, coop3, coop4, ref1, ref2, ref3, con1, con2, con3]))
+            .map { (name: $0.0, value: $0.1) }
     }
 
     /// Rates per value of `group` and for all cases, from a case file (`pingyi responses export
     /// --format cases`). With `weighted`, counts are sums of the `weight` column (base-weighted rates).
-    public static func compute(cases table: Table, groupColumn: String = "group", weighted: Bool = false,
+    public static func compute(cases table: Table, groupColumn: String = CasesFormat.group, weighted: Bool = false,
                                e: Double? = nil) throws(AnalyticsError) -> [ResponseRates] {
         let disposition: Column
         let group: Column?
         let weight: Column?
         do {
-            disposition = try table.column("disposition", purpose: "the case disposition")
+            try CasesFormat.format.check(table)
+            disposition = try table.column(CasesFormat.disposition, purpose: "the case disposition")
             group = table.index(of: groupColumn) != nil ? try table.column(groupColumn) : nil
-            weight = weighted ? try table.column("weight", purpose: "base-weighted rates") : nil
+            weight = weighted ? try table.column(CasesFormat.weight, purpose: "base-weighted rates") : nil
         } catch { throw .input(error) }
         var order: [String] = []
         var counts: [String: [Double]] = [:]
         var tallies: [String: Int] = [:]
-        let classes = ["complete", "partial", "refusal", "non-contact", "other", "unknown", "not-eligible"]
         for r in 0..<table.rowCount {
-            let d = disposition.string(r) ?? "pending"
+            let text = disposition.string(r) ?? Disposition.pending.rawValue
+            guard let d = Disposition(rawValue: text) else {
+                throw .data(file: table.source, line: table.line(of: r), message: "unknown disposition '\(text)'",
+                            hint: "use \(Disposition.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
             let index: Int
             switch d {
-            case "complete": index = 0
-            case "partial": index = 1
-            case "refusal": index = 2
-            case "non-contact": index = 3
-            case "other": index = 4
-            case "unknown", "pending": index = 5
-            case "not-eligible": index = 6
-            default:
-                throw .data(file: table.source, line: table.line(of: r), message: "unknown disposition '\(d)'",
-                            hint: "use \(classes.joined(separator: ", ")) or pending")
+            case .complete: index = 0
+            case .partial: index = 1
+            case .refusal: index = 2
+            case .nonContact: index = 3
+            case .other: index = 4
+            case .unknown, .pending: index = 5
+            case .notEligible: index = 6
             }
             let w = weight.map { $0.number(r) ?? 0 } ?? 1
-            for key in [group?.string(r) ?? "", "all"] where !(key.isEmpty && group != nil) {
+            for key in [group?.string(r) ?? "", RatesFormat.total] where !(key.isEmpty && group != nil) {
                 if counts[key] == nil {
                     counts[key] = [Double](repeating: 0, count: 7)
-                    if key != "all" { order.append(key) }
+                    if key != RatesFormat.total { order.append(key) }
                 }
                 counts[key]?[index] += w
                 tallies[key, default: 0] += 1
             }
         }
-        return (order.sorted() + ["all"]).compactMap { key in
+        return (order.sorted() + [RatesFormat.total]).compactMap { key in
             guard let c = counts[key] else { return nil }
             return ResponseRates(group: key, cases: tallies[key] ?? 0, complete: c[0], partial: c[1], refusal: c[2], nonContact: c[3],
                                  other: c[4], unknown: c[5], notEligible: c[6], e: e)
         }
     }
 
-    /// `group,cases,I,P,R,NC,O,U,NE,e,RR1,…,CON3`; undefined rates are empty.
+    /// ``Formats/RatesFormat``: `group,cases,I,P,R,NC,O,U,NE,e,RR1,…,CON3,format`; undefined
+    /// rates are empty.
     public static func csv(_ rates: [ResponseRates]) -> [UInt8] {
         var writer = CSVWriter()
-        writer.writeRow(["group", "cases", "I", "P", "R", "NC", "O", "U", "NE", "e"] + (rates.first?.all.map(\.name) ?? []))
+        writer.writeRow(RatesFormat.header)
         for r in rates {
             let counts = [r.complete, r.partial, r.refusal, r.nonContact, r.other, r.unknown, r.notEligible].map(formatDecimal)
             let values: [String?] = r.all.map { $0.value.map(formatDecimal) }
-            writer.writeRow([r.group, String(r.cases)] + counts + [r.e.isNaN ? nil : formatDecimal(r.e)] + values)
+            writer.writeRow([r.group, String(r.cases)] + counts + [r.e.isNaN ? nil : formatDecimal(r.e)] + values + [RatesFormat.format.tag])
         }
         return writer.bytes
     }

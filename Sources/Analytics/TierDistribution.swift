@@ -1,3 +1,4 @@
+import Formats
 import Tables
 
 /// Weighted shares of every answer code per unit (and `by` value), special codes included: the
@@ -40,9 +41,10 @@ public enum TierDistribution {
 
     public static func csv(_ rows: [Row], by: String?) -> [UInt8] {
         var writer = CSVWriter()
-        writer.writeRow(["unit"] + (by.map { [$0] } ?? []) + ["tier", "label", "n", "share"])
+        writer.writeRow(DistributionFormat.header(by: by))
         for row in rows {
-            writer.writeRow([row.unit] + (by != nil ? [row.by ?? ""] : []) + [String(row.tier), row.label, String(row.n), formatDecimal(row.share)])
+            writer.writeRow([row.unit] + (by != nil ? [row.by ?? ""] : []) + [String(row.tier), row.label, String(row.n), formatDecimal(row.share),
+                                                                          DistributionFormat.format.tag])
         }
         return writer.bytes
     }

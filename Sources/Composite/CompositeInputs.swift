@@ -1,3 +1,4 @@
+import Formats
 public import Tables
 
 /// The inputs of a composite calculation, read and checked against a scheme.
@@ -49,7 +50,8 @@ public struct CompositeInputs: Sendable {
             hasPublicErrors = try reader.readPublic(publicScores)
         }
         if let previous {
-            try reader.readPrevious(InputTable(previous, role: "previous year's result", required: ["unit", "rank"]))
+            try reader.readPrevious(InputTable(previous, role: "previous year's result", required: CompositeResultFormat.previousRequired,
+                                               format: CompositeResultFormat.format))
             hasPrevious = true
         }
         try reader.checkComplete(publicGiven: !publicScores.isEmpty, components: components.source)

@@ -1,3 +1,4 @@
+import Formats
 import Tables
 
 /// One unit's line of RESULT.csv.
@@ -36,15 +37,13 @@ public struct CompositeResult: Sendable {
     public let hasUncertainty: Bool
     let decimals: Int
 
-    /// RESULT.csv: `unit,class,score,rank,grade`, one column per top-level component's
-    /// contribution, one per deduction, `bonus,penalty`, then `score_se,p_grade` when the public
-    /// scores have standard errors, and `notes` (Chinese, joined with "；"). Numbers have the
-    /// scheme's decimals; score_se and p_grade four.
+    /// RESULT.csv, ``Formats/CompositeResultFormat``: `unit,class,score,rank,grade`, one column per
+    /// top-level component's contribution, one per deduction, `bonus,penalty`, then
+    /// `score_se,p_grade` when the public scores have standard errors, `notes` (Chinese, joined
+    /// with "；") and `format`. Numbers have the scheme's decimals; score_se and p_grade four.
     public func csv(byteOrderMark: Bool = false) -> [UInt8] {
         var writer = CSVWriter(byteOrderMark: byteOrderMark)
-        var header = ["unit", "class", "score", "rank", "grade"] + componentColumns + deductionColumns + ["bonus", "penalty"]
-        if hasUncertainty { header += ["score_se", "p_grade"] }
-        writer.writeRow(header + ["notes"])
+        writer.writeRow(CompositeResultFormat.header(components: componentColumns, deductions: deductionColumns, uncertainty: hasUncertainty))
         let fixed = { (value: Double) in ScoreRounding.text(value, decimals: decimals) }
         for unit in units {
             var row: [String?] = [unit.unit, unit.unitClass, fixed(unit.score), String(unit.rank), unit.grade]
@@ -54,7 +53,8 @@ public struct CompositeResult: Sendable {
             if hasUncertainty {
                 row += [unit.scoreSE.map { ScoreRounding.text($0, decimals: 4) }, unit.pGrade.map { ScoreRounding.text($0, decimals: 4) }]
             }
-            row.append(unit.notes.joined(separator: "；"))
+            row.append(unit.notes.joined(separator: CompositeResultFormat.notesSeparator))
+            row.append(CompositeResultFormat.format.tag)
             writer.writeRow(row)
         }
         return writer.bytes

@@ -1,3 +1,5 @@
+import Formats
+
 /// Events, public scores, last year's result, and the final completeness check.
 extension InputReader {
     /// The most points one bonus or penalty may carry: the whole 100-point scale.
@@ -77,17 +79,17 @@ extension InputReader {
         var origins: [String: String] = [:]
         var allHaveErrors = true
         for file in files {
-            let input = try InputTable(file.table, role: "public scores (pingyi score output)", required: ["unit", "score"])
-            let names = file.table.names
-            if names.count > 1, names[1] != "n", names[1] != "period", names[1] != "score" {
-                throw CompositeError(file: input.file, line: 1, message: "the scores are split by '\(names[1])'; the public component needs one score per unit (and period)",
+            let input = try InputTable(file.table, role: "public scores (pingyi score output)", required: [ScoresFormat.unit, ScoresFormat.score],
+                                       format: ScoresFormat.format)
+            if let by = ScoresFormat.byColumn(in: file.table.names), by != ScoresFormat.period {
+                throw CompositeError(file: input.file, line: 1, message: "the scores are split by '\(by)'; the public component needs one score per unit (and period)",
                                      hint: "run pingyi score without --by, or with --by period")
             }
-            if file.period != nil && input.has("period") {
+            if file.period != nil && input.has(ScoresFormat.period) {
                 throw CompositeError(.usage, file: input.file, line: 1, message: "the file has a period column and was also given for period \(file.period ?? "")",
                                      hint: "give --public FILE for a file with a period column")
             }
-            allHaveErrors = allHaveErrors && input.has("score_se")
+            allHaveErrors = allHaveErrors && input.has(ScoresFormat.scoreSE)
             publicFiles[file.period ?? ""] = input.file
             for row in 0..<input.rowCount {
                 let u = try knownUnit(input, row)
@@ -96,7 +98,7 @@ extension InputReader {
                     throw input.error(row, field: "unit", "unit \(unit) is in class '\(units[u].classID)', which has no public component in scheme \(scheme.id)",
                                       hint: "remove its row, or check the unit's class")
                 }
-                let period = file.period ?? input.text("period", row) ?? ""
+                let period = file.period ?? input.text(ScoresFormat.period, row) ?? ""
                 try checkPeriod(period, of: leaf, input: input, row: row, unit: unit)
                 let key = unit + "\u{1F}" + period
                 if let first = origins[key] {
@@ -104,25 +106,25 @@ extension InputReader {
                                          hint: "keep one of them")
                 }
                 origins[key] = "\(input.file):\(input.line(row))"
-                let score = try input.requiredNumber("score", row)
+                let score = try input.requiredNumber(ScoresFormat.score, row)
                 if !(0...100).contains(score) {
-                    throw input.error(row, field: "score", "\(number(score)) is outside 0–100 (unit \(unit))", hint: "the public score is on the 100-point basis")
+                    throw input.error(row, field: ScoresFormat.score, "\(number(score)) is outside 0–100 (unit \(unit))", hint: "the public score is on the 100-point basis")
                 }
                 var se: Double?
-                if input.has("score_se") {
-                    se = try input.requiredNumber("score_se", row)
-                    if let s = se, !(s >= 0) { throw input.error(row, field: "score_se", "must not be negative (unit \(unit))") }
+                if input.has(ScoresFormat.scoreSE) {
+                    se = try input.requiredNumber(ScoresFormat.scoreSE, row)
+                    if let s = se, !(s >= 0) { throw input.error(row, field: ScoresFormat.scoreSE, "must not be negative (unit \(unit))") }
                     if let s = se, !(s <= 100) {
-                        throw input.error(row, field: "score_se", "\(number(s)) cannot be the standard error of a score on the 100-point basis (unit \(unit))",
+                        throw input.error(row, field: ScoresFormat.scoreSE, "\(number(s)) cannot be the standard error of a score on the 100-point basis (unit \(unit))",
                                           hint: "use pingyi score output")
                     }
                 }
-                let rate = try input.number("rate", row)
+                let rate = try input.number(ScoresFormat.rate, row)
                 if let rate, !(0...1).contains(rate) {
-                    throw input.error(row, field: "rate", "\(number(rate)) is outside 0–1 (unit \(unit))", hint: "the satisfaction rate is a share, e.g. 0.85")
+                    throw input.error(row, field: ScoresFormat.rate, "\(number(rate)) is outside 0–1 (unit \(unit))", hint: "the satisfaction rate is a share, e.g. 0.85")
                 }
                 if rate == nil, let rule = scheme.rateRule, rule.classes.isEmpty || rule.classes.contains(unitClass.id) {
-                    throw input.error(row, field: "rate", "is missing, but the scheme's rule “\(rule.label)” needs the satisfaction rate (unit \(unit))",
+                    throw input.error(row, field: ScoresFormat.rate, "is missing, but the scheme's rule “\(rule.label)” needs the satisfaction rate (unit \(unit))",
                                       hint: "use pingyi score output, which has a rate column")
                 }
                 units[u].publicScores[period] = PublicCell(score: score, se: se, rate: rate)
@@ -139,11 +141,11 @@ extension InputReader {
         for row in 0..<input.rowCount {
             let u = try knownUnit(input, row)
             try duplicates.check([units[u].id], in: input, row: row, what: "unit \(units[u].id)")
-            let rank = try input.requiredNumber("rank", row)
+            let rank = try input.requiredNumber(CompositeResultFormat.rank, row)
             guard rank >= 1, rank == rank.rounded() else {
-                throw input.error(row, field: "rank", "\(number(rank)) is not a rank (unit \(units[u].id))", hint: "ranks are whole numbers from 1")
+                throw input.error(row, field: CompositeResultFormat.rank, "\(number(rank)) is not a rank (unit \(units[u].id))", hint: "ranks are whole numbers from 1")
             }
-            ranks.append((u, Int(rank), input.text("class", row) ?? units[u].classID))
+            ranks.append((u, Int(rank), input.text(CompositeResultFormat.unitClass, row) ?? units[u].classID))
         }
         var worst: [String: Int] = [:]
         for r in ranks { worst[r.group] = max(worst[r.group] ?? 0, r.rank) }

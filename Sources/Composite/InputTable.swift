@@ -1,3 +1,4 @@
+import Formats
 import Tables
 
 /// An input CSV with the checks every composite input needs: required and optional columns,
@@ -10,9 +11,12 @@ struct InputTable {
     var file: String { table.source }
     var rowCount: Int { table.rowCount }
 
-    init(_ table: Table, role: String, required: [String]) throws(CompositeError) {
+    /// - Parameter format: the pingyi format the file is, when it is one; its `format` column (if
+    ///   any) must say so.
+    init(_ table: Table, role: String, required: [String], format: FileFormat? = nil) throws(CompositeError) {
         self.table = table
         self.role = role
+        do { try format?.check(table) } catch { throw CompositeError(error) }
         for name in required where table.index(of: name) == nil {
             throw CompositeError(file: table.source, line: 1, message: "no column named '\(name)' (the \(role) needs \(required.joined(separator: ",")))",
                                  hint: "the columns are \(table.names.joined(separator: ", "))")

@@ -1,3 +1,5 @@
+import Formats
+
 /// A composite scoring scheme (综合得分方案): how the components of each class of evaluated units
 /// are weighted into a score on the 100-point basis (百分制), which bonuses, penalties, deductions
 /// and vetoes apply, and how scores become ranks and grades (等次).
@@ -36,9 +38,7 @@ public struct Scheme: Sendable {
     }
 
     /// Column names of RESULT.csv that no component or deduction id may take.
-    static let reservedIDs: Set<String> = [
-        "unit", "class", "score", "rank", "grade", "bonus", "penalty", "notes", "score_se", "p_grade", "period", "value",
-    ]
+    static let reservedIDs = CompositeResultFormat.reservedIDs
 }
 
 /// A class of evaluated units (乡镇, 部门, 古城风貌恢复单位) with its own components and grading.

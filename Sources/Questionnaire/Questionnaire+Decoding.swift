@@ -1,4 +1,5 @@
 public import Definitions
+import Formats
 import Foundation
 import Tables
 
@@ -146,9 +147,9 @@ extension Questionnaire {
             }
             let all: [(id: String, name: String, unitClass: String?)]
             do {
-                let ids = try table.column("unit_id", purpose: "the unit identifier")
-                let names = try table.column("unit", purpose: "the unit's name")
-                let classes = table.index(of: "class").map { table.columns[$0] }
+                let ids = try table.column(UnitsFormat.unitID, purpose: "the unit identifier")
+                let names = try table.column(UnitsFormat.unit, purpose: "the unit's name")
+                let classes = table.index(of: UnitsFormat.unitClass).map { table.columns[$0] }
                 all = (0..<table.rowCount).map { (ids.string($0) ?? "", names.string($0) ?? "", classes?.string($0)) }
             } catch {
                 throw fileNode.error("the units file does not fit: \(error.description)", hint: "it needs columns unit_id, unit and class")

@@ -1,3 +1,5 @@
+import Formats
+
 /// A questionnaire (测评表/问卷调查表) of one respondent group: the evaluated units it asks
 /// about, rated on a satisfaction ``Scale``, and further items.
 ///
@@ -63,11 +65,10 @@ public struct Questionnaire: Sendable, Codable, Equatable, Hashable {
     /// The variable name of the own-town item.
     public static let ownTownName = "own_town"
 
-    /// Names that items may not take, because entry files or exports use them.
-    public static let reservedNames: Set<String> = [
-        "case_id", "group", "questionnaire", "version", "unit", "tier", "town_id", "role", "pass",
-        "operator", "prob", "weight", "disposition", "entered", "replaces", "reserve_rank", "reserve_group",
-    ]
+    /// Names that items may not take, because entry files or exports use them: the fixed columns
+    /// of the long and case files (``Formats/LongFormat``, ``Formats/CasesFormat``), `pass` and
+    /// `operator`.
+    public static let reservedNames: Set<String> = Set(LongFormat.header(stages: 0) + CasesFormat.header(stages: 0) + ["pass", "operator"])
 
     /// The index of the item called `name`, or nil.
     public func index(of name: String) -> Int? {

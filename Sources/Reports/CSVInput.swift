@@ -1,3 +1,4 @@
+import Formats
 import Composite
 import Tables
 
@@ -13,9 +14,11 @@ struct CSVInput {
 
     /// Reads `path`. A file that cannot be read is a usage error; a column in `required` that the
     /// file lacks is a data error at line 1 that lists the file's columns.
-    init(path: String, options: CSVOptions, role: String, required: [String]) throws(ReportError) {
+    /// - Parameter format: the pingyi format the file is; its `format` column (if any) must say so.
+    init(path: String, options: CSVOptions, role: String, required: [String], format: FileFormat? = nil) throws(ReportError) {
         do {
             table = try CSVReader.read(path: path, options: options)
+            try format?.check(table)
         } catch {
             throw ReportError(error)
         }

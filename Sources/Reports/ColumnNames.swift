@@ -1,3 +1,5 @@
+import Formats
+
 /// Chinese names of the shipped frames' columns, of respondent groups and of the list columns
 /// pingyi adds, for headers people read. Unknown names are shown as they are.
 enum ColumnNames {
@@ -9,7 +11,8 @@ enum ColumnNames {
         "enterprise_id": "企业编号", "enterprise": "企业名称", "industry": "行业", "size_class": "规模", "employees": "从业人员",
         "manager": "负责人", "enumerator": "访问员",
         // added by pingyi sample
-        "case_id": "问卷编号", "role": "类别", "reserve_rank": "备用顺序", "reserve_group": "替补范围", "weight": "权数", "prob": "入样概率",
+        RespondentListFormat.caseID: "问卷编号", RespondentListFormat.role: "类别", RespondentListFormat.reserveRank: "备用顺序",
+        RespondentListFormat.reserveGroup: "替补范围", RespondentListFormat.weight: "权数", RespondentListFormat.prob: "入样概率",
     ]
 
     /// The Chinese name of a column, or the name itself.

@@ -1,3 +1,4 @@
+import Formats
 public import Composite
 public import Tables
 
@@ -26,15 +27,16 @@ public struct CompositeTable: Sendable {
     /// columns. Every class is one of the scheme's and agrees with the units file; every unit is
     /// in the units file and appears once.
     public static func read(path: String, scheme: Scheme, units: UnitDirectory, options: CSVOptions = CSVOptions()) throws(ReportError) -> CompositeTable {
-        let fixed = ["unit", "class", "score", "rank", "grade", "bonus", "penalty", "notes"]
-        let input = try CSVInput(path: path, options: options, role: "the composite result (pingyi composite output)", required: fixed)
+        typealias F = CompositeResultFormat
+        let input = try CSVInput(path: path, options: options, role: "the composite result (pingyi composite output)", required: F.fixed,
+                                 format: F.format)
         let components = uniqued(scheme.classIDs.flatMap { scheme.componentLabels(ofClass: $0).map(\.id) })
         let deductions = scheme.deductionLabels.map(\.id)
         let schemeHint = "give the RESULT.csv that pingyi composite wrote with --scheme \(scheme.file)"
         for name in components + deductions where !input.has(name) {
             throw ReportError(file: input.file, line: 1, message: "no column '\(name)', which scheme \(scheme.id) has", hint: schemeHint)
         }
-        let allowed = Set(fixed + components + deductions + ["score_se", "p_grade"])
+        let allowed = Set(F.fixed + components + deductions + F.optional)
         if let extra = input.table.names.first(where: { !allowed.contains($0) }) {
             throw ReportError(file: input.file, line: 1, message: "column '\(extra)' is not a component or deduction of scheme \(scheme.id)",
                               hint: schemeHint)
@@ -42,19 +44,19 @@ public struct CompositeTable: Sendable {
         var rows: [UnitResult] = []
         var seen: [String: Int] = [:]
         for row in input.rows {
-            let unit = try input.requiredText(row, "unit")
-            try units.check(unit, in: input, row: row, field: "unit")
+            let unit = try input.requiredText(row, F.unit)
+            try units.check(unit, in: input, row: row, field: F.unit)
             if let first = seen[unit] {
-                throw input.error(row, "unit", "unit \(unit) is listed twice (also on line \(first))", hint: schemeHint)
+                throw input.error(row, F.unit, "unit \(unit) is listed twice (also on line \(first))", hint: schemeHint)
             }
             seen[unit] = input.table.line(of: row)
-            let classID = try input.requiredText(row, "class")
+            let classID = try input.requiredText(row, F.unitClass)
             guard scheme.classLabel(classID) != nil else {
-                throw input.error(row, "class", "'\(classID)' is not a class of scheme \(scheme.id) (unit \(unit))",
+                throw input.error(row, F.unitClass, "'\(classID)' is not a class of scheme \(scheme.id) (unit \(unit))",
                                   hint: "the classes are \(scheme.classIDs.joined(separator: ", ")); \(schemeHint)")
             }
             if let listed = units[unit]?.unitClass, listed != classID, let file = units.file {
-                throw input.error(row, "class", "unit \(unit) is in class '\(classID)' here but '\(listed)' in \(file)",
+                throw input.error(row, F.unitClass, "unit \(unit) is in class '\(classID)' here but '\(listed)' in \(file)",
                                   hint: "give the units file and RESULT.csv of the same evaluation")
             }
             var contributions: [String: Double] = [:]
@@ -65,15 +67,15 @@ public struct CompositeTable: Sendable {
             for id in deductions where scheme.deduction(id, appliesTo: classID) {
                 deducted[id] = try input.number(row, id) ?? 0
             }
-            guard let rank = try input.count(row, "rank"), rank >= 1 else {
-                throw input.error(row, "rank", "is empty or 0 (unit \(unit))", hint: schemeHint)
+            guard let rank = try input.count(row, F.rank), rank >= 1 else {
+                throw input.error(row, F.rank, "is empty or 0 (unit \(unit))", hint: schemeHint)
             }
-            let notes = (input.text(row, "notes") ?? "").split(separator: "；").map { String($0).trimmedSpaces }.filter { !$0.isEmpty }
+            let notes = (input.text(row, F.notes) ?? "").split(separator: Character(F.notesSeparator)).map { String($0).trimmedSpaces }.filter { !$0.isEmpty }
             rows.append(UnitResult(
-                unit: unit, class: classID, score: try input.requiredNumber(row, "score"), rank: rank, grade: input.text(row, "grade"),
+                unit: unit, class: classID, score: try input.requiredNumber(row, F.score), rank: rank, grade: input.text(row, F.grade),
                 contributions: contributions, deductions: deducted,
-                bonus: try input.number(row, "bonus") ?? 0, penalty: try input.number(row, "penalty") ?? 0,
-                scoreSE: try input.number(row, "score_se"), pGrade: try input.number(row, "p_grade", in: 0...1, hint: schemeHint),
+                bonus: try input.number(row, F.bonus) ?? 0, penalty: try input.number(row, F.penalty) ?? 0,
+                scoreSE: try input.number(row, F.scoreSE), pGrade: try input.number(row, F.pGrade, in: 0...1, hint: schemeHint),
                 notes: notes))
         }
         if rows.isEmpty {

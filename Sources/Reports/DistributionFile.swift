@@ -1,3 +1,4 @@
+import Formats
 public import Composite
 public import Tables
 
@@ -47,31 +48,31 @@ public struct DistributionFile: Sendable {
     /// label; a unit's shares add up to 1 (± 0.005).
     public static func read(path: String, units: UnitDirectory, scored: Set<String>, options: CSVOptions = CSVOptions()) throws(ReportError) -> DistributionFile {
         let role = "the distribution file (pingyi score --distribution)"
-        let input = try CSVInput(path: path, options: options, role: role, required: ["unit", "tier", "label", "n", "share"])
-        let names = input.table.names
-        let by = names.count > 1 && names[1] != "tier" ? names[1] : nil
+        typealias F = DistributionFormat
+        let input = try CSVInput(path: path, options: options, role: role, required: [F.unit, F.tier, F.label, F.n, F.share], format: F.format)
+        let by = F.byColumn(in: input.table.names)
         var groups: [String?] = by == nil ? [nil] : []
         var unitsByGroup: [String: [String]] = [:]
         var labels: [Int: (label: String, line: Int)] = [:]
         var cells: [String: [Int: Cell]] = [:]
         var firstLine: [String: Int] = [:]
         for row in input.rows {
-            let unit = try input.requiredText(row, "unit")
+            let unit = try input.requiredText(row, F.unit)
             let group = try by.map { (name) throws(ReportError) in try input.requiredText(row, name) }
             if units.file != nil {
-                try units.check(unit, in: input, row: row, field: "unit")
+                try units.check(unit, in: input, row: row, field: F.unit)
             } else if !scored.contains(unit) {
-                throw input.error(row, "unit", "unit \(unit) is not in the scores",
+                throw input.error(row, F.unit, "unit \(unit) is not in the scores",
                                   hint: "give the --distribution file written by the same pingyi score run as --scores")
             }
-            let code = try input.requiredNumber(row, "tier")
+            let code = try input.requiredNumber(row, F.tier)
             guard code == code.rounded(), abs(code) < 1e6 else {
-                throw input.error(row, "tier", "\(formatDecimal(code)) is not a tier code", hint: "tier codes are whole numbers (1, 2, …)")
+                throw input.error(row, F.tier, "\(formatDecimal(code)) is not a tier code", hint: "tier codes are whole numbers (1, 2, …)")
             }
             let tier = Int(code)
-            let label = try input.requiredText(row, "label")
+            let label = try input.requiredText(row, F.label)
             if let known = labels[tier], known.label != label {
-                throw input.error(row, "label", "tier \(tier) is '\(label)' here but '\(known.label)' on line \(known.line)",
+                throw input.error(row, F.label, "tier \(tier) is '\(label)' here but '\(known.label)' on line \(known.line)",
                                   hint: "one distribution file holds answers on one scale")
             }
             labels[tier] = labels[tier] ?? (label, input.table.line(of: row))
@@ -79,8 +80,8 @@ public struct DistributionFile: Sendable {
             if cells[key]?[tier] != nil {
                 throw input.rowError(row, "tier \(tier) of unit \(unit) is given twice", hint: "keep one row per unit and tier")
             }
-            let n = try input.count(row, "n") ?? 0
-            let share = try input.number(row, "share", in: 0...1, hint: "shares are proportions 0–1") ?? 0
+            let n = try input.count(row, F.n) ?? 0
+            let share = try input.number(row, F.share, in: 0...1, hint: "shares are proportions 0–1") ?? 0
             if cells[key] == nil {
                 if let group, unitsByGroup[group] == nil { groups.append(group) }
                 unitsByGroup[group ?? "", default: []].append(unit)

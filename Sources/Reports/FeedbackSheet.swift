@@ -1,3 +1,4 @@
+import Formats
 import Composite
 
 /// The feedback sheet (考评情况反馈单, seed 004 §四(五)4) of one unit: its score components,
@@ -53,11 +54,11 @@ extension ReportContent {
             for (set, s) in publicResults {
                 let rank = s.rank.map { rank in "\(rank)" + (s.rankLow.flatMap { low in s.rankHigh.map { "（\(low)–\($0)）" } } ?? "") } ?? "—"
                 table.add([.text(set.label), .number(String(s.n)), .number(fixed(s.score, 1)), .number("\(fixed(s.scoreLow, 1))–\(fixed(s.scoreHigh, 1))"),
-                           .number(percent(s.rate), className: s.rate < 0.6 ? "alarm" : nil), .number("\(percent(s.rateLow))–\(percent(s.rateHigh))"),
+                           .number(percent(s.rate), className: s.rate < ScoresFormat.lowRateBelow ? "alarm" : nil), .number("\(percent(s.rateLow))–\(percent(s.rateHigh))"),
                            .number(rank)])
             }
             body += table.html
-            if publicResults.contains(where: { $0.1.rate < 0.6 }) {
+            if publicResults.contains(where: { $0.1.rate < ScoresFormat.lowRateBelow }) {
                 body += "<p class=\"alarm\">满意率低于60%。</p>\n"
             }
         }

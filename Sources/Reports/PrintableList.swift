@@ -1,3 +1,4 @@
+import Formats
 public import Composite
 public import Tables
 
@@ -39,21 +40,22 @@ public struct PrintableList: Sendable {
 
     /// The columns pingyi sample adds after the frame's.
     static func isAdded(_ name: String) -> Bool {
-        name.hasPrefix("stage") && name.contains("_")
-            || ["prob", "weight", "role", "reserve_rank", "reserve_group", "reserve_prob", "case_id", "replicate"].contains(name)
+        RespondentListFormat.isAdded(name)
     }
+
+    private typealias L = RespondentListFormat
 
     /// Arranges a list read from `path`. `by` defaults to `town` when the list has it.
     public static func read(path: String, by: String?, options: CSVOptions = CSVOptions()) throws(ReportError) -> PrintableList {
         let input = try CSVInput(path: path, options: options, role: "the respondent list (pingyi sample output)",
-                                 required: ["case_id", "role", "reserve_rank", "reserve_group"])
+                                 required: [L.caseID, L.role, L.reserveRank, L.reserveGroup])
         let byColumn = by ?? (input.has("town") ? "town" : nil)
         if let byColumn, !input.has(byColumn) {
             throw ReportError(.usage, file: input.file, line: 1, message: "no column '\(byColumn)' to split the list by",
                               hint: "the columns are \(input.table.names.joined(separator: ", "))")
         }
-        if input.has("replicate") {
-            let replicates = Set(input.rows.compactMap { input.text($0, "replicate") })
+        if input.has(L.replicate) {
+            let replicates = Set(input.rows.compactMap { input.text($0, L.replicate) })
             if replicates.count > 1 {
                 throw ReportError(file: input.file, line: 1, message: "the list holds \(replicates.count) replicates (pingyi sample --reps)",
                                   hint: "print a list drawn once, without --reps")
@@ -64,22 +66,22 @@ public struct PrintableList: Sendable {
         var members: [String: [Entry]] = [:]
         var seenCases: [String: Int] = [:]
         for row in input.rows {
-            let caseID = try input.requiredText(row, "case_id")
+            let caseID = try input.requiredText(row, L.caseID)
             if let first = seenCases[caseID] {
-                throw input.error(row, "case_id", "case \(caseID) is listed twice (also on line \(first))", hint: "give the list as pingyi sample wrote it")
+                throw input.error(row, L.caseID, "case \(caseID) is listed twice (also on line \(first))", hint: "give the list as pingyi sample wrote it")
             }
             seenCases[caseID] = input.table.line(of: row)
-            let role = try input.requiredText(row, "role")
+            let roleText = try input.requiredText(row, L.role)
             var rank: Int?
-            switch role {
-            case "sample": rank = nil
-            case "reserve":
-                guard let r = try input.count(row, "reserve_rank"), r >= 1 else {
-                    throw input.error(row, "reserve_rank", "is empty for reserve \(caseID)", hint: "give the list as pingyi sample wrote it")
+            switch CaseRole(rawValue: roleText) {
+            case .sample: rank = nil
+            case .reserve:
+                guard let r = try input.count(row, L.reserveRank), r >= 1 else {
+                    throw input.error(row, L.reserveRank, "is empty for reserve \(caseID)", hint: "give the list as pingyi sample wrote it")
                 }
                 rank = r
-            default:
-                throw input.error(row, "role", "'\(role)' is neither sample nor reserve", hint: "give the list as pingyi sample wrote it")
+            case nil:
+                throw input.error(row, L.role, "'\(roleText)' is neither sample nor reserve", hint: "give the list as pingyi sample wrote it")
             }
             let key = byColumn.map { input.text(row, $0) ?? "（空）" }
             let pageKey = key ?? ""
@@ -87,7 +89,7 @@ public struct PrintableList: Sendable {
                 pageOrder.append(key)
                 groupOrder[pageKey] = []
             }
-            let group = input.text(row, "reserve_group") ?? ""
+            let group = input.text(row, L.reserveGroup) ?? ""
             let memberKey = pageKey + "\u{1F}" + group
             if members[memberKey] == nil { groupOrder[pageKey, default: []].append(group) }
             members[memberKey, default: []].append(Entry(row: row, caseID: caseID, reserveRank: rank))

@@ -1,5 +1,5 @@
+import Formats
 public import Composite
-import Analytics
 public import Tables
 
 /// One row of the `pingyi score` output: a unit's satisfaction score (满意度, 0–100) and
@@ -34,8 +34,10 @@ public struct ScoreFile: Sendable {
     public let file: String
     /// The by column's name, if the scores are split (`unit,group,n,…`).
     public let by: String?
-    /// The rows in file order.
+    /// The rows in file order (units with a score).
     public let scores: [PublicScore]
+    /// Units (and by values) without a score: answered only "don't know" (n = 0).
+    public let unscored: [(unit: String, by: String?)]
 
     /// The by values in order of first appearance; `[nil]` without a by column.
     public var groups: [String?] {
@@ -52,23 +54,25 @@ public struct ScoreFile: Sendable {
         scores.first { $0.unit == unit && $0.by == group }
     }
 
-    static let required = ["unit", "n", "score", "score_se", "score_low", "score_high", "rate", "rate_low", "rate_high"]
+    typealias F = ScoresFormat
+    static let required = [F.unit, F.n, F.score, F.scoreSE, F.scoreLow, F.scoreHigh, F.rate, F.rateLow, F.rateHigh]
 
-    /// Reads the scores; the by column is the second column when it is not one of
-    /// ``ScoreTable``'s. Every unit must be in `units` (when a units file was given) and appear
-    /// once per by value; scores lie in 0–100 and rates in 0–1.
+    /// Reads the scores (``Formats/ScoresFormat``; the by column is the second column when it
+    /// is not one of the fixed ones). Every unit must be in `units` (when a units file was given)
+    /// and appear once per by value; scores lie in 0–100 and rates in 0–1. A unit with n = 0
+    /// (only don't-know answers) has no score: it is listed in ``unscored``.
     public static func read(path: String, units: UnitDirectory, options: CSVOptions = CSVOptions()) throws(ReportError) -> ScoreFile {
-        let input = try CSVInput(path: path, options: options, role: "the scores file (pingyi score output)", required: required)
-        let known = Set(ScoreTable.header(by: nil, ranks: true))
-        let names = input.table.names
-        let by = names.count > 1 && !known.contains(names[1]) ? names[1] : nil
+        let input = try CSVInput(path: path, options: options, role: "the scores file (pingyi score output)", required: required,
+                                 format: F.format)
+        let by = F.byColumn(in: input.table.names)
         var scores: [PublicScore] = []
+        var unscored: [(unit: String, by: String?)] = []
         var seen: [String: Int] = [:]
         let scoreHint = "scores are on the 100-point basis; give pingyi score output"
         let rateHint = "rates are proportions 0–1 (0.85 for 85 %); give pingyi score output"
         for row in input.rows {
-            let unit = try input.requiredText(row, "unit")
-            try units.check(unit, in: input, row: row, field: "unit")
+            let unit = try input.requiredText(row, F.unit)
+            try units.check(unit, in: input, row: row, field: F.unit)
             let group = try by.map { (name) throws(ReportError) in try input.requiredText(row, name) }
             let key = unit + "\u{1F}" + (group ?? "")
             if let first = seen[key] {
@@ -76,6 +80,10 @@ public struct ScoreFile: Sendable {
                                      hint: "give one pingyi score output file")
             }
             seen[key] = input.table.line(of: row)
+            if try input.count(row, F.n) == 0 && input.text(row, F.score) == nil {
+                unscored.append((unit, group))
+                continue
+            }
             func score(_ name: String) throws(ReportError) -> Double {
                 guard let value = try input.number(row, name, in: 0...100, hint: scoreHint) else {
                     throw input.error(row, name, "is empty (unit \(unit))", hint: "a unit without answers cannot be reported; drop its row")
@@ -89,20 +97,20 @@ public struct ScoreFile: Sendable {
                 return value
             }
             scores.append(PublicScore(
-                unit: unit, by: group, n: try input.count(row, "n") ?? 0,
-                dontKnow: try input.number(row, "dont_know", in: 0...1, hint: rateHint),
-                score: try score("score"), scoreSE: try input.requiredNumber(row, "score_se"),
-                scoreLow: try input.number(row, "score_low") ?? .nan, scoreHigh: try input.number(row, "score_high") ?? .nan,
-                rate: try rate("rate"), rateSE: try input.number(row, "rate_se"),
-                rateLow: try input.number(row, "rate_low") ?? .nan, rateHigh: try input.number(row, "rate_high") ?? .nan,
-                deff: try input.number(row, "deff"),
-                rank: try input.count(row, "rank"), rankLow: try input.count(row, "rank_low"), rankHigh: try input.count(row, "rank_high"),
-                pTopQuarter: try input.number(row, "p_top_quarter", in: 0...1, hint: rateHint), df: try input.count(row, "df")))
+                unit: unit, by: group, n: try input.count(row, F.n) ?? 0,
+                dontKnow: try input.number(row, F.dontKnow, in: 0...1, hint: rateHint),
+                score: try score(F.score), scoreSE: try input.requiredNumber(row, F.scoreSE),
+                scoreLow: try input.number(row, F.scoreLow) ?? .nan, scoreHigh: try input.number(row, F.scoreHigh) ?? .nan,
+                rate: try rate(F.rate), rateSE: try input.number(row, F.rateSE),
+                rateLow: try input.number(row, F.rateLow) ?? .nan, rateHigh: try input.number(row, F.rateHigh) ?? .nan,
+                deff: try input.number(row, F.deff),
+                rank: try input.count(row, F.rank), rankLow: try input.count(row, F.rankLow), rankHigh: try input.count(row, F.rankHigh),
+                pTopQuarter: try input.number(row, F.pTopQuarter, in: 0...1, hint: rateHint), df: try input.count(row, F.df)))
         }
         if scores.isEmpty {
             throw ReportError(file: input.file, line: 2, message: "the scores file has no rows", hint: "give pingyi score output")
         }
-        return ScoreFile(file: input.file, by: by, scores: scores)
+        return ScoreFile(file: input.file, by: by, scores: scores, unscored: unscored)
     }
 }
 

@@ -1,3 +1,4 @@
+import Formats
 public import Composite
 public import Tables
 
@@ -19,29 +20,28 @@ public struct ResponseRateRow: Sendable, Equatable {
 
 /// A `pingyi rates --out RATES.csv` file.
 public struct RatesFile: Sendable {
-    public static let countColumns = ["cases", "I", "P", "R", "NC", "O", "U", "NE"]
-    public static let rateColumns = ["e", "RR1", "RR2", "RR3", "RR4", "RR5", "RR6", "COOP1", "COOP2", "COOP3", "COOP4",
-                                     "REF1", "REF2", "REF3", "CON1", "CON2", "CON3"]
+    public static let countColumns = [RatesFormat.cases] + RatesFormat.counts
+    public static let rateColumns = [RatesFormat.e] + RatesFormat.rates
 
     public let file: String
     public let rows: [ResponseRateRow]
 
     /// The `all` row, or the only row.
     public var total: ResponseRateRow? {
-        rows.first { $0.group == "all" } ?? (rows.count == 1 ? rows.first : nil)
+        rows.first { $0.group == RatesFormat.total } ?? (rows.count == 1 ? rows.first : nil)
     }
 
     /// Reads the file; every count and rate column is required, rates lie in 0–1, groups are
     /// unique.
     public static func read(path: String, options: CSVOptions = CSVOptions()) throws(ReportError) -> RatesFile {
         let input = try CSVInput(path: path, options: options, role: "the response-rates file (pingyi rates output)",
-                                 required: ["group"] + countColumns + rateColumns)
+                                 required: [RatesFormat.group] + countColumns + rateColumns, format: RatesFormat.format)
         var rows: [ResponseRateRow] = []
         var seen: [String: Int] = [:]
         for row in input.rows {
-            let group = try input.requiredText(row, "group")
+            let group = try input.requiredText(row, RatesFormat.group)
             if let first = seen[group] {
-                throw input.error(row, "group", "group \(group) is given twice (also on line \(first))", hint: "keep one row per group")
+                throw input.error(row, RatesFormat.group, "group \(group) is given twice (also on line \(first))", hint: "keep one row per group")
             }
             seen[group] = input.table.line(of: row)
             var counts: [String: Int] = [:]

@@ -1,3 +1,4 @@
+import Formats
 /// The charts of the report, built from its content.
 extension ReportContent {
     /// "（城镇居民户）" when the report has several parts, else nothing.
@@ -41,10 +42,10 @@ extension ReportContent {
         let rows = ranked.enumerated().map { i, s in
             IntervalChart.Row(rank: rankText(s, position: i + 1), label: units.name(s.unit), value: s.rate, low: s.rateLow, high: s.rateHigh,
                               valueText: "\(percent(s.rate))（\(percent(s.rateLow))–\(percent(s.rateHigh))）",
-                              category: category(s.unit), flagged: s.rate < 0.6)
+                              category: category(s.unit), flagged: s.rate < ScoresFormat.lowRateBelow)
         }
         let chart = IntervalChart(title: "满意率及95%置信区间\(suffix(set))", rows: rows, axis: axis, legend: classLegend,
-                                  reference: (0.6, "60%：低于此线取消评优资格"))
+                                  reference: (ScoresFormat.lowRateBelow, "60%：低于此线取消评优资格"))
         return chart.svg(description: "各单位满意率，按满意度得分排序；虚线为60%，低于60%的单位以红色标出。")
     }
 

@@ -86,7 +86,7 @@ public struct ReportContent: Sendable {
         }
         let sets = scoreFiles.sorted { ($0.by == nil ? 0 : 1) < ($1.by == nil ? 0 : 1) }
             .flatMap { file in file.groups.map { ScoreSet(group: $0, scores: file.scores(in: $0)) } }
-        let scored = Set(scoreFiles.flatMap { $0.scores.map(\.unit) })
+        let scored = Set(scoreFiles.flatMap { $0.scores.map(\.unit) + $0.unscored.map(\.unit) })
         let distribution = try request.distribution.map { (path) throws(ReportError) in
             try DistributionFile.read(path: path, units: units, scored: scored, options: request.csv)
         }

@@ -1,3 +1,5 @@
+import Formats
+
 /// `report.html`: one self-contained page in Chinese with the survey's disclosure facts, the
 /// ranked scores, tier distributions and satisfaction rates as SVG charts, the composite ranking
 /// with grades and reasons, and the table of every unit's results.
@@ -50,7 +52,7 @@ extension ReportContent {
     }
 
     private func lowRateNote(_ set: ScoreSet) -> String {
-        let low = set.ranked.filter { $0.rate < 0.6 }
+        let low = set.ranked.filter { $0.rate < ScoresFormat.lowRateBelow }
         guard !low.isEmpty else { return "<p class=\"note\">所有单位的满意率均不低于60%。</p>" }
         let names = low.map { "\(units.name($0.unit))（\(percent($0.rate))）" }.joined(separator: "、")
         return "<p class=\"alarm\">满意率低于60%的单位：\(escaped(names))。</p>"
@@ -97,11 +99,12 @@ extension ReportContent {
     }
 
     private func ratesTable(_ rates: RatesFile) -> String {
-        var table = HTMLTable(header: ["组别", "样本", "I", "P", "R", "NC", "O", "U", "NE", "e", "RR1", "RR3", "COOP1", "REF1", "CON1"])
+        let shown = [RatesFormat.e] + RatesFormat.headline
+        var table = HTMLTable(header: ["组别", "样本"] + RatesFormat.counts + shown)
         for row in rates.rows {
             var cells: [HTMLTable.Cell] = [.text(ColumnNames.group(row.group))]
             cells += RatesFile.countColumns.map { .number(String(row.counts[$0] ?? 0)) }
-            cells += ["e", "RR1", "RR3", "COOP1", "REF1", "CON1"].map { .number(row.rates[$0].map { percent($0) } ?? "—") }
+            cells += shown.map { .number(row.rates[$0].map { percent($0) } ?? "—") }
             table.add(cells)
         }
         return table.html
@@ -131,7 +134,7 @@ extension ReportContent {
         if ranks { header += ["名次区间", "进入前25%的概率"] }
         var table = HTMLTable(header: header)
         for (i, s) in set.ranked.enumerated() {
-            let flag = s.rate < 0.6 ? "alarm" : nil
+            let flag = s.rate < ScoresFormat.lowRateBelow ? "alarm" : nil
             var cells: [HTMLTable.Cell] = [
                 .number(rankText(s, position: i + 1)), .text(units.name(s.unit), className: flag.map { "name " + $0 } ?? "name"), .text(unitClass(s.unit).map(classLabel) ?? ""),
                 .number(String(s.n)), .number(s.dontKnow.map { percent($0) } ?? "—"),

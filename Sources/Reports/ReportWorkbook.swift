@@ -1,3 +1,4 @@
+import Formats
 import Composite
 import Spreadsheet
 
@@ -60,7 +61,7 @@ extension ReportContent {
                     put(s.pTopQuarter, .percent(0))
                 }
                 put(s.df.map(Double.init), .integer)
-                put(s.rate < 0.6 ? "是" : nil)
+                put(s.rate < ScoresFormat.lowRateBelow ? "是" : nil)
                 r += 1
             }
         }

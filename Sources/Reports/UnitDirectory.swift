@@ -1,3 +1,4 @@
+import Formats
 public import Composite
 public import Tables
 
@@ -31,15 +32,15 @@ public struct UnitDirectory: Sendable {
 
     /// Reads a units file; `unit_id` and `unit` are required, ids must be unique.
     public static func read(path: String, options: CSVOptions = CSVOptions()) throws(ReportError) -> UnitDirectory {
-        let input = try CSVInput(path: path, options: options, role: "the units file (datasets/units.csv)", required: ["unit_id", "unit"])
+        let input = try CSVInput(path: path, options: options, role: "the units file (datasets/units.csv)", required: [UnitsFormat.unitID, UnitsFormat.unit])
         var units: [String: EvaluatedUnit] = [:]
         var lines: [String: Int] = [:]
         for row in input.rows {
-            let id = try input.requiredText(row, "unit_id")
+            let id = try input.requiredText(row, UnitsFormat.unitID)
             if let first = lines[id] {
-                throw input.error(row, "unit_id", "\(id) is listed twice (also on line \(first))", hint: "keep one row per unit")
+                throw input.error(row, UnitsFormat.unitID, "\(id) is listed twice (also on line \(first))", hint: "keep one row per unit")
             }
-            units[id] = EvaluatedUnit(id: id, name: try input.requiredText(row, "unit"), unitClass: input.text(row, "class"))
+            units[id] = EvaluatedUnit(id: id, name: try input.requiredText(row, UnitsFormat.unit), unitClass: input.text(row, UnitsFormat.unitClass))
             lines[id] = input.table.line(of: row)
         }
         return UnitDirectory(file: input.file, units: units, lines: lines)

@@ -11,6 +11,16 @@ public struct Manifest: Codable, Sendable, Equatable {
         public var file: String
         public var sha256: String
         public var rows: Int?
+        /// The list's format (``Formats/RespondentListFormat/manifestTag``, `respondent-list/2`);
+        /// nil in manifests written before formats were versioned.
+        public var format: String?
+
+        public init(file: String, sha256: String, rows: Int?, format: String? = nil) {
+            self.file = file
+            self.sha256 = sha256
+            self.rows = rows
+            self.format = format
+        }
     }
 
     public var tool: String

@@ -1,4 +1,5 @@
 public import Tables
+import Formats
 
 /// Writes a draw as the respondent list: the frame's own columns, then for each stage k
 /// `stage{k}_stratum, stage{k}_unit, stage{k}_prob, stage{k}_N, stage{k}_n`, then `prob` (the
@@ -8,23 +9,14 @@ public import Tables
 /// A reserve carries the probabilities it takes on when it replaces a sampled unit of its group
 /// (those of the units it may replace: n/N at an equal-probability stage); `reserve_prob` is its
 /// own probability of being drawn as a reserve.
+/// The columns are ``RespondentListFormat``'s; the cells below are written in its order.
 public enum SampleList {
-    /// The columns pingyi adds after the frame's.
-    public static func addedColumns(stages: Int, replicates: Int) -> [String] {
-        var names: [String] = []
-        for k in 1...stages {
-            names += ["stage\(k)_stratum", "stage\(k)_unit", "stage\(k)_prob", "stage\(k)_N", "stage\(k)_n"]
-        }
-        names += ["prob", "weight", "role", "reserve_rank", "reserve_group", "reserve_prob", "case_id"]
-        if replicates > 1 { names.append("replicate") }
-        return names
-    }
 
     /// The list as CSV bytes (UTF-8, LF).
     public static func csv(_ draw: SampleDraw, frame: Table, replicates: Int) -> [UInt8] {
         var writer = CSVWriter()
         writer.reserve(draw.rows.count * 256)
-        writer.writeRow(frame.names + addedColumns(stages: draw.stageCount, replicates: replicates))
+        writer.writeRow(frame.names + RespondentListFormat.addedColumns(stages: draw.stageCount, replicates: replicates))
         let cells = frame.columns.map(CellWriter.init)
         // Stage values repeat down the list (same stratum, same village): format them once.
         var numbers: [Double: String] = [:]
@@ -46,6 +38,7 @@ public enum SampleList {
                 }
             }
             let p = row.probability
+            // RespondentListFormat.tail: prob, weight, role, reserve_rank, reserve_group, reserve_prob, case_id.
             let tail: [String?] = [number(p), number(1 / p), row.role.rawValue, row.reserveRank.map(String.init),
                                    row.reserveGroup, row.reserveProbability.map(number), row.caseID]
             for field in tail {

@@ -1,3 +1,5 @@
+public import Formats
+
 /// What one stage contributed to a selected row.
 public struct StageSelection: Sendable, Equatable {
     /// The stratum the unit was drawn in (stage 1: the strata values joined by " / "; later
@@ -13,10 +15,8 @@ public struct StageSelection: Sendable, Equatable {
     public var drawn: Int
 }
 
-public enum Role: String, Sendable, Equatable {
-    case sample
-    case reserve
-}
+/// A row's role in the list: the `role` column's values (``Formats/CaseRole``).
+public typealias Role = CaseRole
 
 /// One row of a respondent list: a frame row and how it was drawn.
 public struct SampleRow: Sendable, Equatable {

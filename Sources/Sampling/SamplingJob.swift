@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Stats
 public import Tables
+import Formats
 
 /// A draw from files to the bytes of a respondent list and its manifest, and the re-draw that
 /// verifies a manifest. Nothing is written here: callers write both outputs atomically.
@@ -68,7 +69,8 @@ public enum SamplingJob {
             frame: .init(file: relativePath(framePath, from: base), sha256: frameHash, rows: table.rowCount),
             encoding: table.encoding.rawValue, seed: request.seed, rng: "\(rng) (GSL \(gslVersion))",
             replicates: request.replicates,
-            list: .init(file: relativePath(request.listPath, from: base), sha256: sha256Hex(list), rows: draw.rows.count),
+            list: .init(file: relativePath(request.listPath, from: base), sha256: sha256Hex(list), rows: draw.rows.count,
+                        format: RespondentListFormat.manifestTag),
             strata: draw.strata)
         let bytes: [UInt8]
         do { bytes = try manifest.encoded() } catch {
@@ -100,7 +102,7 @@ public enum SamplingJob {
                                 message: "\(ref.path.isEmpty ? "" : ref.path + ": ")no column '\(ref.column)' in the frame \(table.source)",
                                 hint: table.names.count == 1 ? table.columnsHint : "the frame's columns are \(table.names.joined(separator: ", "))"))
         }
-        let added = Set(SampleList.addedColumns(stages: design.design.stages.count, replicates: 2))
+        let added = Set(RespondentListFormat.addedColumns(stages: design.design.stages.count, replicates: 2))
         if let clash = table.names.first(where: added.contains) {
             throw .frame(TablesError(.schema, file: table.source, line: 1, message: "the frame already has a column '\(clash)', which the list adds",
                                      hint: "rename that column in the frame"))

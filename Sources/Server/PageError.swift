@@ -15,3 +15,4 @@ struct PageError: Error, Sendable {
         self.details = details
     }
 }
+

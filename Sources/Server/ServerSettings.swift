@@ -44,7 +44,6 @@ struct ServerEnvironment: Sendable {
         self.store = store
         self.settings = settings
         catalog = QuestionnaireCatalog(store: store, now: settings.now)
-        // SQLite has one writer; PostgreSQL takes several transactions at once.
-        writer = FormWriter(store: store, writers: store is SQLiteStore ? 1 : 4)
+        writer = FormWriter(store: store, writers: store.concurrentWriters)
     }
 }

@@ -1,3 +1,4 @@
+import Formats
 import Questionnaire
 import Stats
 import Tables
@@ -36,7 +37,7 @@ struct AnswerModel {
         }
         self.quality = quality
         self.unknownShare = unknown
-        clusterColumn = list.index(of: "stage1_unit").map { list.columns[$0] }
+        clusterColumn = list.index(of: DesignColumns.unit(1)).map { list.columns[$0] }
         townColumn = list.index(of: "town_id").map { list.columns[$0] }
         membersColumn = list.index(of: "members").map { list.columns[$0] }
         var effects: [String: Double] = [:]

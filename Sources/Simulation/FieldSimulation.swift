@@ -1,3 +1,4 @@
+public import Formats
 public import Questionnaire
 import Stats
 public import Tables
@@ -43,7 +44,7 @@ public struct FieldSimulation: Sendable {
 
     public struct Output: Sendable {
         /// `case_id,disposition` in the order to record them.
-        public var dispositions: [(caseID: String, disposition: String)]
+        public var dispositions: [(caseID: String, disposition: Disposition)]
         /// Item names, in the questionnaire's order.
         public var items: [String]
         /// The paper forms, and the two keyed passes (same cases, same order).
@@ -74,22 +75,23 @@ public struct FieldSimulation: Sendable {
                 throw SimulationError(message: error.description)
             }
         }
-        let caseID = try column("case_id"), role = try column("role"), rank = try column("reserve_rank"), group = try column("reserve_group")
+        typealias L = RespondentListFormat
+        let caseID = try column(L.caseID), role = try column(L.role), rank = try column(L.reserveRank), group = try column(L.reserveGroup)
         // Reserves of each group, by rank.
         var reserves: [String: [Int]] = [:]
-        for r in 0..<list.rowCount where role.string(r) == "reserve" {
+        for r in 0..<list.rowCount where role.string(r) == CaseRole.reserve.rawValue {
             reserves[group.string(r) ?? "", default: []].append(r)
         }
         for key in reserves.keys { reserves[key]?.sort { (rank.integer($0) ?? 0) < (rank.integer($1) ?? 0) } }
         var used: [String: Int] = [:]
-        var dispositions: [(caseID: String, disposition: String)] = []
+        var dispositions: [(caseID: String, disposition: Disposition)] = []
         var completed: [Int] = []
         func dispose(_ r: Int) {
             let d = drawDisposition(rng)
             dispositions.append((caseID.string(r) ?? "", d))
-            if d == "complete" {
+            if d == .complete {
                 completed.append(r)
-            } else if d != "not-eligible" {
+            } else if d != .notEligible {
                 let key = group.string(r) ?? ""
                 let next = used[key] ?? 0
                 if let pool = reserves[key], next < pool.count {
@@ -98,7 +100,7 @@ public struct FieldSimulation: Sendable {
                 }
             }
         }
-        for r in 0..<list.rowCount where role.string(r) == "sample" { dispose(r) }
+        for r in 0..<list.rowCount where role.string(r) == CaseRole.sample.rawValue { dispose(r) }
 
         let model = AnswerModel(questionnaire: questionnaire, list: list, rng: rng)
         var forms: [(caseID: String, answers: [String?])] = []
@@ -115,13 +117,13 @@ public struct FieldSimulation: Sendable {
                       pass1: pass1, pass2: pass2, disagreements: disagreements)
     }
 
-    private func drawDisposition(_ rng: RandomSource) -> String {
+    private func drawDisposition(_ rng: RandomSource) -> Disposition {
         let u = rng.uniform()
-        if u < settings.notEligibleRate { return "not-eligible" }
-        if u < settings.notEligibleRate + settings.responseRate { return "complete" }
+        if u < settings.notEligibleRate { return .notEligible }
+        if u < settings.notEligibleRate + settings.responseRate { return .complete }
         // Non-response: refusals and non-contacts dominate.
         let v = rng.uniform()
-        return v < 0.45 ? "refusal" : v < 0.85 ? "non-contact" : v < 0.95 ? "other" : "unknown"
+        return v < 0.45 ? .refusal : v < 0.85 ? .nonContact : v < 0.95 ? .other : .unknown
     }
 
     /// A keyed copy of a form: each unit rating slips to a neighbouring code with a small chance.

@@ -6,43 +6,43 @@
 /// `user-unlock`, `login`, `login-failed`, `lock`, `login-refused`, `logout`; no case).
 public protocol AccountStore: Sendable {
     /// Adds a user. - Throws: ``StoreError`` (`.data`) when the name is taken.
-    func addUser(name: String, role: UserRole, passwordHash: String, by: String) async throws
+    func addUser(name: String, role: UserRole, passwordHash: String, by: String) async throws(StoreError)
 
     /// Sets a user's password hash and clears a lock.
-    func setPassword(name: String, passwordHash: String, by: String) async throws
+    func setPassword(name: String, passwordHash: String, by: String) async throws(StoreError)
 
     /// Sets the SHA-256 of a user's API token (replacing any earlier token).
-    func setAPIToken(name: String, tokenHash: String, by: String) async throws
+    func setAPIToken(name: String, tokenHash: String, by: String) async throws(StoreError)
 
-    func user(named name: String) async throws -> UserAccount?
+    func user(named name: String) async throws(StoreError) -> UserAccount?
 
     /// The user whose API token has this hash.
-    func user(apiTokenHash: String) async throws -> UserAccount?
+    func user(apiTokenHash: String) async throws(StoreError) -> UserAccount?
 
     /// Every user, by name.
-    func users() async throws -> [UserAccount]
+    func users() async throws(StoreError) -> [UserAccount]
 
     /// Records a sign-in attempt whose password was checked (`succeeded`), at Unix time `now`:
     /// success clears the failures; a failure counts, and the `policy.maxFailures`-th in a row
     /// locks the account for `policy.lockSeconds`. An attempt on a locked account is refused
     /// whatever the password. An unknown name is audited and reported as a failure.
-    func recordLogin(name: String, succeeded: Bool, now: Int64, policy: LockoutPolicy, source: String) async throws -> LoginOutcome
+    func recordLogin(name: String, succeeded: Bool, now: Int64, policy: LockoutPolicy, source: String) async throws(StoreError) -> LoginOutcome
 
     /// Clears a user's failures and lock.
-    func unlock(name: String, by: String) async throws
+    func unlock(name: String, by: String) async throws(StoreError)
 
     /// Stores a new session (its role is ignored: sessions read the user's role).
-    func createSession(_ session: SessionRecord) async throws
+    func createSession(_ session: SessionRecord) async throws(StoreError)
 
     /// The session with this token hash, unless it expired by Unix time `now` (an expired one
     /// is removed).
-    func session(tokenHash: String, now: Int64) async throws -> SessionRecord?
+    func session(tokenHash: String, now: Int64) async throws(StoreError) -> SessionRecord?
 
     /// Ends a session (sign-out), audited.
-    func endSession(tokenHash: String, user: String, source: String) async throws
+    func endSession(tokenHash: String, user: String, source: String) async throws(StoreError)
 
     /// Audit entries, newest first.
-    func auditEntries(_ query: AuditQuery) async throws -> [AuditEntry]
+    func auditEntries(_ query: AuditQuery) async throws(StoreError) -> [AuditEntry]
 }
 
 /// A store that holds both the survey data and the accounts: what the server runs on.

@@ -2,7 +2,7 @@ import Foundation
 
 /// A questionnaire closed for keying (录入截止): while closed, no form of it is stored, from a
 /// file, the web or the API. Supervisors still verify and resolve; an admin reopens it.
-public struct EntryClosure: Sendable, Equatable {
+public struct EntryClosure: Sendable, Equatable, Hashable {
     public let questionnaire: String
     public let closedAt: String
     public let closedBy: String

@@ -1,11 +1,10 @@
+import Formats
 public import Questionnaire
 public import Tables
 
-extension RespondentList {
-    /// The columns `pingyi sample` writes after the stage columns.
-    static let tailColumns = ["prob", "weight", "role", "reserve_rank", "reserve_group", "case_id"]
-    static let stageSuffixes = ["stratum", "unit", "prob", "N", "n"]
+private typealias L = RespondentListFormat
 
+extension RespondentList {
     /// Reads a respondent list for `questionnaire`, checking that it fits: the design columns,
     /// the columns the questionnaire needs (the frame's identifier; `town_id` with an own-town
     /// item), one replicate at most, and every row's values.
@@ -16,19 +15,22 @@ extension RespondentList {
         let file = table.source
         let names = table.names
         try RespondentList.checkFrame(table, questionnaire)
-        var stageCount = 0
-        while names.contains("stage\(stageCount + 1)_stratum") { stageCount += 1 }
+        let stageCount = DesignColumns.stageCount(in: names)
         guard stageCount > 0 else {
-            throw StoreError(.data, file: file, line: 1, message: "the list has no design columns (stage1_stratum, …)",
+            throw StoreError(.data, file: file, line: 1, message: "the list has no design columns (\(DesignColumns.stratum(1)), …)",
                              hint: "load a respondent list written by pingyi sample")
         }
-        var required = (1...stageCount).flatMap { k in RespondentList.stageSuffixes.map { "stage\(k)_\($0)" } }
-        required += RespondentList.tailColumns
+        let required = L.required(stages: stageCount)
+        if L.version(ofHeader: names) == 1 {
+            throw StoreError(.data, file: file, line: 1,
+                             message: "the list is a respondent list of format version 1 (it has no \(L.reserveProbability) column); this pingyi loads version \(L.format.version)",
+                             hint: L.format.remedy)
+        }
         for name in required where table.index(of: name) == nil {
             throw StoreError(.data, file: file, line: 1, message: "the list has no column \(name)",
                              hint: "load a respondent list written by pingyi sample (it has \(required.joined(separator: ", ")))")
         }
-        if let i = table.index(of: "replicate") {
+        if let i = table.index(of: L.replicate) {
             let levels = table.columns[i].factorize().levels
             if levels.count > 1 {
                 throw StoreError(.data, file: file, line: 1,
@@ -36,8 +38,7 @@ extension RespondentList {
                                  hint: "load one replicate: keep the rows of one replicate value in a file of their own")
             }
         }
-        let design = Set(required)
-        let attributeColumns = names.filter { !design.contains($0) }
+        let attributeColumns = names.filter { !L.isAdded($0) }
         var problems: [EntryProblem] = []
         var cases: [ListCase] = []
         cases.reserveCapacity(table.rowCount)
@@ -49,7 +50,7 @@ extension RespondentList {
             let c = reader.read(row, problems: &problems)
             if let c {
                 if let other = firstLine[c.caseID] {
-                    problems.append(reader.problem(row, "case_id", "case \(c.caseID) appears twice (also on line \(other))",
+                    problems.append(reader.problem(row, L.caseID, "case \(c.caseID) appears twice (also on line \(other))",
                                                    "give every row its own case_id"))
                 } else {
                     firstLine[c.caseID] = c.line
@@ -57,7 +58,7 @@ extension RespondentList {
                 if let rank = c.reserveRank, let group = c.reserveGroup {
                     let key = group + "\u{1F}" + String(rank)
                     if let other = rankLine[key] {
-                        problems.append(reader.problem(row, "reserve_rank", "reserve rank \(rank) of reserve group \(group) appears twice (also on line \(other))",
+                        problems.append(reader.problem(row, L.reserveRank, "reserve rank \(rank) of reserve group \(group) appears twice (also on line \(other))",
                                                        "number the reserves of a group 1, 2, 3 … in their order of use"))
                     } else {
                         rankLine[key] = c.line
@@ -112,6 +113,8 @@ struct ListRowReader {
     let attributes: [String]
     private let attributeIndexes: [Int]
     private let towns: Set<String>?
+    /// The index of every column by name, found once.
+    private let indexes: [String: Int]
 
     init(table: Table, stageCount: Int, questionnaire: Questionnaire, attributes: [String]) {
         self.table = table
@@ -120,16 +123,17 @@ struct ListRowReader {
         self.attributes = attributes
         attributeIndexes = attributes.compactMap { table.index(of: $0) }
         towns = questionnaire.ownTown.map { Set($0.towns.map(\.id)) }
+        indexes = Dictionary(table.names.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     func problem(_ row: Int, _ column: String, _ message: String, _ hint: String) -> EntryProblem {
-        let caseID = table.index(of: "case_id").flatMap { table.columns[$0].string(row) }
-        return EntryProblem(file: table.source, line: table.line(of: row), column: table.index(of: column).map { $0 + 1 },
+        let caseID = indexes[L.caseID].flatMap { table.columns[$0].string(row) }
+        return EntryProblem(file: table.source, line: table.line(of: row), column: indexes[column].map { $0 + 1 },
                             caseID: caseID, message: message, hint: hint)
     }
 
     private func cell(_ name: String, _ row: Int) -> Column? {
-        table.index(of: name).map { table.columns[$0] }
+        indexes[name].map { table.columns[$0] }
     }
 
     private func text(_ name: String, _ row: Int) -> String? {
@@ -156,43 +160,43 @@ struct ListRowReader {
     }
 
     func read(_ row: Int, problems: inout [EntryProblem]) -> ListCase? {
-        guard let caseID = text("case_id", row) else {
-            problems.append(problem(row, "case_id", "case_id is empty", "give every row its case_id"))
+        guard let caseID = text(L.caseID, row) else {
+            problems.append(problem(row, L.caseID, "case_id is empty", "give every row its case_id"))
             return nil
         }
-        let roleText = text("role", row) ?? ""
+        let roleText = text(L.role, row) ?? ""
         guard let role = CaseRole(rawValue: roleText) else {
-            problems.append(problem(row, "role", "role = '\(roleText)' is neither sample nor reserve", "keep the value pingyi sample wrote"))
+            problems.append(problem(row, L.role, "role = '\(roleText)' is neither sample nor reserve", "keep the value pingyi sample wrote"))
             return nil
         }
         var rank: Int?
-        let group = text("reserve_group", row)
+        let group = text(L.reserveGroup, row)
         switch role {
         case .sample:
-            if let r = text("reserve_rank", row) {
-                problems.append(problem(row, "reserve_rank", "a sampled case has reserve_rank \(r)", "leave reserve_rank empty for the sample"))
+            if let r = text(L.reserveRank, row) {
+                problems.append(problem(row, L.reserveRank, "a sampled case has reserve_rank \(r)", "leave reserve_rank empty for the sample"))
             }
         case .reserve:
-            rank = cell("reserve_rank", row)?.integer(row)
+            rank = cell(L.reserveRank, row)?.integer(row)
             if (rank ?? 0) < 1 {
-                problems.append(problem(row, "reserve_rank", "reserve_rank = '\(text("reserve_rank", row) ?? "")' is not 1, 2, 3 …",
+                problems.append(problem(row, L.reserveRank, "reserve_rank = '\(text(L.reserveRank, row) ?? "")' is not 1, 2, 3 …",
                                         "number a group's reserves in their order of use"))
             }
             if group == nil {
-                problems.append(problem(row, "reserve_group", "a reserve has no reserve_group", "name the cluster inside which it replaces non-respondents"))
+                problems.append(problem(row, L.reserveGroup, "a reserve has no reserve_group", "name the cluster inside which it replaces non-respondents"))
             }
         }
         var stages: [DesignStage] = []
         for k in 1...stageCount {
-            stages.append(DesignStage(stratum: text("stage\(k)_stratum", row), unit: text("stage\(k)_unit", row),
-                                      prob: probability("stage\(k)_prob", row, &problems),
-                                      population: count("stage\(k)_N", row, &problems),
-                                      selected: count("stage\(k)_n", row, &problems)))
+            stages.append(DesignStage(stratum: text(DesignColumns.stratum(k), row), unit: text(DesignColumns.unit(k), row),
+                                      prob: probability(DesignColumns.probability(k), row, &problems),
+                                      population: count(DesignColumns.population(k), row, &problems),
+                                      selected: count(DesignColumns.drawn(k), row, &problems)))
         }
-        let prob = probability("prob", row, &problems)
-        let weight = cell("weight", row)?.number(row) ?? .nan
+        let prob = probability(L.prob, row, &problems)
+        let weight = cell(L.weight, row)?.number(row) ?? .nan
         if !(weight > 0 && weight.isFinite) {
-            problems.append(problem(row, "weight", "weight = '\(text("weight", row) ?? "")' is not a positive number", "keep the value pingyi sample wrote"))
+            problems.append(problem(row, L.weight, "weight = '\(text(L.weight, row) ?? "")' is not a positive number", "keep the value pingyi sample wrote"))
         }
         let town = text("town_id", row)
         if let towns {

@@ -1,9 +1,9 @@
 /// A respondent list from `pingyi sample`, read and checked against the questionnaire it is
 /// loaded for, ready to be stored.
 ///
-/// The list's columns: the frame's own columns (e.g. `household_id, town_id, …`), then for each
-/// stage k = 1…K `stage{k}_stratum, stage{k}_unit, stage{k}_prob, stage{k}_N, stage{k}_n`, then
-/// `prob, weight, role, reserve_rank, reserve_group, case_id`, and optionally `replicate`.
+/// The list's columns are ``Formats/RespondentListFormat``'s: the frame's own columns (e.g.
+/// `household_id, town_id, …`), then the design columns of every stage, `prob, weight, role,
+/// reserve_rank, reserve_group, reserve_prob, case_id`, and optionally `replicate`.
 public struct RespondentList: Sendable {
     /// The file, as the user named it.
     public let source: String

@@ -60,14 +60,18 @@ public struct EntryProblem: Sendable, Equatable, Hashable, CustomStringConvertib
     public let caseID: String?
     public let message: String
     public let hint: String
+    /// The store's reason, when the problem is that the case may not be keyed (for faces that
+    /// word it in their own language).
+    public let refusal: EntryRefusal?
 
-    public init(file: String, line: Int?, column: Int?, caseID: String?, message: String, hint: String) {
+    public init(file: String, line: Int?, column: Int?, caseID: String?, message: String, hint: String, refusal: EntryRefusal? = nil) {
         self.file = file
         self.line = line
         self.column = column
         self.caseID = caseID
         self.message = message
         self.hint = hint
+        self.refusal = refusal
     }
 
     public var description: String {

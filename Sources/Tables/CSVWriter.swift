@@ -104,3 +104,21 @@ public struct CSVWriter: Sendable {
         bytes.append(0x0A)
     }
 }
+
+extension Table {
+    /// The table as CSV (the header, then every row; cells as ``Column/string(_:)`` writes them:
+    /// integers in decimal digits, decimals in the shortest form that reads back to the same
+    /// value, missing cells empty).
+    public func csv(byteOrderMark: Bool = false) -> [UInt8] {
+        var writer = CSVWriter(byteOrderMark: byteOrderMark)
+        writer.writeRow(names)
+        for r in 0..<rowCount {
+            for (i, column) in columns.enumerated() {
+                if i > 0 { writer.writeDelimiter() }
+                if let cell = column.string(r) { writer.writeField(cell) }
+            }
+            writer.endRow()
+        }
+        return writer.bytes
+    }
+}

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import ArgumentParser
 import Questionnaire
@@ -57,6 +58,10 @@ struct CasesCommand: AsyncParsableCommand {
             let manifestPath = manifestName(for: list)
             guard FileManager.default.fileExists(atPath: manifestPath) else { return }
             let manifest = try Manifest.decode(path: manifestPath)
+            if let format = manifest.list.format, format != RespondentListFormat.manifestTag {
+                throw .verification(file: list, message: "its manifest \(manifestPath) records a respondent list of format \(format); this pingyi loads \(RespondentListFormat.manifestTag)",
+                                    hint: RespondentListFormat.format.remedy)
+            }
             guard let hash = sha256Hex(file: list), hash != manifest.list.sha256 else { return }
             throw .verification(file: list, message: "the list is not the one its manifest \(manifestPath) records (SHA-256 \(hash.prefix(12))…, the manifest has \(manifest.list.sha256.prefix(12))…): it was edited after the draw or comes from another draw",
                                 hint: "load the list as pingyi sample wrote it; pingyi sample verify --manifest \(manifestPath) shows the first difference")
@@ -90,12 +95,12 @@ struct CasesCommand: AsyncParsableCommand {
             try await reportingErrors {
                 try requireFile(file, option: "FILE")
                 let table = try CSVReader.read(path: file, options: input.csvOptions)
-                let ids = try table.column("case_id", purpose: "the case")
-                let codes = try table.column("disposition", purpose: "the disposition")
-                let notes = table.index(of: "note").map { table.columns[$0] }
+                let ids = try table.column(DispositionsFile.caseID, purpose: "the case")
+                let codes = try table.column(DispositionsFile.disposition, purpose: "the disposition")
+                let notes = table.index(of: DispositionsFile.note).map { table.columns[$0] }
                 var updates: [DispositionUpdate] = []
                 var problems: [EntryProblem] = []
-                let dispositionColumn = (table.index(of: "disposition") ?? 0) + 1
+                let dispositionColumn = (table.index(of: DispositionsFile.disposition) ?? 0) + 1
                 for row in 0..<table.rowCount {
                     let line = table.line(of: row)
                     guard let id = ids.string(row) else {

@@ -1,3 +1,4 @@
+import Formats
 import ArgumentParser
 import Composite
 import Tables
@@ -118,7 +119,7 @@ struct CompositeCommand: ParsableCommand {
     /// unit_id → name, from a units file.
     private func unitNames(_ path: String) throws(CompositeError) -> [String: String] {
         let table = try read(path)
-        guard let id = table.index(of: "unit_id"), let name = table.index(of: "unit") else {
+        guard let id = table.index(of: UnitsFormat.unitID), let name = table.index(of: UnitsFormat.unit) else {
             throw CompositeError(TablesError(.schema, file: path, line: 1, message: "the units file needs the columns unit_id and unit",
                                              hint: "give a file like datasets/units.csv"))
         }

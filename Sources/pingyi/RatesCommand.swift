@@ -1,3 +1,4 @@
+import Formats
 import Analytics
 import ArgumentParser
 import Foundation
@@ -73,7 +74,7 @@ struct WeightsCommand: ParsableCommand {
     var cases: String?
 
     @Option(help: "Weighting-class column of the case file.")
-    var classes: String = "stage1_stratum"
+    var classes: String = CasesFormat.defaultClasses
 
     @Option(help: "Post-stratify to these columns' joint cells (needs --population).")
     var poststratify: String?
@@ -101,10 +102,11 @@ struct WeightsCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             var table = try CSVReader.read(path: responses)
-            let caseColumn = try table.column("case_id", purpose: "the respondent")
-            let weightIndex = table.index(of: "weight")
+            try LongFormat.format.check(table)
+            let caseColumn = try table.column(LongFormat.caseID, purpose: "the respondent")
+            let weightIndex = table.index(of: LongFormat.weight)
             guard let weightIndex else {
-                throw TablesError(.schema, file: responses, line: 1, message: "no column named 'weight'", hint: "give a pingyi long file")
+                throw TablesError(.schema, file: responses, line: 1, message: "no column named '\(LongFormat.weight)'", hint: "give a pingyi long file")
             }
             let original = table.columns[weightIndex]
             var weights = (0..<table.rowCount).map { original.number($0) ?? .nan }
@@ -128,7 +130,7 @@ struct WeightsCommand: ParsableCommand {
                 print(TextTable(rows: rows, rightAligned: [1, 2, 3]).render(indent: "  "))
             }
             var columns = table.columns
-            columns[weightIndex] = Column(name: "weight", decimals: weights)
+            columns[weightIndex] = Column(name: LongFormat.weight, decimals: weights)
             table = Table(source: table.source, encoding: table.encoding, columns: columns)
             if let names = poststratify ?? rake, let population {
                 let spec = DesignSpec.pingyiLongFile(table)
@@ -136,16 +138,16 @@ struct WeightsCommand: ParsableCommand {
                 let calibration = Calibration(method: poststratify != nil ? .poststratify : .rake,
                                               population: try Calibration.Population.read(path: population, columns: names.split(separator: ",").map(String.init)))
                 let calibrated = try Scorer(design: design, options: ScoreOptions(scoring: .fourTier, calibration: calibration)).calibratedWeights()
-                let cases = try table.column("case_id").factorize()
+                let cases = try table.column(LongFormat.caseID).factorize()
                 weights = (0..<table.rowCount).map { calibrated[Int(cases.codes[$0])] }
-                columns[weightIndex] = Column(name: "weight", decimals: weights)
+                columns[weightIndex] = Column(name: LongFormat.weight, decimals: weights)
                 print("校准：\(poststratify != nil ? "事后分层" : "耙权") 到 \(names)")
             }
-            if table.index(of: "design_weight") == nil { columns.append(Column(name: "design_weight", decimals: original.numbers)) }
-            var writer = CSVWriter()
-            writer.writeRow(columns.map(\.name))
-            for r in 0..<table.rowCount { writer.writeRow(columns.map { $0.string(r) }) }
-            try writeAtomically(writer.bytes, to: out)
+            // The long file with design_weight kept, and the format column last.
+            let format = columns.firstIndex { $0.name == FileFormat.column }.map { columns.remove(at: $0) }
+            if table.index(of: LongFormat.designWeight) == nil { columns.append(Column(name: LongFormat.designWeight, decimals: original.numbers)) }
+            if let format { columns.append(format) }
+            try writeAtomically(Table(source: out, columns: columns).csv(), to: out)
             print("结果  \(out)")
         }
     }

@@ -1,3 +1,4 @@
+import Formats
 import ArgumentParser
 import Questionnaire
 import Store
@@ -84,12 +85,12 @@ enum FormFile {
         let file = table.source
         var problems: [EntryProblem] = []
         let names = table.names
-        guard let caseIndex = table.index(of: "case_id") else {
+        guard let caseIndex = table.index(of: FormsFile.caseID) else {
             throw StoreError(.data, file: file, line: 1, message: "the file has no column case_id",
                              hint: "the first column of a forms file is case_id, then one column per item")
         }
         let itemNames = Set(q.items.map(\.name))
-        for (i, name) in names.enumerated() where name != "case_id" && !itemNames.contains(name) {
+        for (i, name) in names.enumerated() where name != FormsFile.caseID && !itemNames.contains(name) {
             let close = q.items.map(\.name).min { distance($0, name) < distance($1, name) }
             let hint = close.flatMap { distance($0, name) <= 2 ? "did you mean \($0)?" : nil }
                 ?? "remove the column, or import with the questionnaire version that has it"

@@ -1,3 +1,4 @@
+import Formats
 import ArgumentParser
 import Store
 import Tables
@@ -40,7 +41,7 @@ extension ResponsesCommand {
                 }
                 if let out {
                     var writer = CSVWriter()
-                    writer.writeRow(["case_id", "item", "pass1", "pass2", "value", "reason"])
+                    writer.writeRow(DisagreementsFile.header)
                     for d in report.open { writer.writeRow([d.caseID, d.item, d.pass1, d.pass2, nil, nil]) }
                     try writeAtomically(writer.bytes, to: out)
                     print("已写出  \(out)")
@@ -100,10 +101,10 @@ extension ResponsesCommand {
                     try requireFile(file, option: "FILE")
                     source = file
                     let table = try CSVReader.read(path: file, options: input.csvOptions)
-                    let cases = try table.column("case_id", purpose: "the case")
-                    let items = try table.column("item", purpose: "the item")
-                    let values = try table.column("value", purpose: "the adjudicated value")
-                    let reasons = table.index(of: "reason").map { table.columns[$0] }
+                    let cases = try table.column(DisagreementsFile.caseID, purpose: "the case")
+                    let items = try table.column(DisagreementsFile.item, purpose: "the item")
+                    let values = try table.column(DisagreementsFile.value, purpose: "the adjudicated value")
+                    let reasons = table.index(of: DisagreementsFile.reason).map { table.columns[$0] }
                     for row in 0..<table.rowCount {
                         guard let v = values.string(row), !v.isEmpty else {
                             left += 1

@@ -1,3 +1,4 @@
+import Formats
 import Analytics
 import ArgumentParser
 import Exports
@@ -32,11 +33,11 @@ struct ScoreCommand: ParsableCommand {
                 """
         )
 
-        @Option(help: "The long answer file (pingyi responses export --format long).")
+        @Option(help: "The long answer file (pingyi responses export --format long); or the store's answers with --db or --postgres.")
         var responses: String?
 
-        @Option(help: "Read the answers straight from this store instead of a long file.")
-        var db: String?
+        @OptionGroup(title: "The store, to score its counted forms instead of a long file")
+        var store: StoreOptions
 
         @Option(help: "The tier scale (surveys/scales/*.yaml).")
         var scale: String
@@ -111,9 +112,12 @@ struct ScoreCommand: ParsableCommand {
             if (poststratify != nil || rake != nil) != (population != nil) {
                 throw ValidationError("--poststratify and --rake need --population, and --population needs one of them.")
             }
-            guard (responses == nil) != (db == nil) else { throw ValidationError("give --responses FILE or --db STORE (one of them).") }
-            for (path, option) in [(responses ?? db ?? "", responses != nil ? "--responses" : "--db"), (scale, "--scale")]
-            where !FileManager.default.fileExists(atPath: path) {
+            guard (responses == nil) == store.isGiven else {
+                throw ValidationError("give --responses FILE, or the store (--db FILE or --postgres URL): one of them.")
+            }
+            var files = [(scale, "--scale")]
+            if let responses { files.append((responses, "--responses")) } else if store.postgres == nil { files.append((store.db, "--db")) }
+            for (path, option) in files where !FileManager.default.fileExists(atPath: path) {
                 throw ValidationError("\(option): no such file '\(path)'.")
             }
             for condition in `where` where condition.split(separator: "=", maxSplits: 1).count != 2 {
@@ -122,23 +126,23 @@ struct ScoreCommand: ParsableCommand {
         }
 
         func run() async throws {
-            var storeLong: [UInt8]? = nil
-            if let db {
-                storeLong = try await reportingErrors {
-                    let store = try SQLiteStore(path: db, create: false)
-                    return ResponseTables.long(try await store.snapshot(questionnaire: nil))
+            // From the store, the long table is handed over as it is built (no CSV in between).
+            var storeTable: Table? = nil
+            if responses == nil {
+                storeTable = try await reportingErrors {
+                    ResponseTables.longTable(try await store.open().snapshot(questionnaire: nil), name: store.name)
                 }
             }
             try reportingErrors {
                 let scaleDefinition = try Scale.load(path: scale)
-                var table = try storeLong.map { try CSVReader.read(bytes: $0, name: db ?? "store") }
-                    ?? CSVReader.read(path: responses ?? "", options: input.csvOptions)
+                var table = try storeTable ?? CSVReader.read(path: responses ?? "", options: input.csvOptions)
+                try LongFormat.format.check(table)
                 for condition in `where` {
                     let parts = condition.split(separator: "=", maxSplits: 1).map(String.init)
                     let column = try table.column(parts[0], purpose: "--where")
                     let rows = (0..<table.rowCount).filter { column.string($0) == parts[1] }
                     guard !rows.isEmpty else {
-                        throw AnalyticsError.usage(message: "--where \(condition): no row of \(responses ?? db ?? "") has \(parts[0]) = \(parts[1])")
+                        throw AnalyticsError.usage(message: "--where \(condition): no row of \(responses ?? store.name) has \(parts[0]) = \(parts[1])")
                     }
                     table = table.rows(rows)
                 }
@@ -193,7 +197,7 @@ struct ScoreCommand: ParsableCommand {
             for r in results {
                 rows.append([r.unit + (r.by.map { " / \($0)" } ?? ""), String(r.n), fixed(r.score, 1),
                              "\(fixed(r.scoreLow, 1))–\(fixed(r.scoreHigh, 1))", fixed(r.rate * 100, 1) + "%",
-                             fixed(r.dontKnow * 100, 1) + "%", r.rate < 0.6 ? "满意率低于60%" : ""])
+                             fixed(r.dontKnow * 100, 1) + "%", r.rate < ScoresFormat.lowRateBelow ? "满意率低于60%" : ""])
             }
             print(TextTable(rows: rows, rightAligned: [1, 2, 3, 4, 5]).render(indent: "  "))
             print("结果  \(out)")
@@ -315,12 +319,11 @@ extension ScoreCommand {
                 var names: [String: String] = [:]
                 if let units {
                     let table = try CSVReader.read(path: units)
-                    let id = try table.column("unit_id"), name = try table.column("unit")
+                    let id = try table.column(UnitsFormat.unitID), name = try table.column(UnitsFormat.unit)
                     for r in 0..<table.rowCount { names[id.string(r) ?? ""] = name.string(r) }
                 }
-                let table = try CSVReader.read(path: file)
-                let low = try table.column("score_low"), high = try table.column("score_high")
-                var ranked = scores.indices.sorted { scores[$0].score > scores[$1].score }
+                let scored = scores.filter { $0.n > 0 }
+                var ranked = scored.indices.sorted { scored[$0].score > scored[$1].score }
                 if let top, ranked.count > 2 * top { ranked = Array(ranked.prefix(top)) + [-1] + Array(ranked.suffix(top)) }
                 var rows = [["名次", "单位", by ?? "", "满意度", "95% 区间", "满意率", ""]]
                 for (position, i) in ranked.enumerated() {
@@ -328,11 +331,11 @@ extension ScoreCommand {
                         rows.append(["…", "", "", "", "", "", ""])
                         continue
                     }
-                    let s = scores[i]
-                    let rank = top.map { t in position < t ? position + 1 : scores.count - (ranked.count - 1 - position) } ?? position + 1
+                    let s = scored[i]
+                    let rank = top.map { t in position < t ? position + 1 : scored.count - (ranked.count - 1 - position) } ?? position + 1
                     rows.append([String(rank), names[s.unit].map { "\($0)（\(s.unit)）" } ?? s.unit, s.by ?? "", fixed(s.score, 1),
-                                 "\(fixed(low.number(i) ?? .nan, 1))–\(fixed(high.number(i) ?? .nan, 1))", fixed(s.rate * 100, 1) + "%",
-                                 s.rate < 0.6 ? "满意率低于60%" : ""])
+                                 "\(fixed(s.scoreLow, 1))–\(fixed(s.scoreHigh, 1))", fixed(s.rate * 100, 1) + "%",
+                                 s.rate < ScoresFormat.lowRateBelow ? "满意率低于60%" : ""])
                 }
                 if by == nil { rows = rows.map { row in row.enumerated().filter { $0.offset != 2 }.map(\.element) } }
                 print(TextTable(rows: rows, rightAligned: by == nil ? [0, 2, 3, 4] : [0, 3, 4, 5]).render(indent: "  "))

@@ -1,3 +1,4 @@
+import Formats
 import ArgumentParser
 import Foundation
 import Questionnaire
@@ -59,20 +60,20 @@ struct SimulateCommand: ParsableCommand {
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
                 var files = AtomicFileSet()
                 var d = CSVWriter()
-                d.writeRow(["case_id", "disposition"])
-                for row in output.dispositions { d.writeRow([row.caseID, row.disposition]) }
+                d.writeRow([DispositionsFile.caseID, DispositionsFile.disposition])
+                for row in output.dispositions { d.writeRow([row.caseID, row.disposition.rawValue]) }
                 try files.add(d.bytes, to: "\(out)/dispositions.csv")
                 for (name, forms) in [("forms", output.forms), ("pass1", output.pass1), ("pass2", output.pass2)] {
                     var w = CSVWriter()
-                    w.writeRow(["case_id"] + output.items)
+                    w.writeRow([FormsFile.caseID] + output.items)
                     for form in forms { w.writeRow([form.caseID] + form.answers) }
                     try files.add(w.bytes, to: "\(out)/\(name).csv")
                 }
                 try files.commit()
-                var counts: [String: Int] = [:]
+                var counts: [Disposition: Int] = [:]
                 for row in output.dispositions { counts[row.disposition, default: 0] += 1 }
-                let summary = ["complete", "refusal", "non-contact", "other", "unknown", "not-eligible"]
-                    .map { "\($0) \(counts[$0] ?? 0)" }.joined(separator: "，")
+                let summary = [Disposition.complete, .refusal, .nonContact, .other, .unknown, .notEligible]
+                    .map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: "，")
                 print("模拟数据（演示用，非真实调查）：\(questionnaire.title)")
                 print("  结果 \(output.dispositions.count) 个个案：\(summary)")
                 print("  问卷 \(output.forms.count) 份，两遍录入不一致 \(output.disagreements) 处")
@@ -101,12 +102,12 @@ struct SimulateCommand: ParsableCommand {
                 var rowOf: [String: (table: Table, row: Int)] = [:]
                 for path in forms {
                     let paper = try CSVReader.read(path: path)
-                    let caseColumn = try paper.column("case_id")
+                    let caseColumn = try paper.column(FormsFile.caseID)
                     for r in 0..<paper.rowCount { rowOf[caseColumn.string(r) ?? ""] = (paper, r) }
                 }
-                let cases = try open.column("case_id"), items = try open.column("item")
+                let cases = try open.column(DisagreementsFile.caseID), items = try open.column(DisagreementsFile.item)
                 var writer = CSVWriter()
-                writer.writeRow(["case_id", "item", "value", "reason"])
+                writer.writeRow([DisagreementsFile.caseID, DisagreementsFile.item, DisagreementsFile.value, DisagreementsFile.reason])
                 for r in 0..<open.rowCount {
                     let id = cases.string(r) ?? "", item = items.string(r) ?? ""
                     guard let (paper, row) = rowOf[id] else {

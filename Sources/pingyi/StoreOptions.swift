@@ -13,8 +13,15 @@ extension ExportError: ReportableError {
 
 /// The case store every store command works on: an SQLite file, or a PostgreSQL database.
 struct StoreOptions: ParsableArguments {
-    @Option(help: "The store, an SQLite file (made by pingyi cases load).")
-    var db = "pingyi.sqlite"
+    @Option(name: .customLong("db"), help: ArgumentHelp("The store, an SQLite file (made by pingyi cases load; default pingyi.sqlite).",
+                                                         valueName: "db"))
+    var dbPath: String?
+
+    /// The SQLite file (default pingyi.sqlite).
+    var db: String { dbPath ?? "pingyi.sqlite" }
+
+    /// Whether --db or --postgres was given.
+    var isGiven: Bool { dbPath != nil || postgres != nil }
 
     @Option(help: ArgumentHelp("A PostgreSQL store instead of --db, shared by several servers: postgres://USER@HOST[:PORT]/DATABASE, or postgres://USER@/DATABASE?host=/socket/folder (the password from $PGPASSWORD, or in the URL).",
                                valueName: "url"))

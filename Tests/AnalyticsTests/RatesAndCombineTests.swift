@@ -44,7 +44,7 @@ struct RatesTests {
     @Test func unknownDispositionIsLocated() throws {
         let table = try CSVReader.read(bytes: Array("case_id,disposition\nA,complete\nB,moved\n".utf8), name: "c.csv")
         #expect(throws: AnalyticsError.data(file: "c.csv", line: 3, message: "unknown disposition 'moved'",
-                                            hint: "use complete, partial, refusal, non-contact, other, unknown, not-eligible or pending")) {
+                                            hint: "use pending, complete, partial, refusal, non-contact, other, unknown, not-eligible")) {
             try ResponseRates.compute(cases: table)
         }
     }

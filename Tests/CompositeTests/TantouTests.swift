@@ -47,7 +47,7 @@ struct TantouTests {
         #expect(result["C"]?.rank == 2 && result["D"]?.rank == 2 && close(result["D"]?.score, 92))
         #expect(result.units.map(\.unit) == ["B", "C", "D", "A"])
         let csv = String(decoding: result.csv(), as: UTF8.self).split(separator: "\n").map(String.init)
-        #expect(csv[0] == "unit,class,score,rank,grade,indicator,public,inspection,bonus,penalty,score_se,p_grade,notes")
-        #expect(csv[4] == "A,town,86.40,4,,70.40,18.00,2.00,0.00,0.00,0.6000,,察访核验扣2.5分，按上限扣2分")
+        #expect(csv[0] == "unit,class,score,rank,grade,indicator,public,inspection,bonus,penalty,score_se,p_grade,notes,format")
+        #expect(csv[4] == "A,town,86.40,4,,70.40,18.00,2.00,0.00,0.00,0.6000,,察访核验扣2.5分，按上限扣2分,composite/1")
     }
 }

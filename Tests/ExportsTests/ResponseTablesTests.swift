@@ -27,8 +27,8 @@ struct ResponseTablesTests {
         // v2: D01 D02 D03 own_town members q_students q_education q_safety
         let form2 = FormInput(caseID: "H-01-0002", answers: ["3", "2", "8", "1", "2", "2", nil, "3"])
         for pass in [Pass.first, .second] {
-            _ = try await store.enterForms(FormBatch(questionnaire: v1, pass: pass, operator: "t", source: "v1.csv", forms: [form1]))
-            _ = try await store.enterForms(FormBatch(questionnaire: v2, pass: pass, operator: "t", source: "v2.csv", forms: [form2]))
+            _ = try await store.enterForms(FormBatch(questionnaire: v1, pass: pass, operator: "t\(pass.rawValue)", source: "v1.csv", forms: [form1]))
+            _ = try await store.enterForms(FormBatch(questionnaire: v2, pass: pass, operator: "t\(pass.rawValue)", source: "v2.csv", forms: [form2]))
         }
         let report = try await store.verify(questionnaire: nil, operator: "t")
         #expect(report.verified == 2)
@@ -65,10 +65,10 @@ struct ResponseTablesTests {
     @Test func longFileHasOneRowPerFormAndUnit() async throws {
         let store = try await ResponseTablesTests.twoVersions()
         let long = String(decoding: ResponseTables.long(try await store.snapshot(questionnaire: nil)), as: UTF8.self)
-        let design = "T01,T01C01,0.5,4,2,T01C01,%@,0.04,75,3,0.02,50,T01,sample"
+        let design = "T01,T01C01,0.5,4,2,T01C01,%@,0.04,75,3,0.02,50,T01,sample,long/1"
         let d1 = design.replacingOccurrences(of: "%@", with: "101"), d2 = design.replacingOccurrences(of: "%@", with: "102")
         #expect(long == """
-            case_id,group,questionnaire,version,unit,tier,stage1_stratum,stage1_unit,stage1_prob,stage1_N,stage1_n,stage2_stratum,stage2_unit,stage2_prob,stage2_N,stage2_n,prob,weight,town_id,role
+            case_id,group,questionnaire,version,unit,tier,stage1_stratum,stage1_unit,stage1_prob,stage1_N,stage1_n,stage2_stratum,stage2_unit,stage2_prob,stage2_N,stage2_n,prob,weight,town_id,role,format
             H-01-0001,urban,small,1,D01,1,\(d1)
             H-01-0001,urban,small,1,D02,7,\(d1)
             H-01-0001,urban,small,1,D03,4,\(d1)
@@ -85,7 +85,7 @@ struct ResponseTablesTests {
         let store = try await ResponseTablesTests.twoVersions()
         let cases = String(decoding: ResponseTables.cases(try await store.snapshot(questionnaire: nil)), as: UTF8.self)
         let lines = cases.split(separator: "\n").map(String.init)
-        #expect(lines[0] == "case_id,group,role,reserve_rank,reserve_group,replaces,disposition,entered,town_id,stage1_stratum,stage1_unit,stage1_prob,stage1_N,stage1_n,stage2_stratum,stage2_unit,stage2_prob,stage2_N,stage2_n,prob,weight")
+        #expect(lines[0] == "case_id,group,role,reserve_rank,reserve_group,replaces,disposition,entered,town_id,stage1_stratum,stage1_unit,stage1_prob,stage1_N,stage1_n,stage2_stratum,stage2_unit,stage2_prob,stage2_N,stage2_n,prob,weight,format")
         #expect(lines.map { $0.split(separator: ",", omittingEmptySubsequences: false).prefix(9).joined(separator: ",") }.dropFirst() == [
             // Counted forms made their cases complete.
             "H-01-0001,urban,sample,,T01C01,,complete,yes,T01",
@@ -96,6 +96,6 @@ struct ResponseTablesTests {
             "H-02-0002,urban,sample,,T02C03,,pending,no,T02",
             "H-02-0003,urban,sample,,T02C03,,pending,no,T02",
         ])
-        #expect(lines[4].hasSuffix(",T01,T01C01,0.5,4,2,T01C01,104,0.04,75,3,0.02,50"))
+        #expect(lines[4].hasSuffix(",T01,T01C01,0.5,4,2,T01C01,104,0.04,75,3,0.02,50,cases/1"))
     }
 }

@@ -101,10 +101,10 @@ struct CompositeCommandTests {
         // B: 80 → 48, 24, 8: 80.00. D: 70.00 from its one top-level component, leader (a column of
         // its own: the town's leader is nested in other); no grading (ranking only).
         #expect(csv == [
-            "unit,class,score,rank,grade,indicator,public,other,leader,inspection,bonus,penalty,score_se,p_grade,notes",
-            "A,town,94.00,1,先进,57.00,27.00,9.00,,1.00,2.00,0.00,0.4243,0.0000,察访核验扣1分；加分2分（市级表彰2分）；评为先进：排名第1名，在名额（1名）内，得分不低于90分",
-            "B,town,80.00,2,合格,48.00,24.00,8.00,,0.00,0.00,0.00,0.4243,0.0000,得分80.00低于先进最低分90分；评为合格",
-            "D,dept,70.00,1,,,,,70.00,,0.00,0.00,0.0000,,",
+            "unit,class,score,rank,grade,indicator,public,other,leader,inspection,bonus,penalty,score_se,p_grade,notes,format",
+            "A,town,94.00,1,先进,57.00,27.00,9.00,,1.00,2.00,0.00,0.4243,0.0000,察访核验扣1分；加分2分（市级表彰2分）；评为先进：排名第1名，在名额（1名）内，得分不低于90分,composite/1",
+            "B,town,80.00,2,合格,48.00,24.00,8.00,,0.00,0.00,0.00,0.4243,0.0000,得分80.00低于先进最低分90分；评为合格,composite/1",
+            "D,dept,70.00,1,,,,,70.00,,0.00,0.00,0.0000,,,composite/1",
         ])
     }
 

@@ -35,7 +35,7 @@ struct DashiqiaoInputsTests {
         #expect(printed.filter { $0.contains("（D") && $0.contains("—") }.count == 4)
         let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         #expect(lines[0] == ["unit", "class", "score", "rank", "grade", "indicator", "party", "satisfaction", "inspection",
-                             "bonus", "penalty", "score_se", "p_grade", "notes"])
+                             "bonus", "penalty", "score_se", "p_grade", "notes", "format"])
         let rows = lines.dropFirst()
         #expect(rows.filter { $0[1] == "department" }.count == 44 && rows.filter { $0[1] == "town" }.count == 12)
         #expect(rows.filter { $0[1] == "department" }.map { Int($0[3]) ?? 0 }.max() == 44)
@@ -54,6 +54,6 @@ struct DashiqiaoInputsTests {
         #expect(Array(d44[2...10]) == ["88.93", d44[3], "", "70.61", "9.37", "8.95", "0.00", "0.00", "0.00"])
         // The §六5 veto is noted on D15.
         let d15 = try #require(rows.first { $0[0] == "D15" })
-        #expect(d15.last?.contains("领导班子不得评定为好和较好等次") == true)
+        #expect(d15[13].contains("领导班子不得评定为好和较好等次") && d15.last == "composite/1")
     }
 }

@@ -14,7 +14,7 @@ struct ScoreCommandTests {
         #expect(result.stdout.contains("满意度测评：8 个单位，87 名受访者，自由度 12"))
         let ours = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
         let r = try String(contentsOfFile: "\(fixture)/expected.csv", encoding: .utf8).split(separator: "\n")
-        #expect(ours[0] == "unit,n,dont_know,score,score_se,score_low,score_high,rate,rate_se,rate_low,rate_high,deff,df,low_rate")
+        #expect(ours[0] == "unit,n,dont_know,score,score_se,score_low,score_high,rate,rate_se,rate_low,rate_high,deff,df,low_rate,format")
         for (a, b) in zip(ours.dropFirst(), r.dropFirst()) {
             let x = a.split(separator: ",", omittingEmptySubsequences: false)
             let y = b.split(separator: ",", omittingEmptySubsequences: false)
@@ -25,7 +25,7 @@ struct ScoreCommandTests {
             }
         }
         let dist = try String(contentsOfFile: dir.appendingPathComponent("dist.csv").path, encoding: .utf8)
-        #expect(dist.hasPrefix("unit,tier,label,n,share\nD01,1,满意,"))
+        #expect(dist.hasPrefix("unit,tier,label,n,share,format\nD01,1,满意,"))
     }
 
     /// --rate-interval logit gives R's svyciprop(method = "xlogit") bounds, through the command line

@@ -11,7 +11,7 @@ enum Households {
     /// `reserves` reserves; case ids `H-TT-NNNN`.
     static func list(villages: Int, sample: Int, reserves: Int) -> (csv: String, sampled: [String], reserves: [String]) {
         var lines = ["household_id,town_id,town,village_id,village,urban,head,members,stage1_stratum,stage1_unit,stage1_prob,stage1_N,stage1_n,"
-                     + "stage2_stratum,stage2_unit,stage2_prob,stage2_N,stage2_n,prob,weight,role,reserve_rank,reserve_group,case_id"]
+                     + "stage2_stratum,stage2_unit,stage2_prob,stage2_N,stage2_n,prob,weight,role,reserve_rank,reserve_group,reserve_prob,case_id"]
         var sampled: [String] = [], spare: [String] = []
         for v in 1...villages {
             let town = String(format: "T%02d", v), village = town + "C01"
@@ -19,7 +19,7 @@ enum Households {
                 let id = String(format: "H-%02d-%04d", v, h)
                 let reserve = h > sample
                 lines.append("\(v * 1000 + h),\(town),镇\(v),\(village),社区\(v),城镇,户主\(h),\(1 + h % 5),\(town),\(village),0.5,4,2,"
-                             + "\(village),\(v * 1000 + h),0.1,300,30,0.05,20,\(reserve ? "reserve" : "sample"),\(reserve ? String(h - sample) : ""),\(village),\(id)")
+                             + "\(village),\(v * 1000 + h),0.1,300,30,0.05,20,\(reserve ? "reserve" : "sample"),\(reserve ? String(h - sample) : ""),\(village),\(reserve ? "0.01" : ""),\(id)")
                 if reserve { spare.append(id) } else { sampled.append(id) }
             }
         }

@@ -68,9 +68,9 @@ struct StoreCommandTests {
         let long = try String(contentsOf: dir.appendingPathComponent("long.csv"), encoding: .utf8).split(separator: "\n")
         #expect(long.count == 13501)
         let answers = Households.answers(3)
-        let expected = "\(respondents[3]),urban,urban,1,D01,\(answers[0]),T01,T01C01,0.5,4,2,T01C01,1005,0.1,300,30,0.05,20,T01,sample"
+        let expected = "\(respondents[3]),urban,urban,1,D01,\(answers[0]),T01,T01C01,0.5,4,2,T01C01,1005,0.1,300,30,0.05,20,T01,sample,long/1"
         #expect(long.contains { $0 == expected })
-        let reserveRow = "\(reserves[0]),urban,urban,1,T01,\(Households.answers(290)[44]),T01,T01C01,0.5,4,2,T01C01,1031,0.1,300,30,0.05,20,T01,reserve"
+        let reserveRow = "\(reserves[0]),urban,urban,1,T01,\(Households.answers(290)[44]),T01,T01C01,0.5,4,2,T01C01,1031,0.1,300,30,0.05,20,T01,reserve,long/1"
         #expect(long.contains { $0 == reserveRow })
         let status = try Command.run(["responses", "status", "--json"], in: dir)
         let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
@@ -245,8 +245,8 @@ struct StoreCommandTests {
         let f1 = try dir.write("case_id,D01,D02,D03,own_town,members,q_students,q_education,q_note\nH-01-0001,1,2,3,4,2,1,7,旧版\n", to: "v1.csv")
         let f2 = try dir.write("case_id,D01,D02,D03,own_town,members,q_students,q_education,q_safety\nH-02-0001,4,3,2,1,5,2,,8\n", to: "v2.csv")
         for (file, survey) in [(f1, v1), (f2, v2)] {
-            for pass in ["1", "2"] {
-                let r = try Command.run(["responses", "import", file, "--survey", survey, "--pass", pass, "--operator", "王芳"], in: dir)
+            for (pass, name) in [("1", "王芳"), ("2", "张伟")] {
+                let r = try Command.run(["responses", "import", file, "--survey", survey, "--pass", pass, "--operator", name], in: dir)
                 #expect(r.status == 0)
             }
         }

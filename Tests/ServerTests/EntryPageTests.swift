@@ -65,6 +65,7 @@ struct EntryPageTests {
             #expect(second["ok"] as? Bool == true && second["message"] as? String == "H-01-0001：城关街道（T01） · 城镇居民户 · 样本")
             let refused = try await client.post("/entry/small/2", session, EntryPageTests.form("H-01-0001"), json: true)
             #expect(refused.status == .conflict)
+            #expect(try refused.json()["error"] as? String == "编号 H-01-0001 的第 1 遍是您录入的：第 2 遍须由另一名录入员独立录入")
         }
     }
 

@@ -75,7 +75,7 @@ struct CasesTests {
             let file = StoreFixture.path("lists/bad-values.csv")
             #expect(error.description == "\(file): 4 problems in 4 rows; nothing was loaded; correct the file and run the command again")
             #expect(error.problems.map(\.description) == [
-                "\(file):3:24: case H-01-0001 appears twice (also on line 2); give every row its own case_id",
+                "\(file):3:25: case H-01-0001 appears twice (also on line 2); give every row its own case_id",
                 "\(file):4:19: prob = '1.5' is not a probability in (0, 1]; keep the value pingyi sample wrote",
                 "\(file):7:22: a sampled case has reserve_rank 2; leave reserve_rank empty for the sample",
                 "\(file):8:2: town_id T09 is not a town of the own-town item (T01, T02); check the frame's town_id, or the questionnaire's own_town units",

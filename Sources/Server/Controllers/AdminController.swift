@@ -48,7 +48,9 @@ struct AdminController {
         let name = try await fields(request, context)["name"] ?? ""
         do {
             try await environment.store.unlock(name: name, by: session.user)
-        } catch let error as StoreError where error.kind == .data {
+        } catch {
+            // (A plain catch: `catch where` on a typed error crashes Swift 6.3's SILGen here.)
+            guard error.kind == .data else { throw error }
             throw PageError(.notFound, "没有用户 \(name)")
         }
         return redirect("/admin/users?notice=" + "已解锁 \(name)".addingPercentEncodingForPath)
@@ -63,7 +65,8 @@ struct AdminController {
         let hash = try await Task.detached { try hasher.hash(password) }.value
         do {
             try await environment.store.setPassword(name: name, passwordHash: hash, by: session.user)
-        } catch let error as StoreError where error.kind == .data {
+        } catch {
+            guard error.kind == .data else { throw error }
             throw PageError(.notFound, "没有用户 \(name)")
         }
         return redirect("/admin/users?notice=" + "已为 \(name) 设置新密码".addingPercentEncodingForPath)
@@ -105,7 +108,8 @@ struct AdminController {
         guard closed == open else { throw PageError(.conflict, open ? "问卷 \(id) 正在录入中，无需恢复" : "问卷 \(id) 已截止录入") }
         do {
             _ = try await environment.store.setEntry(questionnaire: id, open: open, reason: reason, operator: session.user)
-        } catch let error as StoreError where error.kind != .database {
+        } catch {
+            guard error.kind != .database else { throw error }
             throw PageError(.conflict, "问卷 \(id) 的录入状态刚被他人更改，请刷新后再试")
         }
         return redirect("/admin/surveys?notice=" + "问卷 \(id) 已\(what)".addingPercentEncodingForPath)

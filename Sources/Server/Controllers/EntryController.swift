@@ -50,7 +50,9 @@ struct EntryController {
     func keyingPage(_ request: Request, context: AppContext) async throws -> Response {
         let session = try context.user()
         let (q, pass) = try await target(context)
-        if let closed = try await entries.closure(q.id) { throw PageError(.conflict, EntryRepository.closedMessage(closed)) }
+        if let closed = try await environment.store.entryClosures().first(where: { $0.questionnaire == q.id }) {
+            throw PageError(.conflict, EntryRepository.closedMessage(closed))
+        }
         let saved = request.uri.queryParameters["saved"].map { "已保存 \($0)（第 \(pass.rawValue) 遍）" }
         return EntryView.page(q, pass: pass, session: session, notice: saved).response(context: context)
     }

@@ -60,7 +60,7 @@ struct SupervisionController {
                                                                   operator: session.user, source: context.source))
             let done = summary.verified.isEmpty ? "" : "；\(caseID) 已核实"
             return redirect("/supervise/disagreements?notice=" + "已裁定 \(caseID) \(item) = \(value ?? "（空）")\(done)".addingPercentEncodingForPath)
-        } catch let error as StoreError {
+        } catch {
             throw PageError(.unprocessableContent, "裁定未保存：\(caseID) \(item)", details: error.problems.map(\.message))
         }
     }
@@ -92,7 +92,7 @@ struct SupervisionController {
         do {
             summary = try await store.recordDispositions(DispositionBatch(updates: [DispositionUpdate(caseID: caseID, disposition: disposition, note: note)],
                                                                           operator: session.user, source: context.source))
-        } catch let error as StoreError {
+        } catch {
             throw PageError(.unprocessableContent, "处置未记录：\(caseID)", details: error.problems.map(\.message))
         }
         var notice = summary.changed == 0 ? "\(caseID) 的处置本已是「\(disposition.label)」" : "已记录 \(caseID)：\(disposition.label)"

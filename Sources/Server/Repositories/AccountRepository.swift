@@ -58,7 +58,8 @@ struct AccountRepository: Sendable {
         let hash = try await Task.detached { try hasher.hash(password) }.value
         do {
             try await store.addUser(name: name, role: role, passwordHash: hash, by: by)
-        } catch let error as StoreError where error.kind == .data {
+        } catch {
+            guard error.kind == .data else { throw error }
             throw PageError(.conflict, "用户 \(name) 已存在")
         }
     }
@@ -68,7 +69,8 @@ struct AccountRepository: Sendable {
         let token = Tokens.make()
         do {
             try await store.setAPIToken(name: name, tokenHash: Tokens.hash(token), by: by)
-        } catch let error as StoreError where error.kind == .data {
+        } catch {
+            guard error.kind == .data else { throw error }
             throw PageError(.notFound, "没有用户 \(name)")
         }
         return token

@@ -21,24 +21,15 @@ struct EntryRepository: Sendable {
     let store: any SurveyStore
     let writer: FormWriter
 
-    /// Checks that `caseID` may be keyed in `pass` of `q` by `operator`: in the sample (or an
-    /// activated reserve) of this questionnaire, not a non-respondent, not yet keyed in this pass,
-    /// and for pass 2 keyed by someone other than pass 1's operator (the passes are independent).
+    /// Checks that `caseID` may be keyed in `pass` of `q` by `operator`: the store's decision
+    /// (``SurveyStore/entryRefusal(caseID:questionnaire:pass:operator:)``, the same rules as every
+    /// other channel), worded in Chinese; when it may, who the respondent is.
     func check(_ q: Questionnaire, pass: Pass, caseID: String, operator: String) async throws -> CaseCheck {
-        let id = caseID.trimmingCharacters(in: .whitespaces)
-        if let closed = try await closure(q.id) { return refusal(id, EntryRepository.closedMessage(closed)) }
-        guard !id.isEmpty else { return refusal(id, "请输入问卷编号") }
-        guard let c = try await store.caseRecord(id) else { return refusal(id, "样本中没有编号 \(id)：请核对问卷上印的编号") }
-        guard c.questionnaire == q.id else { return refusal(id, "编号 \(id) 属于问卷 \(c.questionnaire)，不是本问卷（\(q.id)）") }
-        if c.role == .reserve && !c.activated { return refusal(id, "编号 \(id) 是未启用的备选样本：先由督导记录它所替代样本的处置") }
-        if !c.disposition.allowsForm { return refusal(id, "编号 \(id) 的处置为「\(c.disposition.label)」，不能录入问卷") }
-        if (pass == .first && c.hasPass1) || (pass == .second && c.hasPass2) {
-            return refusal(id, "编号 \(id) 的第 \(pass.rawValue) 遍已录入：如需更正请联系督导")
+        let id = EntryRepository.normalisedCaseID(caseID)
+        if let refusal = try await store.entryRefusal(caseID: id, questionnaire: q, pass: pass, operator: `operator`) {
+            return self.refusal(id, EntryWording.chinese(refusal, caseID: id, questionnaire: q))
         }
-        if pass == .second, c.hasPass1,
-           try await store.auditTrail(caseID: id).last(where: { $0.action == "enter" && $0.pass == 1 })?.operator == `operator` {
-            return refusal(id, "编号 \(id) 的第 1 遍是您录入的：第 2 遍须由另一名录入员独立录入")
-        }
+        guard let c = try await store.caseRecord(id) else { return refusal(id, EntryWording.chinese(.notInSample(questionnaire: q.id), caseID: id, questionnaire: q)) }
         let town = townName(c.attributes)
         let role = c.role == .sample ? "样本" : "备选（替代 \(c.replaces ?? "")）"
         let place = [town, c.townID.map { "（\($0)）" }].compactMap { $0 }.joined()
@@ -46,13 +37,13 @@ struct EntryRepository: Sendable {
                          townID: c.townID, town: town, group: c.group.label, role: role)
     }
 
-    /// The closure of a questionnaire, or nil while it is open for keying.
-    func closure(_ questionnaire: String) async throws -> EntryClosure? {
-        try await store.entryClosures().first { $0.questionnaire == questionnaire }
+    /// A case number as typed, trimmed.
+    static func normalisedCaseID(_ text: String) -> String {
+        text.trimmingCharacters(in: .whitespaces)
     }
 
     static func closedMessage(_ c: EntryClosure) -> String {
-        "问卷 \(c.questionnaire) 已截止录入（\(c.closedAt) 由 \(c.closedBy) 截止：\(c.reason)）；如需补录，请联系管理员恢复录入"
+        EntryWording.closed(c)
     }
 
     private func refusal(_ id: String, _ message: String) -> CaseCheck {
@@ -63,7 +54,7 @@ struct EntryRepository: Sendable {
     /// - Throws: ``PageError`` 422 with a Chinese line per problem (nothing stored), or 409 when
     ///   the case cannot be keyed (already keyed, not in the sample…).
     func save(_ q: Questionnaire, pass: Pass, caseID: String, fields: [String: String], operator: String, source: String) async throws {
-        let id = caseID.trimmingCharacters(in: .whitespaces)
+        let id = EntryRepository.normalisedCaseID(caseID)
         let check = try await check(q, pass: pass, caseID: id, operator: `operator`)
         guard check.ok else { throw PageError(.conflict, check.message) }
         var answers: [String?] = q.items.map { fields[$0.name].flatMap { $0.isEmpty ? nil : $0 } }
@@ -75,9 +66,12 @@ struct EntryRepository: Sendable {
             _ = try await writer.enter(FormBatch(questionnaire: q, pass: pass, operator: `operator`, source: source,
                                                      forms: [FormInput(caseID: id, answers: answers)]))
         } catch let error as StoreError {
-            // Another operator or process got there first: say what the case check now says.
-            let now = try await self.check(q, pass: pass, caseID: id, operator: `operator`)
-            throw PageError(.conflict, now.ok ? "未保存：\(error.problems.first?.message ?? error.message)" : now.message)
+            // Another operator or process got there first: the store's reason, in Chinese.
+            if let refusal = error.problems.compactMap(\.refusal).first {
+                throw PageError(.conflict, "未保存：" + EntryWording.chinese(refusal, caseID: id, questionnaire: q))
+            }
+            if error.kind == .database { throw PageError(.serviceUnavailable, "数据库暂时无法写入，未保存：请稍后重试") }
+            throw PageError(.conflict, "未保存：编号 \(id) 的问卷未能保存，请核对后重试")
         }
     }
 }

@@ -11,7 +11,7 @@ extension PostgresStore {
         return out
     }
 
-    public func addUser(name: String, role: UserRole, passwordHash: String, by: String) async throws {
+    public func addUser(name: String, role: UserRole, passwordHash: String, by: String) async throws(StoreError) {
         let location = self.location
         try await writing { db in
             if try await !self.strings(db, "SELECT name FROM users WHERE name = \(name)").isEmpty {
@@ -25,7 +25,7 @@ extension PostgresStore {
     }
 
     /// Updates one user (`sql` returns its name), or throws when there is none.
-    private func changeUser(_ name: String, _ sql: String, _ values: [SQLValue], audit: AuditRecord) async throws {
+    private func changeUser(_ name: String, _ sql: String, _ values: [SQLValue], audit: AuditRecord) async throws(StoreError) {
         let location = self.location
         try await writing { db in
             var changed = false
@@ -35,36 +35,36 @@ extension PostgresStore {
         }
     }
 
-    public func setPassword(name: String, passwordHash: String, by: String) async throws {
+    public func setPassword(name: String, passwordHash: String, by: String) async throws(StoreError) {
         try await changeUser(name, "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE name = $2",
                              [.text(passwordHash), .text(name)], audit: AccountRules.userChange("user-password", name: name, by: by, new: nil))
     }
 
-    public func setAPIToken(name: String, tokenHash: String, by: String) async throws {
+    public func setAPIToken(name: String, tokenHash: String, by: String) async throws(StoreError) {
         try await changeUser(name, "UPDATE users SET api_token_hash = $1 WHERE name = $2", [.text(tokenHash), .text(name)],
                              audit: AccountRules.userChange("user-token", name: name, by: by, new: "new API token"))
     }
 
-    public func unlock(name: String, by: String) async throws {
+    public func unlock(name: String, by: String) async throws(StoreError) {
         try await changeUser(name, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE name = $1", [.text(name)],
                              audit: AccountRules.userChange("user-unlock", name: name, by: by, new: nil))
     }
 
-    public func user(named name: String) async throws -> UserAccount? {
+    public func user(named name: String) async throws(StoreError) -> UserAccount? {
         try await reading { db in try await self.accounts(db, "SELECT \(StoreSQL.userColumns) FROM users WHERE name = $1", [.text(name)]).first }
     }
 
-    public func user(apiTokenHash: String) async throws -> UserAccount? {
+    public func user(apiTokenHash: String) async throws(StoreError) -> UserAccount? {
         try await reading { db in
             try await self.accounts(db, "SELECT \(StoreSQL.userColumns) FROM users WHERE api_token_hash = $1", [.text(apiTokenHash)]).first
         }
     }
 
-    public func users() async throws -> [UserAccount] {
+    public func users() async throws(StoreError) -> [UserAccount] {
         try await reading { db in try await self.accounts(db, "SELECT \(StoreSQL.userColumns) FROM users ORDER BY name", []) }
     }
 
-    public func recordLogin(name: String, succeeded: Bool, now: Int64, policy: LockoutPolicy, source: String) async throws -> LoginOutcome {
+    public func recordLogin(name: String, succeeded: Bool, now: Int64, policy: LockoutPolicy, source: String) async throws(StoreError) -> LoginOutcome {
         try await writing { db in
             var state: (Int, Int64?)?
             let rows = try await db.query("SELECT failed_logins, locked_until FROM users WHERE name = \(name) FOR UPDATE", logger: self.logger)
@@ -80,7 +80,7 @@ extension PostgresStore {
         }
     }
 
-    public func createSession(_ session: SessionRecord) async throws {
+    public func createSession(_ session: SessionRecord) async throws(StoreError) {
         try await writing { db in
             try await db.query("DELETE FROM sessions WHERE expires_at <= \(session.createdAt)", logger: self.logger)
             try await db.query("""
@@ -90,7 +90,7 @@ extension PostgresStore {
         }
     }
 
-    public func session(tokenHash: String, now: Int64) async throws -> SessionRecord? {
+    public func session(tokenHash: String, now: Int64) async throws(StoreError) -> SessionRecord? {
         try await reading { db in
             let rows = try await db.query("""
                 SELECT s.token_hash, s.user_name, u.role, s.csrf, s.created_at, s.expires_at
@@ -104,14 +104,14 @@ extension PostgresStore {
         }
     }
 
-    public func endSession(tokenHash: String, user: String, source: String) async throws {
+    public func endSession(tokenHash: String, user: String, source: String) async throws(StoreError) {
         try await writing { db in
             try await db.query("DELETE FROM sessions WHERE token_hash = \(tokenHash)", logger: self.logger)
             try await self.audit(db, [AuditRecord(at: timestamp(), operator: user, action: "logout", caseID: nil, source: source)])
         }
     }
 
-    public func auditEntries(_ query: AuditQuery) async throws -> [AuditEntry] {
+    public func auditEntries(_ query: AuditQuery) async throws(StoreError) -> [AuditEntry] {
         try await reading { db in
             let (sql, values) = StoreSQL.audit(query) { "$\($0)" }
             return try await self.auditEntries(db, sql, values)

@@ -2,7 +2,7 @@ import PostgresNIO
 public import Questionnaire
 
 extension PostgresStore {
-    public func loadCases(_ list: RespondentList, for questionnaire: Questionnaire, replace: Bool, operator: String) async throws -> LoadSummary {
+    public func loadCases(_ list: RespondentList, for questionnaire: Questionnaire, replace: Bool, operator: String) async throws(StoreError) -> LoadSummary {
         let location = self.location
         return try await writing { db in
             let at = timestamp()

@@ -1,7 +1,7 @@
 import PostgresNIO
 
 extension PostgresStore {
-    public func recordDispositions(_ batch: DispositionBatch) async throws -> DispositionSummary {
+    public func recordDispositions(_ batch: DispositionBatch) async throws(StoreError) -> DispositionSummary {
         try await writing { db in
             let at = timestamp()
             try await self.lockWrites(db)

@@ -1,18 +1,19 @@
 import PostgresNIO
-import Questionnaire
+public import Questionnaire
 
 extension PostgresStore {
-    public func enterForms(_ batch: FormBatch) async throws -> EntrySummary {
+    public func enterForms(_ batch: FormBatch) async throws(StoreError) -> EntrySummary {
         try await enterBatches([batch])[0].get()
     }
 
-    public func enterBatches(_ batches: [FormBatch]) async throws -> [Result<EntrySummary, StoreError>] {
+    public func enterBatches(_ batches: [FormBatch]) async throws(StoreError) -> [Result<EntrySummary, StoreError>] {
         let prepared = EntryRules.prepare(batches)
         if batches.count == 1, case .success(let checked) = prepared[0] {
-            // One batch: its own transaction, rolled back entirely when it is refused.
+            // One batch: its own transaction (run again on a collision with another process),
+            // rolled back entirely when it is refused or the database fails — as in a group.
             do {
                 return [.success(try await writing { db in try await self.enter(db, batches[0], checked, at: timestamp()) })]
-            } catch where error.kind != .database {
+            } catch {
                 return [.failure(error)]
             }
         }
@@ -24,20 +25,38 @@ extension PostgresStore {
                     outcomes.append(prepared.map { _ in EntrySummary(stored: 0, replaced: 0, changedAnswers: 0, unverified: [], counted: 0) })
                     continue
                 }
-                // A refused batch leaves nothing behind (not even a questionnaire version it
-                // registered); a collision with another process (PSQLError) runs the whole
-                // transaction again (see `writing`).
-                try await db.query("SAVEPOINT batch", logger: self.logger)
-                do {
-                    let summary = try await self.enter(db, batch, checked, at: at)
-                    try await db.query("RELEASE SAVEPOINT batch", logger: self.logger)
-                    outcomes.append(.success(summary))
-                } catch let error as StoreError {
-                    try await db.query("ROLLBACK TO SAVEPOINT batch", logger: self.logger)
-                    outcomes.append(.failure(error))
-                }
+                outcomes.append(try await self.enterInSavepoint(db, batch, checked, at: at))
             }
             return outcomes
+        }
+    }
+
+    /// Stores one batch of a group inside a savepoint. A refused batch leaves nothing behind
+    /// (not even a questionnaire version it registered); a collision with another process is
+    /// tried again (the other's commit is then visible); any other database failure fails this
+    /// batch only, as on SQLite. Throws only when the transaction itself is lost.
+    private func enterInSavepoint(_ db: PostgresConnection, _ batch: FormBatch, _ checked: EntryRules.Checked,
+                                  at: String) async throws -> Result<EntrySummary, StoreError> {
+        var attempt = 0
+        while true {
+            attempt += 1
+            try await db.query("SAVEPOINT batch", logger: logger)
+            do {
+                let summary = try await enter(db, batch, checked, at: at)
+                try await db.query("RELEASE SAVEPOINT batch", logger: logger)
+                return .success(summary)
+            } catch let error as StoreError {
+                try await db.query("ROLLBACK TO SAVEPOINT batch", logger: logger)
+                return .failure(error)
+            } catch {
+                try await db.query("ROLLBACK TO SAVEPOINT batch", logger: logger)
+                if let conflict = error as? PSQLError, PostgresStore.isConflict(conflict), attempt < 5 {
+                    try? await Task.sleep(for: .milliseconds(attempt * attempt))
+                    continue
+                }
+                return .failure(StoreError(.database, file: location, message: "the database failed (\(PostgresStore.reason(error)))",
+                                           hint: "nothing of this batch was written; try again"))
+            }
         }
     }
 
@@ -53,7 +72,9 @@ extension PostgresStore {
         let states = try await entryStates(db, questionnaire: q.id, only: few, lock: few != nil)
         let stored = try await storedForms(db, questionnaire: q.id, kind: batch.pass.kind, only: few)
         let owners = try await caseOwners(db, EntryRules.unknownCases(checked.forms, states: states))
-        let problems = checked.problems + EntryRules.caseProblems(batch, checked.forms, states: states, owners: owners, stored: stored)
+        let passOne = EntryRules.needsPassOne(batch) ? try await storedForms(db, questionnaire: q.id, kind: Pass.first.kind, only: few) : [:]
+        let context = EntryContext(states: states, owners: owners, stored: stored, passOne: passOne, closure: nil)
+        let problems = checked.problems + EntryRules.caseProblems(batch, checked.forms, context: context)
         if !problems.isEmpty { throw StoreError.rejected(problems, file: batch.source, what: "imported") }
         if batch.replace {
             return try await replaceForms(db, checked.forms, stored: stored, batch: batch, at: at)
@@ -65,6 +86,19 @@ extension PostgresStore {
         }
         return EntrySummary(stored: checked.forms.count, replaced: 0, changedAnswers: 0, unverified: [],
                             counted: q.entry == .single ? checked.forms.count : 0)
+    }
+
+    public func entryRefusal(caseID: String, questionnaire q: Questionnaire, pass: Pass, operator: String) async throws(StoreError) -> EntryRefusal? {
+        try await reading { db in
+            let batch = FormBatch(questionnaire: q, pass: pass, operator: `operator`, source: "check", forms: [])
+            let states = try await self.entryStates(db, questionnaire: q.id, only: [caseID])
+            let context = EntryContext(
+                states: states, owners: states.isEmpty ? try await self.caseOwners(db, [caseID]) : [:],
+                stored: try await self.storedForms(db, questionnaire: q.id, kind: pass.kind, only: [caseID]),
+                passOne: EntryRules.needsPassOne(batch) ? try await self.storedForms(db, questionnaire: q.id, kind: Pass.first.kind, only: [caseID]) : [:],
+                closure: try await self.closure(db, q.id))
+            return EntryRules.refusal(caseID, in: batch, context: context)
+        }
     }
 
     /// The states of the questionnaire's cases (`only` these ids, when given), locked until the

@@ -1,7 +1,7 @@
 import PostgresNIO
 
 extension PostgresStore {
-    public func setEntry(questionnaire id: String, open: Bool, reason: String, operator who: String) async throws -> EntryClosure? {
+    public func setEntry(questionnaire id: String, open: Bool, reason: String, operator who: String) async throws(StoreError) -> EntryClosure? {
         try await writing { db in
             let known = try await !self.strings(db, "SELECT id FROM questionnaires WHERE id = \(id) LIMIT 1").isEmpty
             let change = try EntryControl.change(questionnaire: id, known: known, current: try await self.closure(db, id), open: open,
@@ -18,7 +18,7 @@ extension PostgresStore {
         }
     }
 
-    public func entryClosures() async throws -> [EntryClosure] {
+    public func entryClosures() async throws(StoreError) -> [EntryClosure] {
         try await reading { db in
             var out: [EntryClosure] = []
             let rows = try await db.query("SELECT questionnaire, closed_at, closed_by, reason FROM entry_closures ORDER BY questionnaire",

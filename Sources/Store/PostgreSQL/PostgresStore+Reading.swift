@@ -25,15 +25,15 @@ extension PostgresStore {
         return records
     }
 
-    public func caseRecord(_ caseID: String) async throws -> CaseRecord? {
+    public func caseRecord(_ caseID: String) async throws(StoreError) -> CaseRecord? {
         try await reading { db in try await self.caseRecords(db, caseID: caseID, questionnaire: nil).first }
     }
 
-    public func cases(questionnaire: String) async throws -> [CaseRecord] {
+    public func cases(questionnaire: String) async throws(StoreError) -> [CaseRecord] {
         try await reading { db in try await self.caseRecords(db, caseID: nil, questionnaire: questionnaire) }
     }
 
-    public func auditTrail(caseID: String) async throws -> [AuditEntry] {
+    public func auditTrail(caseID: String) async throws(StoreError) -> [AuditEntry] {
         try await reading { db in
             try await self.auditEntries(db, "SELECT \(StoreSQL.auditColumns) FROM audit WHERE case_id = $1 ORDER BY audit_id", [.text(caseID)])
         }
@@ -51,7 +51,7 @@ extension PostgresStore {
         return out
     }
 
-    public func snapshot(questionnaire: String?) async throws -> StoreSnapshot {
+    public func snapshot(questionnaire: String?) async throws(StoreError) -> StoreSnapshot {
         try await reading { db in
             let questionnaires = try await self.storedQuestionnaires(db, id: questionnaire)
             let cases = try await self.caseRecords(db, caseID: nil, questionnaire: questionnaire)
@@ -64,11 +64,11 @@ extension PostgresStore {
         }
     }
 
-    public func status(questionnaire: String?) async throws -> StatusReport {
+    public func status(questionnaire: String?) async throws(StoreError) -> StatusReport {
         StatusRules.report(try await reading { db in try await self.caseRecords(db, caseID: nil, questionnaire: questionnaire) })
     }
 
-    public func answerCounts(questionnaire: String, countedOnly: Bool) async throws -> [AnswerCount] {
+    public func answerCounts(questionnaire: String, countedOnly: Bool) async throws(StoreError) -> [AnswerCount] {
         try await reading { db in
             var out: [AnswerCount] = []
             let rows = try await self.query(db, StoreSQL.answerCounts(questionnaire: "$1::text", counted: "$2::boolean"),

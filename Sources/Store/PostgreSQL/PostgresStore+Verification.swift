@@ -2,7 +2,7 @@ import PostgresNIO
 import Questionnaire
 
 extension PostgresStore {
-    public func verify(questionnaire: String?, operator: String) async throws -> VerificationReport {
+    public func verify(questionnaire: String?, operator: String) async throws(StoreError) -> VerificationReport {
         try await writing { db in
             let at = timestamp()
             try await self.lockWrites(db)
@@ -49,7 +49,7 @@ extension PostgresStore {
         }
     }
 
-    public func disagreements(questionnaire: String?) async throws -> [Disagreement] {
+    public func disagreements(questionnaire: String?) async throws(StoreError) -> [Disagreement] {
         try await reading { db in try await self.openDisagreements(db, questionnaire: questionnaire) }
     }
 
@@ -91,7 +91,7 @@ extension PostgresStore {
         try await insertAnswers(db, answers.sorted { $0.key < $1.key }.map { (formID, $0.key, $0.value) })
     }
 
-    public func resolve(_ batch: ResolutionBatch) async throws -> ResolutionSummary {
+    public func resolve(_ batch: ResolutionBatch) async throws(StoreError) -> ResolutionSummary {
         try await writing { db in
             let at = timestamp()
             try await self.lockWrites(db)

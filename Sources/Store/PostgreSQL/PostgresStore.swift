@@ -21,6 +21,8 @@ import Synchronization
 public final class PostgresStore: SurveyStore, AccountStore {
     /// The database, as a URL without password (for messages).
     public let location: String
+    /// PostgreSQL runs several write transactions at once (the server's group commits).
+    public var concurrentWriters: Int { 4 }
     let client: PostgresClient
     private let runner: Task<Void, Never>
     let logger = Logger(label: "pingyi.postgres")
@@ -196,7 +198,7 @@ public final class PostgresStore: SurveyStore, AccountStore {
             .map { try decoder.decode(Questionnaire.self, from: Data($0.utf8)) }
     }
 
-    public func questionnaires(id: String?) async throws -> [Questionnaire] {
+    public func questionnaires(id: String?) async throws(StoreError) -> [Questionnaire] {
         try await reading { db in try await self.storedQuestionnaires(db, id: id) }
     }
 

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 import Questionnaire
 
@@ -58,7 +59,7 @@ enum CaseRules {
 
     /// The list's cases already in the store (`owners`: their questionnaires).
     static func duplicateProblems(_ list: RespondentList, owners: [String: String]) -> [EntryProblem] {
-        let column = list.columns.firstIndex(of: "case_id").map { $0 + 1 }
+        let column = list.columns.firstIndex(of: RespondentListFormat.caseID).map { $0 + 1 }
         return list.cases.compactMap { c in
             owners[c.caseID].map { owner in
                 EntryProblem(file: list.source, line: c.line, column: column, caseID: c.caseID,

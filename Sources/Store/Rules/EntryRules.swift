@@ -85,63 +85,58 @@ enum EntryRules {
         Array(Set(forms.map(\.caseID).filter { !$0.isEmpty && states[$0] == nil })).sorted()
     }
 
-    /// The problems of the batch's cases: empty or repeated case ids, cases not in the sample
-    /// (`owners`: the questionnaire of cases stored for another one), unused reserves,
-    /// non-respondents, towns the own-town item lacks, and forms already keyed (or, when
-    /// replacing, missing).
-    static func caseProblems(_ batch: FormBatch, _ forms: [FormInput], states: [String: EntryState], owners: [String: String],
-                             stored: [String: StoredForm]) -> [EntryProblem] {
+    /// Whether the batch's operator keys pass 2 of questionnaire `q` under the rule that pass 1
+    /// and pass 2 are keyed by different people (``Questionnaire/secondPassOperator``): then
+    /// the store reads the pass-1 forms of the batch's cases.
+    static func needsPassOne(_ batch: FormBatch) -> Bool {
+        batch.pass == .second && batch.questionnaire.entry == .double && batch.questionnaire.secondPassOperator == .different
+    }
+
+    /// Why the form of `caseID` may not be entered in `batch`, or nil when it may: in the sample
+    /// of this questionnaire (or an activated reserve), not a non-respondent, a town the own-town
+    /// item rates, not yet keyed in this pass (or, replacing, keyed), pass 2 by another operator
+    /// than pass 1 unless the questionnaire allows it. The one decision every channel uses.
+    static func refusal(_ caseID: String, in batch: FormBatch, context: EntryContext) -> EntryRefusal? {
         let q = batch.questionnaire
-        let towns = q.ownTown.map { Set($0.towns.map(\.id)) }
+        if let closure = context.closure { return .closed(closure) }
+        if caseID.isEmpty { return .noCaseID }
+        guard let state = context.states[caseID] else {
+            if let owner = context.owners[caseID] { return .otherQuestionnaire(owner: owner) }
+            return .notInSample(questionnaire: q.id)
+        }
+        if state.role == .reserve && !state.activated { return .unusedReserve }
+        if !state.disposition.allowsForm { return .disposition(state.disposition) }
+        if let towns = q.ownTown?.towns {
+            guard let town = state.townID else { return .townNotRated(town: nil) }
+            if !towns.contains(where: { $0.id == town }) { return .townNotRated(town: town) }
+        }
+        let existing = context.stored[caseID]
+        if batch.replace && existing == nil { return .nothingToReplace(pass: batch.pass) }
+        if !batch.replace, let existing { return .alreadyKeyed(pass: batch.pass, operator: existing.operatorName, at: existing.enteredAt) }
+        if needsPassOne(batch), let first = context.passOne[caseID], first.operatorName == batch.operator {
+            return .sameOperator(operator: first.operatorName)
+        }
+        return nil
+    }
+
+    /// The problems of the batch's cases (``refusal(_:in:context:)`` for each form, and a case
+    /// repeated in the file), located at the case column. A closed questionnaire refuses the
+    /// whole batch before this (``EntryClosure/refusal(source:)``).
+    static func caseProblems(_ batch: FormBatch, _ forms: [FormInput], context: EntryContext) -> [EntryProblem] {
         var problems: [EntryProblem] = []
         var seen: [String: Int] = [:]
         for form in forms {
-            func problem(_ message: String, _ hint: String) {
-                problems.append(EntryProblem(file: batch.source, line: form.line, column: batch.caseColumn, caseID: form.caseID,
-                                             message: message, hint: hint))
+            var refusal: EntryRefusal?
+            if !form.caseID.isEmpty, let other = seen[form.caseID] {
+                refusal = .repeated(line: other)
+            } else {
+                if !form.caseID.isEmpty { seen[form.caseID] = form.line ?? 0 }
+                refusal = EntryRules.refusal(form.caseID, in: batch, context: context)
             }
-            if form.caseID.isEmpty {
-                problem("case_id is empty", "key the case number printed on the form")
-                continue
-            }
-            if let other = seen[form.caseID] {
-                problem("case \(form.caseID) appears twice in the file (also on line \(other))", "keep one row per form")
-                continue
-            }
-            seen[form.caseID] = form.line ?? 0
-            guard let state = states[form.caseID] else {
-                if let owner = owners[form.caseID] {
-                    problem("case \(form.caseID) belongs to questionnaire \(owner), not \(q.id)", "import it with the \(owner) questionnaire")
-                } else {
-                    problem("case \(form.caseID) is not in the sample of \(q.id)",
-                            "check the case number on the form; a case must be loaded (pingyi cases load) before its form is keyed")
-                }
-                continue
-            }
-            if state.role == .reserve && !state.activated {
-                problem("case \(form.caseID) is a reserve that is not in use",
-                        "record the non-response of the case it would replace (pingyi cases dispose) so that it is activated, then import")
-                continue
-            }
-            if !state.disposition.allowsForm {
-                problem("case \(form.caseID) has disposition \(state.disposition.rawValue) (\(state.disposition.label))",
-                        "if the respondent did answer, record disposition complete first (pingyi cases dispose)")
-                continue
-            }
-            if let towns {
-                if let town = state.townID, !towns.contains(town) {
-                    problem("case \(form.caseID) has town_id \(town), which is not a town of the own-town item", "correct the list or the questionnaire's own_town units")
-                } else if state.townID == nil {
-                    problem("case \(form.caseID) has no town_id, which the own-town item needs", "load a list with town_id")
-                }
-            }
-            let existing = stored[form.caseID]
-            if batch.replace && existing == nil {
-                problem("case \(form.caseID) has no pass \(batch.pass.rawValue) form to replace", "import it without --replace")
-            } else if !batch.replace, let existing {
-                problem("case \(form.caseID) already has a pass \(batch.pass.rawValue) form (keyed by \(existing.operatorName) at \(existing.enteredAt))",
-                        "to correct it, import with --replace --reason '…'; to key it anew, check the case number")
-            }
+            guard let refusal else { continue }
+            problems.append(EntryProblem(file: batch.source, line: form.line, column: batch.caseColumn, caseID: form.caseID,
+                                         message: refusal.message(caseID: form.caseID, questionnaire: batch.questionnaire),
+                                         hint: refusal.hint, refusal: refusal))
         }
         return problems
     }

@@ -6,7 +6,7 @@ extension SQLiteStore: AccountStore {
                     lockedUntil: row[4], hasAPIToken: row[5], createdAt: row[6])
     }
 
-    public func addUser(name: String, role: UserRole, passwordHash: String, by: String) async throws {
+    public func addUser(name: String, role: UserRole, passwordHash: String, by: String) async throws(StoreError) {
         try await writing { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name]) != nil {
                 throw AccountRules.nameTaken(name, store: self.path)
@@ -19,7 +19,7 @@ extension SQLiteStore: AccountStore {
     }
 
     /// Updates one user, or throws when there is none.
-    private func changeUser(_ name: String, _ sql: String, _ arguments: StatementArguments, audit: AuditRecord) async throws {
+    private func changeUser(_ name: String, _ sql: String, _ arguments: StatementArguments, audit: AuditRecord) async throws(StoreError) {
         try await writing { db in
             try db.execute(sql: sql, arguments: arguments)
             if db.changesCount == 0 { throw AccountRules.noSuchUser(name, store: self.path) }
@@ -27,41 +27,41 @@ extension SQLiteStore: AccountStore {
         }
     }
 
-    public func setPassword(name: String, passwordHash: String, by: String) async throws {
+    public func setPassword(name: String, passwordHash: String, by: String) async throws(StoreError) {
         try await changeUser(name, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE name = ?",
                              [passwordHash, name], audit: AccountRules.userChange("user-password", name: name, by: by, new: nil))
     }
 
-    public func setAPIToken(name: String, tokenHash: String, by: String) async throws {
+    public func setAPIToken(name: String, tokenHash: String, by: String) async throws(StoreError) {
         try await changeUser(name, "UPDATE users SET api_token_hash = ? WHERE name = ?", [tokenHash, name],
                              audit: AccountRules.userChange("user-token", name: name, by: by, new: "new API token"))
     }
 
-    public func unlock(name: String, by: String) async throws {
+    public func unlock(name: String, by: String) async throws(StoreError) {
         try await changeUser(name, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE name = ?", [name],
                              audit: AccountRules.userChange("user-unlock", name: name, by: by, new: nil))
     }
 
-    public func user(named name: String) async throws -> UserAccount? {
+    public func user(named name: String) async throws(StoreError) -> UserAccount? {
         try await reading { db in
             try Row.fetchOne(db, sql: "SELECT \(StoreSQL.userColumns) FROM users WHERE name = ?", arguments: [name]).map(SQLiteStore.account)
         }
     }
 
-    public func user(apiTokenHash: String) async throws -> UserAccount? {
+    public func user(apiTokenHash: String) async throws(StoreError) -> UserAccount? {
         try await reading { db in
             try Row.fetchOne(db, sql: "SELECT \(StoreSQL.userColumns) FROM users WHERE api_token_hash = ?", arguments: [apiTokenHash])
                 .map(SQLiteStore.account)
         }
     }
 
-    public func users() async throws -> [UserAccount] {
+    public func users() async throws(StoreError) -> [UserAccount] {
         try await reading { db in
             try Row.fetchAll(db, sql: "SELECT \(StoreSQL.userColumns) FROM users ORDER BY name").map(SQLiteStore.account)
         }
     }
 
-    public func recordLogin(name: String, succeeded: Bool, now: Int64, policy: LockoutPolicy, source: String) async throws -> LoginOutcome {
+    public func recordLogin(name: String, succeeded: Bool, now: Int64, policy: LockoutPolicy, source: String) async throws(StoreError) -> LoginOutcome {
         try await writing { db in
             let row = try Row.fetchOne(db, sql: "SELECT failed_logins, locked_until FROM users WHERE name = ?", arguments: [name])
             let change = AccountRules.login(name: name, exists: row != nil, failed: row?[0] ?? 0, lockedUntil: row?[1],
@@ -75,7 +75,7 @@ extension SQLiteStore: AccountStore {
         }
     }
 
-    public func createSession(_ session: SessionRecord) async throws {
+    public func createSession(_ session: SessionRecord) async throws(StoreError) {
         try await writing { db in
             try db.execute(sql: "DELETE FROM sessions WHERE expires_at <= ?", arguments: [session.createdAt])
             try db.execute(sql: "INSERT INTO sessions (token_hash, user_name, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
@@ -83,7 +83,7 @@ extension SQLiteStore: AccountStore {
         }
     }
 
-    public func session(tokenHash: String, now: Int64) async throws -> SessionRecord? {
+    public func session(tokenHash: String, now: Int64) async throws(StoreError) -> SessionRecord? {
         try await reading { db in
             try Row.fetchOne(db, sql: """
                 SELECT s.token_hash, s.user_name, u.role, s.csrf, s.created_at, s.expires_at
@@ -95,14 +95,14 @@ extension SQLiteStore: AccountStore {
         }
     }
 
-    public func endSession(tokenHash: String, user: String, source: String) async throws {
+    public func endSession(tokenHash: String, user: String, source: String) async throws(StoreError) {
         try await writing { db in
             try db.execute(sql: "DELETE FROM sessions WHERE token_hash = ?", arguments: [tokenHash])
             try self.audit(db, AuditRecord(at: timestamp(), operator: user, action: "logout", caseID: nil, source: source))
         }
     }
 
-    public func auditEntries(_ query: AuditQuery) async throws -> [AuditEntry] {
+    public func auditEntries(_ query: AuditQuery) async throws(StoreError) -> [AuditEntry] {
         try await reading { db in
             let (sql, values) = StoreSQL.audit(query) { _ in "?" }
             let arguments: [(any DatabaseValueConvertible)?] = values.map {

@@ -2,7 +2,7 @@ import GRDB
 public import Questionnaire
 
 extension SQLiteStore {
-    public func loadCases(_ list: RespondentList, for questionnaire: Questionnaire, replace: Bool, operator: String) async throws -> LoadSummary {
+    public func loadCases(_ list: RespondentList, for questionnaire: Questionnaire, replace: Bool, operator: String) async throws(StoreError) -> LoadSummary {
         let path = self.path
         return try await writing { db in
             let at = timestamp()

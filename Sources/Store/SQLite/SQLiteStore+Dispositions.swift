@@ -29,7 +29,7 @@ extension SQLiteStore {
         return reserves
     }
 
-    public func recordDispositions(_ batch: DispositionBatch) async throws -> DispositionSummary {
+    public func recordDispositions(_ batch: DispositionBatch) async throws(StoreError) -> DispositionSummary {
         try await writing { db in
             let at = timestamp()
             let keyed = Set(try String.fetchAll(db, sql: "SELECT DISTINCT case_id FROM forms"))

@@ -1,13 +1,13 @@
 import GRDB
-import Questionnaire
+public import Questionnaire
 import Tables
 
 extension SQLiteStore {
-    public func enterForms(_ batch: FormBatch) async throws -> EntrySummary {
+    public func enterForms(_ batch: FormBatch) async throws(StoreError) -> EntrySummary {
         try await enterBatches([batch])[0].get()
     }
 
-    public func enterBatches(_ batches: [FormBatch]) async throws -> [Result<EntrySummary, StoreError>] {
+    public func enterBatches(_ batches: [FormBatch]) async throws(StoreError) -> [Result<EntrySummary, StoreError>] {
         // Answers first: codes, ranges, required items, skips (no database needed).
         let prepared = EntryRules.prepare(batches)
         return try await writing { db in
@@ -42,7 +42,9 @@ extension SQLiteStore {
         let states = try entryStates(db, questionnaire: q.id, only: few)
         let stored = try storedForms(db, questionnaire: q.id, kind: batch.pass.kind, only: few)
         let owners = try caseOwners(db, only: EntryRules.unknownCases(checked.forms, states: states))
-        let problems = checked.problems + EntryRules.caseProblems(batch, checked.forms, states: states, owners: owners, stored: stored)
+        let passOne = EntryRules.needsPassOne(batch) ? try storedForms(db, questionnaire: q.id, kind: Pass.first.kind, only: few) : [:]
+        let context = EntryContext(states: states, owners: owners, stored: stored, passOne: passOne, closure: nil)
+        let problems = checked.problems + EntryRules.caseProblems(batch, checked.forms, context: context)
         if !problems.isEmpty { throw StoreError.rejected(problems, file: batch.source, what: "imported") }
         if batch.replace {
             return try replaceForms(db, checked.forms, stored: stored, batch: batch, at: at)
@@ -56,6 +58,19 @@ extension SQLiteStore {
         }
         return EntrySummary(stored: checked.forms.count, replaced: 0, changedAnswers: 0, unverified: [],
                             counted: q.entry == .single ? checked.forms.count : 0)
+    }
+
+    public func entryRefusal(caseID: String, questionnaire q: Questionnaire, pass: Pass, operator: String) async throws(StoreError) -> EntryRefusal? {
+        try await reading { db in
+            let batch = FormBatch(questionnaire: q, pass: pass, operator: `operator`, source: "check", forms: [])
+            let states = try self.entryStates(db, questionnaire: q.id, only: [caseID])
+            let context = EntryContext(
+                states: states, owners: states.isEmpty ? try self.caseOwners(db, only: [caseID]) : [:],
+                stored: try self.storedForms(db, questionnaire: q.id, kind: pass.kind, only: [caseID]),
+                passOne: EntryRules.needsPassOne(batch) ? try self.storedForms(db, questionnaire: q.id, kind: Pass.first.kind, only: [caseID]) : [:],
+                closure: try self.closure(db, q.id))
+            return EntryRules.refusal(caseID, in: batch, context: context)
+        }
     }
 
     /// The states of the questionnaire's cases (`only` these ids, when given).

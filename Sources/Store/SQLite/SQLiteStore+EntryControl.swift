@@ -1,7 +1,7 @@
 import GRDB
 
 extension SQLiteStore {
-    public func setEntry(questionnaire id: String, open: Bool, reason: String, operator who: String) async throws -> EntryClosure? {
+    public func setEntry(questionnaire id: String, open: Bool, reason: String, operator who: String) async throws(StoreError) -> EntryClosure? {
         try await writing { db in
             let known = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM questionnaires WHERE id = ?)", arguments: [id]) ?? false
             let change = try EntryControl.change(questionnaire: id, known: known, current: try self.closure(db, id), open: open, reason: reason,
@@ -17,7 +17,7 @@ extension SQLiteStore {
         }
     }
 
-    public func entryClosures() async throws -> [EntryClosure] {
+    public func entryClosures() async throws(StoreError) -> [EntryClosure] {
         try await reading { db in
             try Row.fetchAll(db, sql: "SELECT questionnaire, closed_at, closed_by, reason FROM entry_closures ORDER BY questionnaire")
                 .map { EntryClosure(questionnaire: $0[0], closedAt: $0[1], closedBy: $0[2], reason: $0[3]) }

@@ -22,28 +22,28 @@ extension SQLiteStore {
         return records
     }
 
-    public func caseRecord(_ caseID: String) async throws -> CaseRecord? {
+    public func caseRecord(_ caseID: String) async throws(StoreError) -> CaseRecord? {
         try await reading { db in try self.caseRecords(db, caseID: caseID, questionnaire: nil).first }
     }
 
-    public func cases(questionnaire: String) async throws -> [CaseRecord] {
+    public func cases(questionnaire: String) async throws(StoreError) -> [CaseRecord] {
         try await reading { db in try self.caseRecords(db, caseID: nil, questionnaire: questionnaire) }
     }
 
-    public func auditTrail(caseID: String) async throws -> [AuditEntry] {
+    public func auditTrail(caseID: String) async throws(StoreError) -> [AuditEntry] {
         try await reading { db in
             try Row.fetchAll(db, sql: "SELECT \(StoreSQL.auditColumns) FROM audit WHERE case_id = ? ORDER BY audit_id", arguments: [caseID]).map(SQLiteStore.auditEntry)
         }
     }
 
-    public func answerCounts(questionnaire: String, countedOnly: Bool) async throws -> [AnswerCount] {
+    public func answerCounts(questionnaire: String, countedOnly: Bool) async throws(StoreError) -> [AnswerCount] {
         try await reading { db in
             try Row.fetchAll(db, sql: StoreSQL.answerCounts(questionnaire: "?1", counted: "?2"), arguments: [questionnaire, countedOnly])
                 .map { AnswerCount(item: $0[0], townID: $0[1], value: $0[2], count: $0[3]) }
         }
     }
 
-    public func snapshot(questionnaire: String?) async throws -> StoreSnapshot {
+    public func snapshot(questionnaire: String?) async throws(StoreError) -> StoreSnapshot {
         try await reading { db in
             let questionnaires = try self.storedQuestionnaires(db, id: questionnaire)
             let cases = try self.caseRecords(db, caseID: nil, questionnaire: questionnaire)
@@ -56,7 +56,7 @@ extension SQLiteStore {
         }
     }
 
-    public func status(questionnaire: String?) async throws -> StatusReport {
+    public func status(questionnaire: String?) async throws(StoreError) -> StatusReport {
         StatusRules.report(try await reading { db in try self.caseRecords(db, caseID: nil, questionnaire: questionnaire) })
     }
 }

@@ -2,7 +2,7 @@ import GRDB
 import Questionnaire
 
 extension SQLiteStore {
-    public func verify(questionnaire: String?, operator: String) async throws -> VerificationReport {
+    public func verify(questionnaire: String?, operator: String) async throws(StoreError) -> VerificationReport {
         try await writing { db in
             let at = timestamp()
             let pairs = try Row.fetchAll(db, sql: StoreSQL.unverifiedPairs(questionnaire: "?1"), arguments: [questionnaire])
@@ -37,7 +37,7 @@ extension SQLiteStore {
         }
     }
 
-    public func disagreements(questionnaire: String?) async throws -> [Disagreement] {
+    public func disagreements(questionnaire: String?) async throws(StoreError) -> [Disagreement] {
         try await reading { db in try self.openDisagreements(db, questionnaire: questionnaire) }
     }
 
@@ -60,7 +60,7 @@ extension SQLiteStore {
         }
     }
 
-    public func resolve(_ batch: ResolutionBatch) async throws -> ResolutionSummary {
+    public func resolve(_ batch: ResolutionBatch) async throws(StoreError) -> ResolutionSummary {
         try await writing { db in
             let at = timestamp()
             var definitions: [String: Questionnaire] = [:]

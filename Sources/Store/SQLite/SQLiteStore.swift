@@ -11,6 +11,8 @@ import Tables
 public final class SQLiteStore: SurveyStore {
     /// The database file, as the user named it.
     public let path: String
+    /// SQLite has one writer at a time.
+    public var concurrentWriters: Int { 1 }
     let pool: DatabasePool
     /// Questionnaire versions known to be stored with exactly this definition (a stored
     /// definition never changes), so that keying one form does not decode it again.
@@ -146,7 +148,7 @@ public final class SQLiteStore: SurveyStore {
         return try rows.map { try decoder.decode(Questionnaire.self, from: Data(($0["definition"] as String).utf8)) }
     }
 
-    public func questionnaires(id: String?) async throws -> [Questionnaire] {
+    public func questionnaires(id: String?) async throws(StoreError) -> [Questionnaire] {
         try await reading { db in try self.storedQuestionnaires(db, id: id) }
     }
 

@@ -1,3 +1,6 @@
+/// The values of the `disposition` and `role` columns of the case file and the respondent list,
+/// shared by every writer and reader (the raw values are the spellings in files and the store).
+
 /// A case's final disposition in the AAPOR sense, plus `pending` until fieldwork ends.
 /// The raw values are the spellings in files.
 public enum Disposition: String, Sendable, Codable, CaseIterable, Hashable {

@@ -1,0 +1,76 @@
+import Formats
+import Tables
+import Testing
+
+/// One definition per file format: the headers writers produce are pinned here, and the
+/// `format` column check refuses a file of another format or version.
+@Suite("File formats")
+struct FormatsTests {
+    @Test func headersAreTheDefinedOnes() {
+        #expect(RespondentListFormat.addedColumns(stages: 2, replicates: 1).joined(separator: ",")
+                == "stage1_stratum,stage1_unit,stage1_prob,stage1_N,stage1_n,stage2_stratum,stage2_unit,stage2_prob,stage2_N,stage2_n,prob,weight,role,reserve_rank,reserve_group,reserve_prob,case_id")
+        #expect(RespondentListFormat.addedColumns(stages: 1, replicates: 3).last == "replicate")
+        #expect(LongFormat.header(stages: 1).joined(separator: ",")
+                == "case_id,group,questionnaire,version,unit,tier,stage1_stratum,stage1_unit,stage1_prob,stage1_N,stage1_n,prob,weight,town_id,role,format")
+        #expect(CasesFormat.header(stages: 0).joined(separator: ",")
+                == "case_id,group,role,reserve_rank,reserve_group,replaces,disposition,entered,town_id,prob,weight,format")
+        #expect(ScoresFormat.header(by: "group", ranks: false).joined(separator: ",")
+                == "unit,group,n,dont_know,score,score_se,score_low,score_high,rate,rate_se,rate_low,rate_high,deff,df,low_rate,format")
+        #expect(ScoresFormat.header(by: nil, ranks: true).contains("p_top_quarter"))
+        #expect(DistributionFormat.header(by: nil).joined(separator: ",") == "unit,tier,label,n,share,format")
+        #expect(RatesFormat.header.joined(separator: ",")
+                == "group,cases,I,P,R,NC,O,U,NE,e,RR1,RR2,RR3,RR4,RR5,RR6,COOP1,COOP2,COOP3,COOP4,REF1,REF2,REF3,CON1,CON2,CON3,format")
+        #expect(CompositeResultFormat.header(components: ["indicators", "public"], deductions: ["inspection"], uncertainty: true).joined(separator: ",")
+                == "unit,class,score,rank,grade,indicators,public,inspection,bonus,penalty,score_se,p_grade,notes,format")
+        #expect(DisagreementsFile.header.joined(separator: ",") == "case_id,item,pass1,pass2,value,reason")
+    }
+
+    @Test func byColumnsAreFoundByOneRule() {
+        #expect(ScoresFormat.byColumn(in: ScoresFormat.header(by: "group", ranks: false)) == "group")
+        #expect(ScoresFormat.byColumn(in: ScoresFormat.header(by: nil, ranks: true)) == nil)
+        #expect(DistributionFormat.byColumn(in: DistributionFormat.header(by: "period")) == "period")
+        #expect(DistributionFormat.byColumn(in: DistributionFormat.header(by: nil)) == nil)
+    }
+
+    @Test func designColumnsAreRecognised() {
+        #expect(DesignColumns.stageCount(in: LongFormat.header(stages: 3)) == 3)
+        #expect(DesignColumns.isStageColumn("stage12_N"))
+        #expect(!DesignColumns.isStageColumn("stage_name"))
+        #expect(!DesignColumns.isStageColumn("stagex_unit"))
+        #expect(RespondentListFormat.isAdded("reserve_prob") && !RespondentListFormat.isAdded("household_id"))
+    }
+
+    @Test func theListVersionIsToldFromItsHeader() {
+        let v2 = ["household_id"] + RespondentListFormat.addedColumns(stages: 2, replicates: 1)
+        #expect(RespondentListFormat.version(ofHeader: v2) == 2)
+        #expect(RespondentListFormat.version(ofHeader: v2.filter { $0 != RespondentListFormat.reserveProbability }) == 1)
+        #expect(RespondentListFormat.version(ofHeader: ["household_id", "town"]) == nil)
+        #expect(RespondentListFormat.manifestTag == "respondent-list/2")
+    }
+
+    func table(_ text: String) throws -> Table {
+        try CSVReader.read(bytes: Array(text.utf8), name: "scores.csv")
+    }
+
+    @Test func theFormatColumnIsChecked() throws {
+        try ScoresFormat.format.check(table("unit,score,format\nD01,80,scores/1\n"))
+        // No format column: a file made by hand or by R is read by its columns.
+        try ScoresFormat.format.check(table("unit,score\nD01,80\n"))
+        #expect(throws: TablesError(.schema, file: "scores.csv", line: 3, column: 3,
+                                    message: "a score file (pingyi score) of format version 0 (scores/0); this pingyi reads version 1",
+                                    hint: "score the long file again with this pingyi (pingyi score)")) {
+            try ScoresFormat.format.check(table("unit,score,format\nD01,80,scores/1\nD02,70,scores/0\n"))
+        }
+        #expect(throws: TablesError(.schema, file: "scores.csv", line: 2, column: 3,
+                                    message: "a score file (pingyi score) of format version 2 (scores/2); this pingyi reads version 1",
+                                    hint: "use the pingyi that wrote it, or a newer one")) {
+            try ScoresFormat.format.check(table("unit,score,format\nD01,80,scores/2\n"))
+        }
+        #expect(throws: TablesError(.schema, file: "scores.csv", line: 2, column: 3,
+                                    message: "the file is a pingyi cases file (format cases/1), not a score file (pingyi score)",
+                                    hint: "give a score file (pingyi score)")) {
+            try ScoresFormat.format.check(table("unit,score,format\nD01,80,cases/1\n"))
+        }
+        #expect(throws: TablesError.self) { try LongFormat.format.check(table("case_id,format\nH1,long\n")) }
+    }
+}
