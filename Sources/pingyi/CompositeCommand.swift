@@ -3,7 +3,7 @@ import ArgumentParser
 import Composite
 import Tables
 
-struct CompositeCommand: ParsableCommand {
+struct CompositeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "composite",
         abstract: "Compute composite scores (综合得分), ranks within class and grades (等次) with their reasons.",
@@ -44,8 +44,8 @@ struct CompositeCommand: ParsableCommand {
     @Option(help: "The result file to write.")
     var out: String
 
-    @Option(help: "Seed of the simulation of p_grade (0 to 4294967295).")
-    var seed: Int = Int(Simulation.defaultSeed)
+    @Option(help: "Seed of the simulation of p_grade, 1 to 4294967295.")
+    var seed = Seed(Simulation.defaultSeed)
 
     @Option(help: "Number of simulated draws for p_grade.")
     var draws: Int = Simulation.defaultDraws
@@ -62,9 +62,6 @@ struct CompositeCommand: ParsableCommand {
     @OptionGroup var input: InputOptions
 
     func validate() throws {
-        guard (0...Int(UInt32.max)).contains(seed) else {
-            throw ValidationError("--seed must be an integer from 0 to 4294967295 (got \(seed)).")
-        }
         guard top >= 0 else {
             throw ValidationError("--top must be 0 or more (got \(top)).")
         }
@@ -73,12 +70,12 @@ struct CompositeCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        try reportingErrors {
+    func run() async throws {
+        try await reportingErrors {
             let publicFiles = publicScores.map(Self.splitPeriod)
-            for path in [scheme, components] + [indicators, events, previous, units].compactMap({ $0 }) + publicFiles.map(\.path) {
-                try requireFile(path)
-            }
+            let named: [(String?, String)] = [(scheme, "--scheme"), (components, "--components"), (indicators, "--indicators"), (events, "--events"),
+                                               (previous, "--previous"), (units, "--units")] + publicFiles.map { ($0.path, "--public") }
+            for case let (path?, option) in named { try requireFile(path, option: option) }
             let scheme = try Scheme.load(path: scheme)
             let names = try units.map(unitNames) ?? [:]
             let inputs = try CompositeInputs(
@@ -90,7 +87,7 @@ struct CompositeCommand: ParsableCommand {
                 printNote("注意：未提供上年结果（--previous），“连续两年排名最后”规则未适用")
             }
             let bar = Progress("模拟等次", total: draws)
-            let result = try scheme.evaluate(inputs, simulation: Simulation(draws: draws, seed: UInt32(seed)) { bar.update($0) })
+            let result = try scheme.evaluate(inputs, simulation: Simulation(draws: draws, seed: seed.value) { bar.update($0) })
             bar.finish()
             try writeAtomically(result.csv(byteOrderMark: bom), to: out)
             printSummary(result, scheme: scheme, names: names)

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Definitions
+import Foundation
+import Store
 import Tables
 
 #if canImport(Glibc)
@@ -25,13 +27,28 @@ struct UsageError: ReportableError {
     var exitStatus: Int32 { 64 }
 }
 
-/// Runs `body`, turning a reportable error into one line on standard error and its exit status.
-func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+/// Runs `body`, printing a reportable error as one line (a rejected batch first prints each of
+/// its problems, one per line), and exits with its status. Every command runs through it.
+func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     do {
-        return try body()
+        return try await body()
+    } catch let error as StoreError {
+        if !error.problems.isEmpty {
+            writeStandardError(error.problems.map { $0.description + "\n" }.joined())
+        }
+        printError(error.description)
+        throw ExitCode(error.exitStatus)
     } catch let error as any ReportableError {
         printError(error.description)
         throw ExitCode(error.exitStatus)
+    }
+}
+
+/// Fails with exit status 64, `PATH: no such file (OPTION)`, when a file named on the command
+/// line does not exist: the one message for a missing input.
+func requireFile(_ path: String, option: String) throws(UsageError) {
+    if !FileManager.default.fileExists(atPath: path) {
+        throw UsageError(description: "\(path): no such file (\(option))")
     }
 }
 

@@ -1,15 +1,15 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
-import Tables
+public import Tables
 
-struct FrameCommand: ParsableCommand {
+struct FrameCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "frame",
         abstract: "Look at sampling frames.",
         subcommands: [Inspect.self]
     )
 
-    struct Inspect: ParsableCommand {
+    struct Inspect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a frame's rows, columns with their types and missing cells, and its encoding.",
             discussion: "With --id, also list values of that column that occur more than once."
@@ -26,8 +26,8 @@ struct FrameCommand: ParsableCommand {
         @Flag(help: "Print JSON with keys rows, encoding, columns, duplicates.")
         var json = false
 
-        func run() throws {
-            try reportingErrors {
+        func run() async throws {
+            try await reportingErrors {
                 let table = try CSVReader.read(path: file, options: input.csvOptions)
                 let duplicates = try id.map { try table.duplicates(in: $0) }
                 if json {
@@ -84,16 +84,13 @@ struct FrameReport: Encodable {
 
 /// Options for reading input tables, shared by every command that reads a CSV.
 struct InputOptions: ParsableArguments {
-    @Option(help: "The input encoding: utf-8, utf-8-bom, gb18030 (also gbk). Detected when omitted.")
-    var encoding: String?
+    @Option(help: "The input encoding (gbk, gb2312 and cp936 are read as gb18030). Detected when omitted.")
+    var encoding: TextEncoding?
 
     @Option(help: "The field delimiter: ',' (default) or 'tab'.")
     var delimiter: String = ","
 
     func validate() throws {
-        if let encoding, TextEncoding(name: encoding) == nil {
-            throw ValidationError("--encoding must be one of utf-8, utf-8-bom, gb18030, gbk (got '\(encoding)').")
-        }
         if delimiterByte == nil {
             throw ValidationError("--delimiter must be a single ASCII character or 'tab' (got '\(delimiter)').")
         }
@@ -106,8 +103,12 @@ struct InputOptions: ParsableArguments {
     }
 
     var csvOptions: CSVOptions {
-        CSVOptions(encoding: encoding.flatMap(TextEncoding.init(name:)), delimiter: delimiterByte ?? 0x2C)
+        CSVOptions(encoding: encoding, delimiter: delimiterByte ?? 0x2C)
     }
+}
+
+extension TextEncoding: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
 }
 
 extension ColumnType {

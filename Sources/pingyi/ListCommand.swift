@@ -2,14 +2,14 @@ import ArgumentParser
 import Reports
 import Tables
 
-struct ListCommand: ParsableCommand {
+struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "Respondent lists for the field.",
         subcommands: [Print.self]
     )
 
-    struct Print: ParsableCommand {
+    struct Print: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "print",
             abstract: "Print a respondent list: a workbook and one printable HTML page per town or enumerator.",
@@ -39,10 +39,10 @@ struct ListCommand: ParsableCommand {
 
         @OptionGroup var input: InputOptions
 
-        func run() throws {
-            try reportingErrors {
-                try requireFile(list)
-                if let manifest { try requireFile(manifest) }
+        func run() async throws {
+            try await reportingErrors {
+                try requireFile(list, option: "--list")
+                if let manifest { try requireFile(manifest, option: "--manifest") }
                 let survey = try manifest.map { (path) throws(ReportError) in try SurveyFacts.read(manifest: path) }
                 let printable = try PrintableList.read(path: list, by: by, options: input.csvOptions)
                 let heading = title ?? (survey.map { "\($0.design.name)样本名单" } ?? "样本名单")

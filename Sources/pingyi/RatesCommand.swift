@@ -4,7 +4,7 @@ import ArgumentParser
 import Foundation
 import Tables
 
-struct RatesCommand: ParsableCommand {
+struct RatesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rates",
         abstract: "AAPOR response, cooperation, refusal and contact rates from case dispositions (应答率).",
@@ -33,11 +33,11 @@ struct RatesCommand: ParsableCommand {
 
     func validate() throws {
         if let e, !(0...1).contains(e) { throw ValidationError("--e must be between 0 and 1.") }
-        guard FileManager.default.fileExists(atPath: cases) else { throw ValidationError("--cases: no such file '\(cases)'.") }
     }
 
-    func run() throws {
-        try reportingErrors {
+    func run() async throws {
+        try await reportingErrors {
+            try requireFile(cases, option: "--cases")
             let table = try CSVReader.read(path: cases)
             let rates = try ResponseRates.compute(cases: table, groupColumn: by, weighted: weighted, e: e)
             if let out { try writeAtomically(ResponseRates.csv(rates), to: out) }
@@ -54,7 +54,7 @@ struct RatesCommand: ParsableCommand {
     }
 }
 
-struct WeightsCommand: ParsableCommand {
+struct WeightsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "weights",
         abstract: "Adjust design weights for non-response and calibrate them to population counts (权数调整).",
@@ -76,31 +76,21 @@ struct WeightsCommand: ParsableCommand {
     @Option(help: "Weighting-class column of the case file.")
     var classes: String = CasesFormat.defaultClasses
 
-    @Option(help: "Post-stratify to these columns' joint cells (needs --population).")
-    var poststratify: String?
-
-    @Option(help: "Rake to these columns' margins (needs --population).")
-    var rake: String?
-
-    @Option(help: "Population counts of the calibration cells.")
-    var population: String?
+    @OptionGroup(title: "Calibration") var calibrationOptions: CalibrationOptions
 
     @Option(help: "Where to write the reweighted long file.")
     var out: String
 
     func validate() throws {
-        if poststratify != nil && rake != nil { throw ValidationError("give --poststratify or --rake, not both.") }
-        if (poststratify != nil || rake != nil) != (population != nil) {
-            throw ValidationError("--poststratify and --rake need --population, and --population needs one of them.")
-        }
-        if cases == nil && population == nil { throw ValidationError("give --cases (non-response) and/or --rake/--poststratify with --population.") }
-        for path in [responses] + (cases.map { [$0] } ?? []) + (population.map { [$0] } ?? []) where !FileManager.default.fileExists(atPath: path) {
-            throw ValidationError("no such file '\(path)'.")
+        if cases == nil && calibrationOptions.population == nil {
+            throw ValidationError("give --cases (non-response) and/or --rake/--poststratify with --population.")
         }
     }
 
-    func run() throws {
-        try reportingErrors {
+    func run() async throws {
+        try await reportingErrors {
+            try requireFile(responses, option: "--responses")
+            if let cases { try requireFile(cases, option: "--cases") }
             var table = try CSVReader.read(path: responses)
             try LongFormat.format.check(table)
             let caseColumn = try table.column(LongFormat.caseID, purpose: "the respondent")
@@ -132,16 +122,14 @@ struct WeightsCommand: ParsableCommand {
             var columns = table.columns
             columns[weightIndex] = Column(name: LongFormat.weight, decimals: weights)
             table = Table(source: table.source, encoding: table.encoding, columns: columns)
-            if let names = poststratify ?? rake, let population {
+            if let calibration = try calibrationOptions.calibration(), let summary = calibrationOptions.summary {
                 let spec = DesignSpec.pingyiLongFile(table)
                 let design = try SurveyDesign(table: table, spec: spec)
-                let calibration = Calibration(method: poststratify != nil ? .poststratify : .rake,
-                                              population: try Calibration.Population.read(path: population, columns: names.split(separator: ",").map(String.init)))
                 let calibrated = try Scorer(design: design, options: ScoreOptions(scoring: .fourTier, calibration: calibration)).calibratedWeights()
                 let cases = try table.column(LongFormat.caseID).factorize()
                 weights = (0..<table.rowCount).map { calibrated[Int(cases.codes[$0])] }
                 columns[weightIndex] = Column(name: LongFormat.weight, decimals: weights)
-                print("校准：\(poststratify != nil ? "事后分层" : "耙权") 到 \(names)")
+                print("校准：\(summary)")
             }
             // The long file with design_weight kept, and the format column last.
             let format = columns.firstIndex { $0.name == FileFormat.column }.map { columns.remove(at: $0) }

@@ -3,7 +3,7 @@ import Foundation
 import Reports
 import Tables
 
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write the report (report.html with charts, report.xlsx) and one feedback sheet (考评情况反馈单) per unit.",
@@ -96,11 +96,11 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        try reportingErrors {
-            for path in scores + [distribution, composite, scheme, rates, units, scale].compactMap({ $0 }) + manifest {
-                try requireFile(path)
-            }
+    func run() async throws {
+        try await reportingErrors {
+            let named: [(String?, String)] = scores.map { ($0, "--scores") } + [(distribution, "--distribution"), (composite, "--composite"), (scheme, "--scheme"),
+                                               (rates, "--rates"), (units, "--units"), (scale, "--scale")] + manifest.map { ($0, "--manifest") }
+            for case let (path?, option) in named { try requireFile(path, option: option) }
             var request = ReportRequest(scores: scores)
             request.distribution = distribution
             request.composite = composite

@@ -28,8 +28,8 @@ struct ResponsesCommand: AsyncParsableCommand {
         @Option(help: "The questionnaire the forms were keyed with.")
         var survey: String
 
-        @Option(help: "1 or 2: the keying pass.")
-        var pass: Int
+        @Option(help: "The keying pass.")
+        var pass: Pass
 
         @Option(name: .customLong("operator"), help: "Who keyed the forms.")
         var operatorName: String
@@ -44,7 +44,6 @@ struct ResponsesCommand: AsyncParsableCommand {
         @OptionGroup var input: InputOptions
 
         func validate() throws {
-            guard pass == 1 || pass == 2 else { throw ValidationError("--pass must be 1 or 2 (got \(pass)).") }
             if replace && (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
                 throw ValidationError("--replace needs --reason (why the forms are corrected).")
             }
@@ -59,16 +58,16 @@ struct ResponsesCommand: AsyncParsableCommand {
                 let q = try Questionnaire.load(path: survey)
                 let s = try await store.open()
                 let table = try CSVReader.read(path: file, options: input.csvOptions)
-                let batch = try FormFile.batch(table, questionnaire: q, pass: pass == 1 ? .first : .second, operator: operatorName,
+                let batch = try FormFile.batch(table, questionnaire: q, pass: pass, operator: operatorName,
                                                replace: replace, reason: reason)
                 let summary = try await s.enterForms(batch)
                 if replace {
-                    print("已更正  第 \(pass) 遍 \(summary.replaced) 份（\(q.reference)），改动 \(summary.changedAnswers) 个答案 → \(store.name)")
+                    print("已更正  第 \(pass.rawValue) 遍 \(summary.replaced) 份（\(q.reference)），改动 \(summary.changedAnswers) 个答案 → \(store.name)")
                     if !summary.unverified.isEmpty {
                         print("需重新核对  \(summary.unverified.count) 份: \(summary.unverified.prefix(10).joined(separator: ", "))（pingyi responses verify）")
                     }
                 } else {
-                    print("已导入  第 \(pass) 遍 \(summary.stored) 份（\(q.reference)）→ \(store.name)")
+                    print("已导入  第 \(pass.rawValue) 遍 \(summary.stored) 份（\(q.reference)）→ \(store.name)")
                 }
                 if q.entry == .double { print("核对  两遍都录入后运行 pingyi responses verify") }
             }

@@ -12,7 +12,7 @@ extension StatsError: ReportableError {
     var exitStatus: Int32 { 65 }
 }
 
-struct SampleCommand: ParsableCommand {
+struct SampleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample",
         abstract: "Draw respondent lists (抽取样本名单), verify a drawn list, compute sample sizes.",
@@ -20,7 +20,7 @@ struct SampleCommand: ParsableCommand {
         defaultSubcommand: Draw.self
     )
 
-    struct Draw: ParsableCommand {
+    struct Draw: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "draw",
             abstract: "Draw a respondent list from a frame by a design (the default subcommand).",
@@ -39,7 +39,7 @@ struct SampleCommand: ParsableCommand {
         var design: String
 
         @Option(help: "Seed of the random number generator, 1 to 4294967295.")
-        var seed: Int
+        var seed: Seed
 
         @Option(help: "The respondent list to write (CSV).")
         var out: String
@@ -56,20 +56,15 @@ struct SampleCommand: ParsableCommand {
         @OptionGroup var input: InputOptions
 
         func validate() throws {
-            guard (1...Int(UInt32.max)).contains(seed) else {
-                throw ValidationError("--seed must be an integer from 1 to 4294967295.")
-            }
             guard reps >= 1 && reps <= 100_000 else { throw ValidationError("--reps must be from 1 to 100000.") }
-            guard FileManager.default.fileExists(atPath: design) else {
-                throw ValidationError("--design: no such file '\(design)'.")
-            }
         }
 
-        func run() throws {
-            try reportingErrors {
+        func run() async throws {
+            try await reportingErrors {
+                try requireFile(design, option: "--design")
                 let manifestPath = manifest ?? manifestName(for: out)
                 let bar = Progress("抽样", total: reps)
-                let outcome = try SamplingJob.run(.init(designPath: design, framePath: frame, seed: UInt32(seed), replicates: reps,
+                let outcome = try SamplingJob.run(.init(designPath: design, framePath: frame, seed: seed.value, replicates: reps,
                                                         listPath: out, manifestPath: manifestPath, csv: input.csvOptions,
                                                         tool: "pingyi \(Pingyi.version)", progress: { bar.update($0) }))
                 bar.finish()
@@ -110,7 +105,7 @@ struct SampleCommand: ParsableCommand {
         }
     }
 
-    struct Verify: ParsableCommand {
+    struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Re-draw a list from its manifest and confirm it, or show the first difference."
         )
@@ -120,8 +115,8 @@ struct SampleCommand: ParsableCommand {
 
         @OptionGroup var input: InputOptions
 
-        func run() throws {
-            try reportingErrors {
+        func run() async throws {
+            try await reportingErrors {
                 let result = try SamplingJob.verify(manifestPath: manifest, csv: input.csvOptions, tool: "pingyi \(Pingyi.version)")
                 let m = result.manifest
                 print("一致：名单 \(m.list.file) 与重新抽样结果逐字节相同（\(result.rows) 行；框 \(m.frame.file) SHA-256 \(m.frame.sha256.prefix(16))…；种子 \(m.seed)）")
@@ -129,7 +124,7 @@ struct SampleCommand: ParsableCommand {
         }
     }
 
-    struct Size: ParsableCommand {
+    struct Size: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Respondents needed for a margin of error on a proportion or a mean score.",
             discussion: """
@@ -165,8 +160,8 @@ struct SampleCommand: ParsableCommand {
             guard margin > 0 else { throw ValidationError("--margin must be positive.") }
         }
 
-        func run() throws {
-            try reportingErrors {
+        func run() async throws {
+            try await reportingErrors {
                 let target: SampleSize.Target = sd.map { .mean(standardDeviation: $0) } ?? .proportion(proportion ?? 0.5)
                 let result = try SampleSize(target: target, margin: margin, confidence: confidence, designEffect: deff,
                                             responseRate: responseRate, population: population).compute()

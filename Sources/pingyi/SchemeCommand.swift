@@ -2,14 +2,14 @@ import ArgumentParser
 import Composite
 import Foundation
 
-struct SchemeCommand: ParsableCommand {
+struct SchemeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scheme",
         abstract: "Work with composite scoring schemes (综合得分方案).",
         subcommands: [Check.self]
     )
 
-    struct Check: ParsableCommand {
+    struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate a scheme and print it as tables in Chinese.",
             discussion: """
@@ -22,9 +22,9 @@ struct SchemeCommand: ParsableCommand {
         @Argument(help: "The scheme, a YAML file.")
         var file: String
 
-        func run() throws {
-            try reportingErrors {
-                try requireFile(file)
+        func run() async throws {
+            try await reportingErrors {
+                try requireFile(file, option: "FILE")
                 let scheme = try Scheme.load(path: file)
                 for (k, section) in scheme.outline().enumerated() {
                     if k > 0 { print("") }
@@ -38,10 +38,3 @@ struct SchemeCommand: ParsableCommand {
 
 extension CompositeError: ReportableError {}
 
-/// Exits 64 with a one-line message when an input file named on the command line does not exist.
-func requireFile(_ path: String) throws(UsageError) {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-        throw UsageError(description: "\(path): cannot open the file (no such file); check the path")
-    }
-}

@@ -11,7 +11,7 @@ extension AnalyticsError: ReportableError {
     var exitStatus: Int32 { isUsage ? 64 : 65 }
 }
 
-struct ScoreCommand: ParsableCommand {
+struct ScoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score",
         abstract: "Satisfaction score and rate per evaluated unit, with design-based standard errors (满意度测评).",
@@ -58,23 +58,23 @@ struct ScoreCommand: ParsableCommand {
         @Option(help: "A further column to score by (e.g. group).") var by: String?
         @Option(help: "Score only rows where COLUMN=VALUE (e.g. group=urban); repeat to narrow further.") var `where`: [String] = []
 
-        @Option(help: "Don't-know answers: exclude (from the denominator) or dissatisfied.")
-        var dontKnow: String = "exclude"
+        @Option(help: "Don't-know answers: exclude them from the denominator, or count them as dissatisfied.")
+        var dontKnow: TierScoring.DontKnowRule = .exclude
 
-        @Option(help: "Strata with a single PSU: fail, remove, certainty, adjust or average (R's rules).")
-        var lonelyPsu: String = "fail"
+        @Option(help: "Strata with a single PSU (R's rules).")
+        var lonelyPsu: LonelyRule = .fail
 
-        @Option(help: "Variance: taylor, jackknife (JKn) or bootstrap (Rao–Wu).")
-        var variance: String = "taylor"
+        @Option(help: "Variance: Taylor linearisation, JKn jackknife or Rao–Wu bootstrap.")
+        var variance: VarianceChoice = .taylor
 
         @Option(help: "The rate's interval: wald (rate ± t·SE, R's confint) or logit (R's svyciprop method xlogit: stays inside 0–100 %).")
-        var rateInterval: String = "wald"
+        var rateInterval: RateInterval = .wald
 
         @Option(help: "Bootstrap replicates (variance and ranks).")
         var replicates: Int = 500
 
-        @Option(help: "Seed for bootstrap replicates.")
-        var seed: Int = 20170401
+        @Option(help: "Seed for bootstrap replicates, 1 to 4294967295.")
+        var seed = Seed(20170401)
 
         @Flag(help: "Add ranks with 95 % intervals and the chance of being in the top quarter.")
         var ranks = false
@@ -82,43 +82,14 @@ struct ScoreCommand: ParsableCommand {
         @Flag(help: "Centre replicate variances at the full-sample estimate (R's mse = TRUE).")
         var mse = false
 
-        @Option(help: "Post-stratify respondent weights to these columns' joint cells (needs --population).")
-        var poststratify: String?
-
-        @Option(help: "Rake respondent weights to these columns' margins (needs --population).")
-        var rake: String?
-
-        @Option(help: "Population counts of the calibration cells: the columns and a count column.")
-        var population: String?
+        @OptionGroup(title: "Calibration") var calibrationOptions: CalibrationOptions
 
         @OptionGroup var input: InputOptions
 
         func validate() throws {
-            guard TierScoring.DontKnowRule(rawValue: dontKnow) != nil else {
-                throw ValidationError("--dont-know must be exclude or dissatisfied (got '\(dontKnow)').")
-            }
-            guard LonelyRule(rawValue: lonelyPsu) != nil else {
-                throw ValidationError("--lonely-psu must be fail, remove, certainty, adjust or average (got '\(lonelyPsu)').")
-            }
-            guard ["taylor", "jackknife", "bootstrap"].contains(variance) else {
-                throw ValidationError("--variance must be taylor, jackknife or bootstrap (got '\(variance)').")
-            }
-            guard RateInterval(rawValue: rateInterval) != nil else {
-                throw ValidationError("--rate-interval must be wald or logit (got '\(rateInterval)').")
-            }
             guard replicates >= 2 && replicates <= 100_000 else { throw ValidationError("--replicates must be from 2 to 100000.") }
-            guard (1...Int(UInt32.max)).contains(seed) else { throw ValidationError("--seed must be an integer from 1 to 4294967295.") }
-            if poststratify != nil && rake != nil { throw ValidationError("give --poststratify or --rake, not both.") }
-            if (poststratify != nil || rake != nil) != (population != nil) {
-                throw ValidationError("--poststratify and --rake need --population, and --population needs one of them.")
-            }
             guard (responses == nil) == store.isGiven else {
                 throw ValidationError("give --responses FILE, or the store (--db FILE or --postgres URL): one of them.")
-            }
-            var files = [(scale, "--scale")]
-            if let responses { files.append((responses, "--responses")) } else if store.postgres == nil { files.append((store.db, "--db")) }
-            for (path, option) in files where !FileManager.default.fileExists(atPath: path) {
-                throw ValidationError("\(option): no such file '\(path)'.")
             }
             for condition in `where` where condition.split(separator: "=", maxSplits: 1).count != 2 {
                 throw ValidationError("--where must be COLUMN=VALUE (got '\(condition)').")
@@ -126,6 +97,10 @@ struct ScoreCommand: ParsableCommand {
         }
 
         func run() async throws {
+            try await reportingErrors {
+                try requireFile(scale, option: "--scale")
+                if let responses { try requireFile(responses, option: "--responses") } else if store.postgres == nil { try requireFile(store.db, option: "--db") }
+            }
             // From the store, the long table is handed over as it is built (no CSV in between).
             var storeTable: Table? = nil
             if responses == nil {
@@ -133,7 +108,7 @@ struct ScoreCommand: ParsableCommand {
                     ResponseTables.longTable(try await store.open().snapshot(questionnaire: nil), name: store.name)
                 }
             }
-            try reportingErrors {
+            try await reportingErrors {
                 let scaleDefinition = try Scale.load(path: scale)
                 var table = try storeTable ?? CSVReader.read(path: responses ?? "", options: input.csvOptions)
                 try LongFormat.format.check(table)
@@ -156,23 +131,18 @@ struct ScoreCommand: ParsableCommand {
                 if let fpc { spec.fpc = fpc == "none" ? [] : fpc.split(separator: ",").map(String.init) }
                 if ids != nil && fpc == nil && spec.fpc.count != spec.ids.count { spec.fpc = [] }
                 spec.by = by
-                spec.lonely = LonelyRule(rawValue: lonelyPsu) ?? .fail
+                spec.lonely = lonelyPsu
                 let design = try SurveyDesign(table: table, spec: spec)
-                var calibration: Calibration? = nil
-                if let columns = poststratify ?? rake, let population {
-                    let names = columns.split(separator: ",").map(String.init)
-                    calibration = Calibration(method: poststratify != nil ? .poststratify : .rake,
-                                              population: try Calibration.Population.read(path: population, columns: names))
-                }
+                let calibration = try calibrationOptions.calibration()
                 let method: VarianceMethod = switch variance {
-                case "jackknife": .jackknife
-                case "bootstrap": .bootstrap(replicates: replicates, seed: UInt32(seed))
-                default: .taylor
+                case .jackknife: .jackknife
+                case .bootstrap: .bootstrap(replicates: replicates, seed: seed.value)
+                case .taylor: .taylor
                 }
-                let scoring = TierScoring(scale: scaleDefinition, dontKnowRule: TierScoring.DontKnowRule(rawValue: dontKnow) ?? .exclude)
+                let scoring = TierScoring(scale: scaleDefinition, dontKnowRule: dontKnow)
                 var options = ScoreOptions(scoring: scoring, variance: method, calibration: calibration,
-                                           rankReplicates: ranks ? replicates : nil, seed: UInt32(seed), mse: mse,
-                                           rateInterval: RateInterval(rawValue: rateInterval) ?? .wald)
+                                           rankReplicates: ranks ? replicates : nil, seed: seed.value, mse: mse,
+                                           rateInterval: rateInterval)
                 // The number of units is known only once scoring starts: the bar counts in thousandths.
                 let bar = Progress("测评", total: 1000)
                 options.progress = { done, total in bar.update(total > 0 ? done * 1000 / total : 0) }
@@ -192,7 +162,7 @@ struct ScoreCommand: ParsableCommand {
         }
 
         private func printSummary(_ results: [UnitScore], design: SurveyDesign) {
-            print("满意度测评：\(results.count) 个单位，\(design.caseCountPublic) 名受访者，自由度 \(results.first?.df ?? 0)（\(variance == "taylor" ? "泰勒线性化" : variance == "jackknife" ? "JKn 刀切法" : "Rao–Wu 自助法")）")
+            print("满意度测评：\(results.count) 个单位，\(design.caseCountPublic) 名受访者，自由度 \(results.first?.df ?? 0)（\(variance.chineseName)）")
             var rows = [[by == nil ? "单位" : "单位 / \(by ?? "")", "n", "满意度", "95% 区间", "满意率", "不了解", ""]]
             for r in results {
                 rows.append([r.unit + (r.by.map { " / \($0)" } ?? ""), String(r.n), fixed(r.score, 1),
@@ -204,7 +174,7 @@ struct ScoreCommand: ParsableCommand {
         }
     }
 
-    struct Combine: ParsableCommand {
+    struct Combine: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Combine independent score files (quarters, or respondent groups) with weights.",
             discussion: """
@@ -228,13 +198,10 @@ struct ScoreCommand: ParsableCommand {
         @Option(help: "Where to write the combined scores.")
         var out: String
 
-        @Option(help: "The combined rate's interval: wald or logit (as pingyi score --rate-interval).")
-        var rateInterval: String = "wald"
+        @Option(help: "The combined rate's interval (as pingyi score --rate-interval).")
+        var rateInterval: RateInterval = .wald
 
         func validate() throws {
-            guard RateInterval(rawValue: rateInterval) != nil else {
-                throw ValidationError("--rate-interval must be wald or logit (got '\(rateInterval)').")
-            }
             if across == nil {
                 guard files.count >= 2 else { throw ValidationError("give at least two score files to combine, or one with --across.") }
                 let parsed = weights.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
@@ -245,7 +212,6 @@ struct ScoreCommand: ParsableCommand {
                 guard files.count == 1 else { throw ValidationError("with --across give one score file.") }
                 guard namedWeights != nil else { throw ValidationError("with --across, --weights must be NAME=NUMBER pairs (e.g. deputies=30,urban=20).") }
             }
-            for f in files where !FileManager.default.fileExists(atPath: f) { throw ValidationError("no such file '\(f)'.") }
         }
 
         private var namedWeights: [(String, Double)]? {
@@ -254,8 +220,9 @@ struct ScoreCommand: ParsableCommand {
             return pairs.map { ($0[0], Double($0[1]) ?? 0) }
         }
 
-        func run() throws {
-            try reportingErrors {
+        func run() async throws {
+            try await reportingErrors {
+                for f in files { try requireFile(f, option: "FILES") }
                 var by: String? = nil
                 var inputs: [(name: String, scores: [UnitScore])] = []
                 var parsed: [Double] = []
@@ -289,8 +256,7 @@ struct ScoreCommand: ParsableCommand {
                         inputs.append((f, read.scores))
                     }
                 }
-                let combined = try ScoreCombiner.combine(inputs, weights: parsed, partial: partial,
-                                                         rateInterval: RateInterval(rawValue: rateInterval) ?? .wald)
+                let combined = try ScoreCombiner.combine(inputs, weights: parsed, partial: partial, rateInterval: rateInterval)
                 try writeAtomically(ScoreTable.csv(combined, by: by), to: out)
                 print("合并 \(inputs.count) 组（权重 \(weights)\(partial ? "，缺项按比例" : "")）：\(combined.count) 个单位 → \(out)")
             }
@@ -299,7 +265,7 @@ struct ScoreCommand: ParsableCommand {
 }
 
 extension ScoreCommand {
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a score file ranked, with unit names, intervals and the 60 % flag."
         )
@@ -313,8 +279,9 @@ extension ScoreCommand {
         @Option(help: "Show only the first and last N units.")
         var top: Int?
 
-        func run() throws {
-            try reportingErrors {
+        func run() async throws {
+            try await reportingErrors {
+                try requireFile(file, option: "FILE")
                 let (scores, by) = try ScoreTable.read(path: file)
                 var names: [String: String] = [:]
                 if let units {

@@ -9,7 +9,7 @@ extension SimulationError: ReportableError {
     var exitStatus: Int32 { 65 }
 }
 
-struct SimulateCommand: ParsableCommand {
+struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "模拟数据（演示与测试用）: simulated fieldwork and keying, for demonstrations and tests only.",
@@ -22,7 +22,7 @@ struct SimulateCommand: ParsableCommand {
         subcommands: [Field.self, Adjudicate.self]
     )
 
-    struct Field: ParsableCommand {
+    struct Field: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Simulate a field period: dispositions.csv, forms.csv, pass1.csv and pass2.csv in --out."
         )
@@ -34,7 +34,7 @@ struct SimulateCommand: ParsableCommand {
         var survey: String
 
         @Option(help: "Seed of the simulation, 1 to 4294967295.")
-        var seed: Int
+        var seed: Seed
 
         @Option(help: "Folder to write the simulated files to (created if missing).")
         var out: String
@@ -43,20 +43,18 @@ struct SimulateCommand: ParsableCommand {
         var responseRate: Double?
 
         func validate() throws {
-            guard (1...Int(UInt32.max)).contains(seed) else { throw ValidationError("--seed must be an integer from 1 to 4294967295.") }
             if let responseRate, !(0...1).contains(responseRate) { throw ValidationError("--response-rate must be between 0 and 1.") }
-            for (path, option) in [(list, "--list"), (survey, "--survey")] where !FileManager.default.fileExists(atPath: path) {
-                throw ValidationError("\(option): no such file '\(path)'.")
-            }
         }
 
-        func run() throws {
-            try reportingErrors {
+        func run() async throws {
+            try await reportingErrors {
+                try requireFile(list, option: "--list")
+                try requireFile(survey, option: "--survey")
                 let questionnaire = try Questionnaire.load(path: survey)
                 let table = try CSVReader.read(path: list)
                 var settings = FieldSimulation.Settings.typical(for: questionnaire.group)
                 if let responseRate { settings.responseRate = responseRate }
-                let output = try FieldSimulation(questionnaire: questionnaire, list: table, seed: UInt32(seed), settings: settings).run()
+                let output = try FieldSimulation(questionnaire: questionnaire, list: table, seed: seed.value, settings: settings).run()
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
                 var files = AtomicFileSet()
                 var d = CSVWriter()
@@ -82,7 +80,7 @@ struct SimulateCommand: ParsableCommand {
         }
     }
 
-    struct Adjudicate: ParsableCommand {
+    struct Adjudicate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Fill the value column of a disagreements file from the simulated paper forms."
         )
@@ -96,8 +94,8 @@ struct SimulateCommand: ParsableCommand {
         @Option(help: "Where to write the resolutions.")
         var out: String
 
-        func run() throws {
-            try reportingErrors {
+        func run() async throws {
+            try await reportingErrors {
                 let open = try CSVReader.read(path: disagreements)
                 var rowOf: [String: (table: Table, row: Int)] = [:]
                 for path in forms {

@@ -51,27 +51,3 @@ struct OperatorOption: ParsableArguments {
         name ?? ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "unknown"
     }
 }
-
-/// Runs `body`, printing a reportable error as one line (a rejected batch first prints each of
-/// its problems, one per line), and exits with its status.
-func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
-    do {
-        return try await body()
-    } catch let error as StoreError {
-        if !error.problems.isEmpty {
-            writeStandardError(error.problems.map { $0.description + "\n" }.joined())
-        }
-        printError(error.description)
-        throw ExitCode(error.exitStatus)
-    } catch let error as any ReportableError {
-        printError(error.description)
-        throw ExitCode(error.exitStatus)
-    }
-}
-
-/// Fails with exit status 64 when a file named by an option does not exist.
-func requireFile(_ path: String, option: String) throws {
-    if !FileManager.default.fileExists(atPath: path) {
-        throw UsageError(description: "\(path): no such file (\(option))")
-    }
-}

@@ -48,7 +48,7 @@ struct SurveyCommand: AsyncParsableCommand {
         func run() async throws { try await change.apply(open: true) }
     }
 
-    struct Check: ParsableCommand {
+    struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate a questionnaire (surveys/questionnaires/*.yaml) or a scale (surveys/scales/*.yaml) and print a summary."
         )
@@ -56,8 +56,8 @@ struct SurveyCommand: AsyncParsableCommand {
         @Argument(help: "The definition file.")
         var file: String
 
-        func run() throws {
-            try reportingErrors {
+        func run() async throws {
+            try await reportingErrors {
                 try requireFile(file, option: "FILE")
                 let root = try YAMLValue.load(path: file)
                 if let map = try? root.mapping(), map["tiers"] != nil {

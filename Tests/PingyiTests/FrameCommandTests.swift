@@ -59,6 +59,6 @@ struct FrameCommandTests {
         #expect(missing.stderr.contains("cannot open the file"))
         let encoding = try Command.run(["frame", "inspect", Command.fixture("frames/utf8.csv"), "--encoding", "latin9"])
         #expect(encoding.status == 64)
-        #expect(encoding.stderr.contains("--encoding must be one of"))
+        #expect(encoding.stderr.contains("Error: The value 'latin9' is invalid for '--encoding <encoding>'. Please provide one of 'utf-8', 'utf-8-bom' or 'gb18030'."))
     }
 }

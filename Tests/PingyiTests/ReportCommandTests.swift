@@ -129,7 +129,7 @@ struct ReportCommandTests {
 
     @Test func missingFile() throws {
         try rejected(Self.base(["--units": "no/such/units.csv"]), status: 64, message:
-            "pingyi: error: no/such/units.csv: cannot open the file (no such file); check the path")
+            "pingyi: error: no/such/units.csv: no such file (--units)")
     }
 
     @Test func optionsThatDoNotFit() throws {

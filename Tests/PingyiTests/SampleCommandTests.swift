@@ -189,7 +189,8 @@ struct SampleCommandTests {
     @Test func usageErrors() throws {
         let noSeed = try Command.run(["sample", "--design", "surveys/designs/rural.yaml", "--seed", "0", "--out", "/tmp/x.csv"])
         #expect(noSeed.status == 64)
-        #expect(noSeed.stderr.contains("--seed must be an integer from 1 to 4294967295."))
+        #expect(noSeed.stderr.contains("Error: The value '0' is invalid for '--seed <seed>'"))
+        #expect(try Command.run(["sample", "draw", "--help"]).stdout.contains("Seed of the random number generator, 1 to 4294967295."))
         let noDesign = try Command.run(["sample", "--design", "nope.yaml", "--seed", "1", "--out", "/tmp/x.csv"])
         #expect(noDesign.status == 64)
         let noFrame = try Command.run(["sample", "--frame", "/nonexistent.csv", "--design", "surveys/designs/rural.yaml", "--seed", "1", "--out", "/tmp/x.csv"])

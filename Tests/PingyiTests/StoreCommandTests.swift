@@ -123,7 +123,7 @@ struct StoreCommandTests {
         let dir = try Command.temporaryDirectory()
         let pass = try Command.run(["responses", "import", "x.csv", "--survey", StoreCommandTests.urban, "--pass", "3", "--operator", "a"], in: dir)
         #expect(pass.status == 64)
-        #expect(pass.stderr.contains("--pass must be 1 or 2 (got 3)."))
+        #expect(pass.stderr.contains("Error: The value '3' is invalid for '--pass <pass>'. Please provide one of '1' and '2'."))
         let reason = try Command.run(["responses", "import", "x.csv", "--survey", StoreCommandTests.urban, "--pass", "1", "--operator", "a", "--replace"], in: dir)
         #expect(reason.status == 64)
         #expect(reason.stderr.contains("--replace needs --reason (why the forms are corrected)."))
