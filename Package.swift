@@ -8,7 +8,6 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "pingyi",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "pingyi", targets: ["pingyi"]),
         .library(name: "Stats", targets: ["Stats"]),
@@ -25,11 +24,15 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
         .target(name: "Stats", dependencies: ["CGSL"], swiftSettings: strict),
         .target(name: "Tables", swiftSettings: strict),
+        // HTML fragments with escaping, for the server's pages and the reports.
+        .target(name: "Markup", swiftSettings: strict),
         // The files one command writes and another reads: their columns and format versions.
         .target(name: "Formats", dependencies: ["Tables"], swiftSettings: strict),
         .target(name: "Definitions", dependencies: ["Tables", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
@@ -41,7 +44,7 @@ let package = Package(
             dependencies: [
                 "Questionnaire", "Tables", "Formats",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .target(name: "Spreadsheet", dependencies: ["CXlsxWriter"], swiftSettings: strict),
@@ -55,13 +58,15 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "Reports",
-            dependencies: ["Tables", "Formats", "Definitions", "Composite", "Sampling", "Questionnaire", "Spreadsheet"],
+            dependencies: ["Tables", "Formats", "Markup", "Composite", "Sampling", "Questionnaire", "Spreadsheet"],
             swiftSettings: strict),
         .target(
             name: "Server",
             dependencies: [
-                "Store", "Questionnaire",
+                "Store", "Questionnaire", "Markup",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
@@ -72,6 +77,7 @@ let package = Package(
                 "Stats", "Tables", "Formats", "Definitions", "Sampling", "Analytics", "Questionnaire", "Store", "Exports", "Composite", "Simulation",
                 "Reports", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: strict),
         .testTarget(name: "StatsTests", dependencies: ["Stats"], swiftSettings: strict),
@@ -88,15 +94,16 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict),
-        .testTarget(name: "ExportsTests", dependencies: ["Exports", "Store", "Questionnaire", "CReadStat"], swiftSettings: strict),
+        .testTarget(name: "ExportsTests", dependencies: ["Exports", "Store", "Questionnaire", "Tables", "CReadStat"], swiftSettings: strict),
         .testTarget(name: "CompositeTests", dependencies: ["Composite", "Tables"], swiftSettings: strict),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Composite", "Sampling", "Tables"], swiftSettings: strict),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Composite", "Sampling"], swiftSettings: strict),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Store", "Questionnaire",
+                "Server", "Store", "Questionnaire", "Tables",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict),
         .testTarget(

@@ -16,8 +16,7 @@ public enum AnalyticsError: Error, CustomStringConvertible, Sendable, Equatable 
         switch self {
         case .input(let e): return e.description
         case let .data(file, line, message, hint):
-            let location = line.map { "\(file):\($0)" } ?? file
-            return hint.isEmpty ? "\(location): \(message)" : "\(location): \(message); \(hint)"
+            return locatedDescription(file: file, line: line, message: message, hint: hint)
         case let .estimation(message, hint):
             return hint.isEmpty ? message : "\(message); \(hint)"
         case .usage(let message):

@@ -60,11 +60,6 @@ public struct CompositeError: Error, CustomStringConvertible, Sendable, Equatabl
     }
 
     public var description: String {
-        var location = file
-        if let line {
-            location += ":\(line)"
-            if let column { location += ":\(column)" }
-        }
-        return hint.isEmpty ? "\(location): \(message)" : "\(location): \(message); \(hint)"
+        locatedDescription(file: file, line: line, column: column, message: message, hint: hint)
     }
 }

@@ -1,3 +1,5 @@
+import Tables
+
 /// A problem in a definition file (a design, questionnaire, scale or scheme), located at the
 /// line and column of the YAML node that holds it.
 ///
@@ -18,11 +20,6 @@ public struct DefinitionError: Error, CustomStringConvertible, Sendable, Equatab
     }
 
     public var description: String {
-        var location = file
-        if let line {
-            location += ":\(line)"
-            if let column { location += ":\(column)" }
-        }
-        return hint.isEmpty ? "\(location): \(message)" : "\(location): \(message); \(hint)"
+        locatedDescription(file: file, line: line, column: column, message: message, hint: hint)
     }
 }

@@ -1,4 +1,4 @@
-public import Formats
+import Formats
 import Questionnaire
 public import Store
 public import Tables

@@ -1,5 +1,6 @@
 import Formats
 import Composite
+import Markup
 
 /// The feedback sheet (考评情况反馈单, seed 004 §四(五)4) of one unit: its score components,
 /// the deductions with their reasons, its rank and grade, its public-evaluation result, and the
@@ -10,7 +11,7 @@ extension ReportContent {
         let places = scheme.decimals
         let name = units.name(row.unit)
         let classRows = table.rows(ofClass: row.unitClass)
-        var body = "<div class=\"sheet\">\n<h1>考评情况反馈单</h1>\n<p class=\"meta\">\(escaped(request.title))</p>\n"
+        var body = "<div class=\"sheet\">\n<h1>考评情况反馈单</h1>\n<p class=\"meta\">\(escapeHTML(request.title))</p>\n"
         body += factTable([
             ("被考评单位", "\(name)（\(row.unit)）"),
             ("类别", scheme.classLabel(row.unitClass) ?? row.unitClass),
@@ -34,7 +35,7 @@ extension ReportContent {
         body += scoreTable.html
 
         body += "<h2>二、扣分事项及依据</h2>\n"
-        body += row.notes.isEmpty ? "<p>无扣分、加减分事项。</p>\n" : "<ol>" + row.notes.map { "<li>\(escaped($0))</li>" }.joined() + "</ol>\n"
+        body += row.notes.isEmpty ? "<p>无扣分、加减分事项。</p>\n" : "<ol>" + row.notes.map { "<li>\(escapeHTML($0))</li>" }.joined() + "</ol>\n"
 
         body += "<h2>三、排名和等次</h2>\n"
         var standing: [(String, String)] = [("类内排名", "第\(row.rank)名（共\(classRows.count)个单位）")]
@@ -65,8 +66,8 @@ extension ReportContent {
 
         body += "<h2>\(publicResults.isEmpty ? "四" : "五")、复核</h2>\n"
         if let issued = request.issued, let deadline = request.reviewDeadline {
-            body += "<p class=\"review\">如对考评结果有异议，请在接到本反馈单的\(request.reviewDays)个工作日内，即最迟于<strong>\(escaped(deadline.chinese))</strong>，"
-            body += "填写《考评复核申请表》向\(escaped(request.issuer))提请复核；逾期未复核视同自动放弃。</p>\n"
+            body += "<p class=\"review\">如对考评结果有异议，请在接到本反馈单的\(request.reviewDays)个工作日内，即最迟于<strong>\(escapeHTML(deadline.chinese))</strong>，"
+            body += "填写《考评复核申请表》向\(escapeHTML(request.issuer))提请复核；逾期未复核视同自动放弃。</p>\n"
             body += factTable([("下发日期", issued.chinese), ("复核截止", deadline.chinese), ("下发单位", request.issuer)])
         }
         body += "<p class=\"sign\">被考评单位签收：____________　　日期：____________</p>\n</div>"

@@ -1,3 +1,4 @@
+import Markup
 /// A table for an HTML page: a header row and body rows of cells, numbers right-aligned.
 struct HTMLTable {
     struct Cell {
@@ -6,8 +7,8 @@ struct HTMLTable {
         let className: String?
 
         /// Escaped text.
-        static func text(_ text: String, className: String? = nil) -> Cell { Cell(html: escaped(text), numeric: false, className: className) }
-        static func number(_ text: String, className: String? = nil) -> Cell { Cell(html: escaped(text), numeric: true, className: className) }
+        static func text(_ text: String, className: String? = nil) -> Cell { Cell(html: escapeHTML(text), numeric: false, className: className) }
+        static func number(_ text: String, className: String? = nil) -> Cell { Cell(html: escapeHTML(text), numeric: true, className: className) }
         /// Markup used as is (links).
         static func markup(_ html: String) -> Cell { Cell(html: html, numeric: false, className: nil) }
     }
@@ -27,7 +28,7 @@ struct HTMLTable {
 
     var html: String {
         var out = "<table class=\"\(className)\"><thead><tr>"
-        out += header.map { "<th>\(escaped($0))</th>" }.joined()
+        out += header.map { "<th>\(escapeHTML($0))</th>" }.joined()
         out += "</tr></thead><tbody>\n"
         for row in rows {
             out += "<tr>" + row.map { cell in
@@ -45,7 +46,7 @@ struct HTMLTable {
 func factTable(_ facts: [(String, String)]) -> String {
     var out = "<table class=\"facts\"><tbody>\n"
     for (label, value) in facts {
-        out += "<tr><th>\(escaped(label))</th><td>\(escaped(value))</td></tr>\n"
+        out += "<tr><th>\(escapeHTML(label))</th><td>\(escapeHTML(value))</td></tr>\n"
     }
     return out + "</tbody></table>"
 }
@@ -59,7 +60,7 @@ func htmlPage(title: String, body: String, extraStyle: String = "") -> String {
     <head>
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>\(escaped(title))</title>
+    <title>\(escapeHTML(title))</title>
     <style>
     \(pageStyle)
     \(extraStyle)

@@ -1,21 +1,6 @@
 import Foundation
+import Markup
 
-/// Text escaped for HTML and SVG content and attribute values.
-func escaped(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for c in text {
-        switch c {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.append(c)
-        }
-    }
-    return out
-}
 
 /// `value` with exactly `places` decimals ("85.30"); "—" for NaN or infinity.
 func fixed(_ value: Double, _ places: Int) -> String {
@@ -57,7 +42,7 @@ struct SVGDrawing {
         if let stroke { attributes += " stroke=\"\(stroke)\"" }
         if let className { attributes += " class=\"\(className)\"" }
         if let title {
-            elements.append("<rect \(attributes)><title>\(escaped(title))</title></rect>")
+            elements.append("<rect \(attributes)><title>\(escapeHTML(title))</title></rect>")
         } else {
             elements.append("<rect \(attributes)/>")
         }
@@ -75,7 +60,7 @@ struct SVGDrawing {
         var attributes = "cx=\"\(coordinate(cx))\" cy=\"\(coordinate(cy))\" r=\"\(coordinate(r))\" fill=\"\(fill)\""
         if let className { attributes += " class=\"\(className)\"" }
         if let title {
-            elements.append("<circle \(attributes)><title>\(escaped(title))</title></circle>")
+            elements.append("<circle \(attributes)><title>\(escapeHTML(title))</title></circle>")
         } else {
             elements.append("<circle \(attributes)/>")
         }
@@ -87,13 +72,13 @@ struct SVGDrawing {
         if anchor != .start { attributes += " text-anchor=\"\(anchor.rawValue)\"" }
         if bold { attributes += " font-weight=\"bold\"" }
         if let className { attributes += " class=\"\(className)\"" }
-        elements.append("<text \(attributes)>\(escaped(content))</text>")
+        elements.append("<text \(attributes)>\(escapeHTML(content))</text>")
     }
 
     /// The `<svg>` element with a title and description for screen readers.
     func render(title: String, description: String, className: String) -> String {
         var out = "<svg class=\"\(className)\" viewBox=\"0 0 \(coordinate(width)) \(coordinate(height))\" width=\"\(coordinate(width))\" height=\"\(coordinate(height))\" role=\"img\">"
-        out += "<title>\(escaped(title))</title><desc>\(escaped(description))</desc>\n"
+        out += "<title>\(escapeHTML(title))</title><desc>\(escapeHTML(description))</desc>\n"
         out += elements.joined(separator: "\n")
         out += "\n</svg>"
         return out

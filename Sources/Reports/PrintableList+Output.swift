@@ -1,5 +1,6 @@
 public import Composite
 import Spreadsheet
+import Markup
 
 /// The printed respondent list: `index.html` (pages with their counts), one `page-NN.html` per
 /// town or enumerator (A4 landscape; case number, role, the frame's columns, and empty columns
@@ -24,12 +25,12 @@ extension PrintableList {
         var index = HTMLTable(header: [by.map(ColumnNames.label) ?? "名单", "样本", "备用", "替补范围", "打印页"])
         for link in links {
             index.add([.text(link.name), .number(String(link.page.sample)), .number(String(link.page.reserves)),
-                       .number(String(link.page.groups.count)), .markup("<a href=\"\(escaped(link.path))\">\(escaped(link.path))</a>")])
+                       .number(String(link.page.groups.count)), .markup("<a href=\"\(escapeHTML(link.path))\">\(escapeHTML(link.path))</a>")])
         }
         let total = pages.reduce(0) { $0 + $1.sample }
         let reserves = pages.reduce(0) { $0 + $1.reserves }
-        var body = "<h1>\(escaped(title))</h1>\n"
-        if let subtitle { body += "<p class=\"meta\">\(escaped(subtitle))</p>\n" }
+        var body = "<h1>\(escapeHTML(title))</h1>\n"
+        if let subtitle { body += "<p class=\"meta\">\(escapeHTML(subtitle))</p>\n" }
         body += "<p>共\(total)个样本、\(reserves)个备用，分\(pages.count)页打印。备用按“备用1、备用2……”的顺序替补同一替补范围内未能访问的样本。</p>\n"
         body += index.html + "\n<p class=\"note\">另见 list.xlsx（全部名单及每页一张工作表）。</p>"
         files.insert(OutputFile(path: "index.html", bytes: Array(htmlPage(title: title, body: body).utf8)), at: 0)
@@ -43,20 +44,20 @@ extension PrintableList {
     }
 
     private func pageHTML(_ page: Page, title: String, subtitle: String?) -> String {
-        var body = "<h1>\(escaped(title))\(page.key.map { "：" + escaped($0) } ?? "")</h1>\n"
+        var body = "<h1>\(escapeHTML(title))\(page.key.map { "：" + escapeHTML($0) } ?? "")</h1>\n"
         var meta = "样本\(page.sample)个，备用\(page.reserves)个"
         if let subtitle { meta += " · " + subtitle }
-        body += "<p class=\"meta\">\(escaped(meta))　访问员：__________</p>\n"
-        body += "<table class=\"data list\"><thead><tr>" + header.map { "<th>\(escaped($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+        body += "<p class=\"meta\">\(escapeHTML(meta))　访问员：__________</p>\n"
+        body += "<table class=\"data list\"><thead><tr>" + header.map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr></thead><tbody>\n"
         var serial = 0
         for group in page.groups {
             if page.groups.count > 1 || !group.name.isEmpty {
-                body += "<tr class=\"group\"><td colspan=\"\(header.count)\">替补范围：\(escaped(groupTitle(group)))（样本\(group.sample)个，备用\(group.reserves)个）</td></tr>\n"
+                body += "<tr class=\"group\"><td colspan=\"\(header.count)\">替补范围：\(escapeHTML(groupTitle(group)))（样本\(group.sample)个，备用\(group.reserves)个）</td></tr>\n"
             }
             for entry in group.entries {
                 serial += 1
                 let cells = [String(serial), entry.caseID, PrintableList.roleText(entry)] + shownColumns.map { cell(entry.row, $0) } + ["", ""]
-                body += "<tr\(entry.reserveRank != nil ? " class=\"reserve\"" : "")>" + cells.map { "<td>\(escaped($0))</td>" }.joined() + "</tr>\n"
+                body += "<tr\(entry.reserveRank != nil ? " class=\"reserve\"" : "")>" + cells.map { "<td>\(escapeHTML($0))</td>" }.joined() + "</tr>\n"
             }
         }
         body += "</tbody></table>\n<p class=\"note\">访问结果填写：完成、部分完成、拒访、无人接听/无人在家、地址/号码无效等。样本未能访问时，按顺序启用同一替补范围的备用，不得跳用。</p>"

@@ -1,11 +1,12 @@
+import Markup
 /// The composite section of `report.html`: per class, the chart of score components and the
 /// ranking table with grades, reasons and links to the feedback sheets.
 extension ReportContent {
     func compositeSection(_ table: CompositeTable, feedbackLinks: [String: String]) -> String {
         let scheme = table.scheme
-        var html = "<p>考评方案：\(escaped(scheme.label))\(scheme.reference.map { "（\(escaped($0))）" } ?? "")。得分保留\(scheme.decimals)位小数，按类别分别排名。</p>\n"
+        var html = "<p>考评方案：\(escapeHTML(scheme.label))\(scheme.reference.map { "（\(escapeHTML($0))）" } ?? "")。得分保留\(scheme.decimals)位小数，按类别分别排名。</p>\n"
         for classID in table.classIDs {
-            html += "<h3>\(escaped(scheme.classLabel(classID) ?? classID))</h3>\n"
+            html += "<h3>\(escapeHTML(scheme.classLabel(classID) ?? classID))</h3>\n"
             html += "<figure>\(compositeChart(table, classID: classID))<figcaption>条为各构成折算后的得分，红框为扣分和减分，条后为综合得分和等次。</figcaption></figure>\n"
             html += compositeTable(table, classID: classID, feedbackLinks: feedbackLinks)
         }
@@ -40,7 +41,7 @@ extension ReportContent {
             if uncertain { cells.append(.number(row.scoreSE.map { fixed($0, 2) } ?? "—")) }
             if uncertain && graded { cells.append(.number(row.pGrade.map { percent($0, 0) } ?? "—")) }
             cells.append(.text(row.notes.joined(separator: "；"), className: "notes"))
-            cells.append(feedbackLinks[row.unit].map { .markup("<a class=\"name\" href=\"\(escaped($0))\">查看</a>") } ?? .text(""))
+            cells.append(feedbackLinks[row.unit].map { .markup("<a class=\"name\" href=\"\(escapeHTML($0))\">查看</a>") } ?? .text(""))
             html.add(cells)
         }
         return html.html

@@ -1,4 +1,5 @@
 import Formats
+import Markup
 
 /// `report.html`: one self-contained page in Chinese with the survey's disclosure facts, the
 /// ranked scores, tier distributions and satisfaction rates as SVG charts, the composite ranking
@@ -6,11 +7,11 @@ import Formats
 extension ReportContent {
     /// The page's HTML. Feedback sheets are linked at `feedbackLinks` (unit → relative path).
     func reportPage(feedbackLinks: [String: String]) -> String {
-        var body = "<header><h1>\(escaped(request.title))</h1>"
+        var body = "<header><h1>\(escapeHTML(request.title))</h1>"
         var meta: [String] = []
         if let issued = request.issued { meta.append("发布日期：\(issued.chinese)") }
         meta.append("由 \(request.generator) 生成")
-        body += "<p class=\"meta\">\(escaped(meta.joined(separator: " · ")))</p></header>\n"
+        body += "<p class=\"meta\">\(escapeHTML(meta.joined(separator: " · ")))</p></header>\n"
         var sections: [(id: String, title: String, html: String)] = []
         sections.append(("survey", "调查概况", surveySection()))
         sections.append(("scores", "满意度得分", partSection { set in
@@ -31,9 +32,9 @@ extension ReportContent {
         sections.append(("table", "附表：各单位公众评议结果", partSection { set in scoreTable(set) }))
         sections.append(("notes", "说明", notesSection()))
         let numerals = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"]
-        body += "<nav><ol>" + sections.map { "<li><a href=\"#\($0.id)\">\(escaped($0.title))</a></li>" }.joined() + "</ol></nav>\n"
+        body += "<nav><ol>" + sections.map { "<li><a href=\"#\($0.id)\">\(escapeHTML($0.title))</a></li>" }.joined() + "</ol></nav>\n"
         for (i, section) in sections.enumerated() {
-            body += "<section id=\"\(section.id)\"><h2>\(numerals[min(i, numerals.count - 1)])、\(escaped(section.title))</h2>\n\(section.html)\n</section>\n"
+            body += "<section id=\"\(section.id)\"><h2>\(numerals[min(i, numerals.count - 1)])、\(escapeHTML(section.title))</h2>\n\(section.html)\n</section>\n"
         }
         return htmlPage(title: request.title, body: body)
     }
@@ -44,18 +45,18 @@ extension ReportContent {
     }
 
     private func heading(_ text: String?, when shown: Bool) -> String {
-        shown ? "<h3>\(escaped(text ?? "综合"))</h3>\n" : ""
+        shown ? "<h3>\(escapeHTML(text ?? "综合"))</h3>\n" : ""
     }
 
     private func figure(_ svg: String, caption: String) -> String {
-        "<figure>\(svg)<figcaption>\(escaped(caption))</figcaption></figure>"
+        "<figure>\(svg)<figcaption>\(escapeHTML(caption))</figcaption></figure>"
     }
 
     private func lowRateNote(_ set: ScoreSet) -> String {
         let low = set.ranked.filter { $0.rate < ScoresFormat.lowRateBelow }
         guard !low.isEmpty else { return "<p class=\"note\">所有单位的满意率均不低于60%。</p>" }
         let names = low.map { "\(units.name($0.unit))（\(percent($0.rate))）" }.joined(separator: "、")
-        return "<p class=\"alarm\">满意率低于60%的单位：\(escaped(names))。</p>"
+        return "<p class=\"alarm\">满意率低于60%的单位：\(escapeHTML(names))。</p>"
     }
 
     // MARK: survey facts
@@ -76,7 +77,7 @@ extension ReportContent {
             facts.append(("样本量", "样本\(survey.sample)个，备用\(survey.reserves)个，\(m.strata.count)层"))
             facts.append(("随机数", "\(m.rng)，种子\(m.seed)（可用 pingyi sample verify 复核名单）"))
             facts.append(("名单", "\(baseName(m.list.file))（\(m.list.rows.map { "\($0)行，" } ?? "")SHA-256 \(m.list.sha256.prefix(16))…）"))
-            html += "<h3>\(escaped(survey.design.name))</h3>\n" + factTable(facts)
+            html += "<h3>\(escapeHTML(survey.design.name))</h3>\n" + factTable(facts)
         }
         html += "<h3>调查实施</h3>\n" + factTable([
             ("调查时间", request.fieldwork ?? "未提供"),
@@ -167,6 +168,6 @@ extension ReportContent {
             notes.append("综合得分按考评方案计算，各构成先折算为百分制再加权；扣分事项及依据、排名和等次见各单位的考评情况反馈单。")
         }
         notes.append("本报告的图表由 pingyi 生成，数据见同一目录下的 report.xlsx。")
-        return "<ol class=\"note\">" + notes.map { "<li>\(escaped($0))</li>" }.joined() + "</ol>"
+        return "<ol class=\"note\">" + notes.map { "<li>\(escapeHTML($0))</li>" }.joined() + "</ol>"
     }
 }

@@ -2,7 +2,7 @@ import Tables
 
 /// Column lookups the draw needs, computed once per frame: factor codes of grouping columns and
 /// typed comparisons for sorting.
-final class FrameIndex: @unchecked Sendable {
+final class FrameIndex {
     let table: Table
     private var factors: [Int: Factor] = [:]
 

@@ -21,10 +21,9 @@ public enum SamplingError: Error, CustomStringConvertible, Sendable, Equatable {
         case .design(let e): return e.description
         case .frame(let e): return e.description
         case let .draw(file, line, message, hint):
-            let location = line.map { "\(file):\($0)" } ?? file
-            return hint.isEmpty ? "\(location): \(message)" : "\(location): \(message); \(hint)"
+            return locatedDescription(file: file, line: line, message: message, hint: hint)
         case let .verification(file, message, hint):
-            return hint.isEmpty ? "\(file): \(message)" : "\(file): \(message); \(hint)"
+            return locatedDescription(file: file, line: nil, message: message, hint: hint)
         case let .missingInput(file, what):
             return "\(file): cannot read the \(what); check the path"
         }

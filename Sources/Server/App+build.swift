@@ -22,9 +22,11 @@ public func buildApplication(store: any ServerStore, settings: ServerSettings,
 func buildRouter(store: any ServerStore, settings: ServerSettings) -> Router<AppContext> {
     let environment = ServerEnvironment(store: store, settings: settings)
     let router = Router(context: AppContext.self)
+    // The security headers go on every response, error pages included; inside them the error
+    // middleware catches what every other middleware and route throws (the session's too).
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: SessionMiddleware(environment: environment))
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: SessionMiddleware(environment: environment))
     let login = LoginController(environment: environment)
     login.addRoutes(to: router)
     APIController(environment: environment).addRoutes(to: router)

@@ -1,4 +1,5 @@
 import Hummingbird
+import Markup
 
 /// A request that cannot be served: the status and a Chinese message for people. Rendered as
 /// an HTML page, or as JSON (`{"error": "…"}`) for API and `fetch` requests, by

@@ -1,3 +1,5 @@
+import Tables
+
 /// A problem raised by the store: a file that does not fit (with every problem found), a
 /// conflict with what is stored, or a database failure.
 ///
@@ -79,12 +81,7 @@ public struct EntryProblem: Sendable, Equatable, Hashable, CustomStringConvertib
     }
 }
 
-/// `FILE[:LINE[:COLUMN]]: message[; hint]`.
+/// `FILE[:LINE[:COLUMN]]: message[; hint]` (Tables' one located form).
 func locatedMessage(file: String, line: Int?, column: Int?, message: String, hint: String) -> String {
-    var location = file
-    if let line {
-        location += ":\(line)"
-        if let column { location += ":\(column)" }
-    }
-    return hint.isEmpty ? "\(location): \(message)" : "\(location): \(message); \(hint)"
+    locatedDescription(file: file, line: line, column: column, message: message, hint: hint)
 }

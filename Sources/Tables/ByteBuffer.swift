@@ -6,6 +6,22 @@ import Musl
 import Darwin
 #endif
 
+/// read(2), named apart from ``ByteBuffer/read(path:)``.
+#if canImport(Glibc)
+private let systemRead = Glibc.read
+#elseif canImport(Musl)
+private let systemRead = Musl.read
+#elseif canImport(Darwin)
+private let systemRead = Darwin.read
+#endif
+
+/// Pre-faulting a mapping (Linux's MAP_POPULATE), where the system has it.
+#if os(Linux)
+private let populate = MAP_POPULATE
+#else
+private let populate: Int32 = 0
+#endif
+
 /// An immutable block of bytes that owns its memory, with at least 16 zero bytes after the end so
 /// scanners may read a little past the last byte and C number parsers always meet a terminator.
 final class ByteBuffer: @unchecked Sendable {
@@ -92,7 +108,7 @@ final class ByteBuffer: @unchecked Sendable {
                 buffer = next
                 capacity = bigger
             }
-            let n = Glibc.read(fd, buffer + used, capacity - used)
+            let n = systemRead(fd, buffer + used, capacity - used)
             if n < 0 {
                 if errno == EINTR { continue }
                 let reason = String(cString: strerror(errno))
@@ -114,7 +130,7 @@ final class ByteBuffer: @unchecked Sendable {
         guard let region = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
               region != MAP_FAILED
         else { return nil }
-        guard let file = mmap(region, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0),
+        guard let file = mmap(region, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | populate, fd, 0),
               file != MAP_FAILED
         else {
             munmap(region, length)
@@ -171,7 +187,9 @@ func adviseHugePages(_ pointer: UnsafeMutableRawPointer, byteCount: Int) {
     let start = (Int(bitPattern: pointer) + huge - 1) & ~(huge - 1)
     let end = (Int(bitPattern: pointer) + byteCount) & ~(huge - 1)
     guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
+    #if os(Linux)
     _ = madvise(aligned, end - start, MADV_HUGEPAGE)
+    #endif
 }
 
 /// Reads a whole UTF-8 text file (a definition, a manifest) as an input of this process

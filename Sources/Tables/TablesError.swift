@@ -53,11 +53,17 @@ public struct TablesError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     public var description: String {
-        var location = file
-        if let line {
-            location += ":\(line)"
-            if let column { location += ":\(column)" }
-        }
-        return hint.isEmpty ? "\(location): \(message)" : "\(location): \(message); \(hint)"
+        locatedDescription(file: file, line: line, column: column, message: message, hint: hint)
     }
+}
+
+/// The one form of every located message pingyi prints: `FILE[:LINE[:COLUMN]]: what is wrong;
+/// what to do` (the form compilers use, so editors and terminals can jump to the place).
+public func locatedDescription(file: String, line: Int?, column: Int? = nil, message: String, hint: String) -> String {
+    var location = file
+    if let line {
+        location += ":\(line)"
+        if let column { location += ":\(column)" }
+    }
+    return hint.isEmpty ? "\(location): \(message)" : "\(location): \(message); \(hint)"
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Questionnaire
 import Store
+import Markup
 
 /// Keying: the list of questionnaires, the keying page of a questionnaire and pass, the case
 /// check, saving a form, and the operator's own work. Every signed-in role may key.

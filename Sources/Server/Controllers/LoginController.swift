@@ -1,5 +1,6 @@
 import Hummingbird
 import Store
+import Markup
 
 /// Sign-in and sign-out. The sign-in form carries its own CSRF token (a cookie that must match
 /// the hidden field), since there is no session yet.

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import Store
+import Markup
 
 /// Adds the security headers to every response: a content security policy that allows only
 /// this server's own inline styles and scripts (with the request's nonce) and requests to the
@@ -29,17 +31,28 @@ struct ErrorMiddleware: RouterMiddleware {
     typealias Context = AppContext
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        var context = context
         do {
-            return try await next(request, context)
+            do {
+                return try await next(request, context)
+            } catch let wrapped as SignedInFailure {
+                // Thrown below the session middleware: the page keeps the user's menu.
+                context.session = wrapped.session
+                throw wrapped.error
+            }
         } catch let error as PageError {
             return respond(error, request, context)
         } catch let error as HTTPError {
             let message = error.status == .notFound ? "没有这个页面" : (error.body ?? error.status.reasonPhrase)
             return respond(PageError(error.status, message), request, context)
         } catch let error as StoreError {
+            // The details (the store's path, the database's words) stay in the server's log.
             context.logger.error("\(error.description)")
-            return respond(PageError(error.kind == .database ? .serviceUnavailable : .unprocessableContent, "数据库未能完成操作：\(error.description)"),
-                           request, context)
+            let message = error.kind == .database ? "数据库暂时无法完成操作：请稍后重试；如仍不行，请联系管理员" : "数据库未能完成操作：请核对后重试"
+            return respond(PageError(error.kind == .database ? .serviceUnavailable : .unprocessableContent, message), request, context)
+        } catch {
+            context.logger.error("unexpected error: \(String(describing: type(of: error)))")
+            return respond(PageError(.internalServerError, "服务器内部错误：请稍后重试；如仍不行，请联系管理员"), request, context)
         }
     }
 
@@ -69,8 +82,20 @@ struct SessionMiddleware: RouterMiddleware {
             context.hadSessionCookie = true
             context.session = try await environment.store.session(tokenHash: Tokens.hash(token), now: environment.settings.now())
         }
-        return try await next(request, context)
+        do {
+            return try await next(request, context)
+        } catch {
+            guard let session = context.session else { throw error }
+            throw SignedInFailure(error: error, session: session)
+        }
     }
+}
+
+/// An error of a signed-in request, with its session for the error page (``ErrorMiddleware``
+/// sits outside ``SessionMiddleware``).
+struct SignedInFailure: Error {
+    let error: any Error
+    let session: SessionRecord
 }
 
 /// Lets a request through only with a session whose role includes `role`: without a session,

@@ -1,5 +1,6 @@
 import Questionnaire
 import Store
+import Markup
 
 /// The administration pages.
 enum AdminView {

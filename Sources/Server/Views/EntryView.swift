@@ -1,6 +1,7 @@
 import Foundation
 import Questionnaire
 import Store
+import Markup
 
 /// The keying page of one questionnaire and pass, built from the questionnaire's definition:
 /// the case number, then one row per item with the unit's Chinese name beside the field. The

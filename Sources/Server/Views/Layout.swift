@@ -1,5 +1,7 @@
 import Hummingbird
+import NIOCore
 import Store
+import Markup
 
 /// A page of the server: the frame (title, menu for the user's role, sign-out), the body, and
 /// an optional inline script. Everything is inline: no file or font from anywhere else.

@@ -1,6 +1,7 @@
 import Foundation
 import Questionnaire
 import Store
+import Markup
 
 /// The supervision pages.
 enum SupervisionView {

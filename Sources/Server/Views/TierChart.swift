@@ -1,5 +1,6 @@
 import Foundation
 import Questionnaire
+import Markup
 
 /// A small inline SVG chart of a unit's answers: one bar, 100 % wide, split into the scale's
 /// codes in the order of the form (tiers from green to red, special codes in greys), each part
