@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "StatsTests", dependencies: ["Stats"], swiftSettings: strict),
         .testTarget(name: "TablesTests", dependencies: ["Tables"], swiftSettings: strict),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Tables"], swiftSettings: strict),
-        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Tables"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "AnalyticsTests", dependencies: ["Analytics", "Tables", "Stats"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "Tables"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "DefinitionsTests", dependencies: ["Definitions"], swiftSettings: strict),
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "Definitions"], swiftSettings: strict),

@@ -50,10 +50,25 @@ public struct DesignSpec: Sendable, Equatable {
         self.lonely = lonely
     }
 
+    /// What a pingyi long file gives as finite population corrections.
+    public enum Correction: String, Sendable, CaseIterable {
+        /// Each stage's inclusion probabilities `stage{k}_prob` (R's `svydesign(fpc = ~p1 + p2,
+        /// pps = "brewer")`): 1 − π for each unit, which is 1 − n/N at an equal-probability
+        /// stage and Brewer's approximation at a PPS stage (estimation.md §2.4). The default.
+        case probabilities
+        /// The stratum counts `stage{k}_N` (R's `fpc = ~N1 + N2`): 1 − n/N at every stage, which
+        /// understates a PPS stage's variance. pingyi's rule before probabilities, kept to
+        /// reproduce earlier results.
+        case counts
+        /// None: with replacement at the first stage (ultimate clusters).
+        case none
+    }
+
     /// The design a pingyi long file (``Formats/LongFormat``) describes: `stage1_stratum` as
-    /// strata, `stage{k}_unit` as clusters and `stage{k}_N` as population counts, for every stage
+    /// strata, `stage{k}_unit` as clusters and, as finite population corrections, the stages'
+    /// inclusion probabilities `stage{k}_prob` (or their counts `stage{k}_N`), for every stage
     /// present.
-    public static func pingyiLongFile(_ table: Table) -> DesignSpec {
+    public static func pingyiLongFile(_ table: Table, correction: Correction = .probabilities) -> DesignSpec {
         var spec = DesignSpec()
         if table.index(of: DesignColumns.stratum(1)) != nil { spec.strata = DesignColumns.stratum(1) }
         if table.index(of: LongFormat.group) != nil { spec.strataWithin = LongFormat.group }
@@ -62,8 +77,15 @@ public struct DesignSpec: Sendable, Equatable {
             spec.ids.append(DesignColumns.unit(k))
             k += 1
         }
-        let fpc = spec.ids.indices.map { DesignColumns.population($0 + 1) }
-        if !fpc.isEmpty && fpc.allSatisfy({ table.index(of: $0) != nil }) { spec.fpc = fpc }
+        let probabilities = spec.ids.indices.map { DesignColumns.probability($0 + 1) }
+        let counts = spec.ids.indices.map { DesignColumns.population($0 + 1) }
+        func present(_ names: [String]) -> Bool { !names.isEmpty && names.allSatisfy { table.index(of: $0) != nil } }
+        switch correction {
+        // A long file made elsewhere without the probabilities: its counts.
+        case .probabilities: spec.fpc = present(probabilities) ? probabilities : present(counts) ? counts : []
+        case .counts: spec.fpc = present(counts) ? counts : []
+        case .none: spec.fpc = []
+        }
         return spec
     }
 }

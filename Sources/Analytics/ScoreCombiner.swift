@@ -53,7 +53,7 @@ public enum ScoreCombiner {
             guard total > 0 else { continue }
             let shares = partWeights.map { $0 / total }
             var score = 0.0, rate = 0.0, dk = 0.0, v = 0.0, vRate = 0.0, vSRS = 0.0, dfDenominator = 0.0
-            var n = 0
+            var n = 0, psus = 0
             for (q, s) in parts.enumerated() {
                 let a = shares[q]
                 score += a * s.score
@@ -65,6 +65,7 @@ public enum ScoreCombiner {
                 vSRS += s.deff > 0 ? part / s.deff : .nan
                 dfDenominator += s.df > 0 ? part * part / Double(s.df) : .infinity
                 n += s.n
+                psus += s.psus
             }
             let df = dfDenominator > 0 && dfDenominator.isFinite ? Int((v * v / dfDenominator).rounded(.down)) : 0
             let t: Double
@@ -75,7 +76,7 @@ public enum ScoreCombiner {
             let rateBounds = rateInterval.bounds(rate, se: rateSE, t: t)
             result.append(UnitScore(unit: first.unit, by: first.by, n: n, dontKnow: dk, score: score, scoreSE: se,
                                     scoreLow: score - t * se, scoreHigh: score + t * se, rate: rate, rateSE: rateSE,
-                                    rateLow: rateBounds.low, rateHigh: rateBounds.high, deff: v / vSRS, rateDeff: .nan, df: df))
+                                    rateLow: rateBounds.low, rateHigh: rateBounds.high, deff: v / vSRS, rateDeff: .nan, df: df, psus: psus))
         }
         return result
     }

@@ -23,6 +23,8 @@ public enum ScoreTable {
                 row += [s.rank.map { String($0) }, s.rankLow.map { String($0) }, s.rankHigh.map { String($0) }, p]
             }
             row.append(String(s.df))
+            row.append(String(s.psus))
+            row.append(s.n > 0 && s.df < lowDegreesOfFreedom ? ScoresFormat.lowRateFlag : "")
             row.append(s.rate < ScoresFormat.lowRateBelow ? ScoresFormat.lowRateFlag : "")
             row.append(ScoresFormat.format.tag)
             writer.writeRow(row)
@@ -36,7 +38,7 @@ public enum ScoreTable {
     }
 
     /// Reads a file written by ``csv(_:by:)`` (or by R with the same columns; a `format`
-    /// column, when there is one, must say `scores/1`), checking every
+    /// column, when there is one, must say `scores/2`), checking every
     /// value where it is: a score 0–100, a rate and don't-know share 0–1, standard errors and
     /// design effects of 0 or more, whole n and df, one row per unit (and by value). A unit with
     /// n = 0 (only don't-know answers) has empty estimates, read as NaN.
@@ -76,6 +78,7 @@ public enum ScoreTable {
         let rate = try column(F.rate), rateSE = try column(F.rateSE), deff = try column(F.deff)
         let low = table.index(of: F.scoreLow).map { table.columns[$0] }, high = table.index(of: F.scoreHigh).map { table.columns[$0] }
         let df = table.index(of: F.df).map { table.columns[$0] }
+        let psus = table.index(of: F.psus).map { table.columns[$0] }
         var scores: [UnitScore] = []
         var lines: [String: Int] = [:]
         let big = 0...Double.greatestFiniteMagnitude
@@ -108,9 +111,16 @@ public enum ScoreTable {
                 }
                 degrees = d
             }
+            var units = 0
+            if let psus, !psus.isMissing(r) {
+                guard let k = psus.integerValue(r), k >= 0 else {
+                    throw bad(r, F.psus, "'\(psus.string(r) ?? "")' is not a count of primary units", "give pingyi score output")
+                }
+                units = k
+            }
             scores.append(UnitScore(unit: u, by: b, n: count, dontKnow: share,
                                     score: s, scoreSE: se, scoreLow: lower, scoreHigh: upper, rate: rt, rateSE: rse,
-                                    rateLow: .nan, rateHigh: .nan, deff: effect, rateDeff: .nan, df: degrees))
+                                    rateLow: .nan, rateHigh: .nan, deff: effect, rateDeff: .nan, df: degrees, psus: units))
         }
         return (scores, by)
     }

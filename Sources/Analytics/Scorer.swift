@@ -24,8 +24,11 @@ public struct UnitScore: Sendable, Equatable {
     /// Design effect of the score against simple random sampling (R's `deff = TRUE`).
     public var deff: Double
     public var rateDeff: Double
-    /// Degrees of freedom of the intervals.
+    /// Degrees of freedom of the intervals (``DegreesOfFreedom``).
     public var df: Int
+    /// Primary sampling units with a scored answer (and a positive weight) in the domain: what
+    /// the variance estimate rests on.
+    public var psus: Int = 0
     public var rank: Int?
     public var rankLow: Int?
     public var rankHigh: Int?
@@ -56,6 +59,22 @@ public enum RateInterval: String, Sendable, CaseIterable {
     }
 }
 
+/// Which degrees of freedom the Student-t intervals use.
+public enum DegreesOfFreedom: String, Sendable, CaseIterable {
+    /// The domain's own: PSUs minus strata among the rows that score the unit (R's `degf` of the
+    /// domain's subset). A town's own-town score, rated in one stratum by households of three
+    /// villages, has 2 — and a t quantile of 4.30, not the 2.06 of the whole design.
+    case domain
+    /// The whole design's, PSUs minus strata (R's `degf(design)`, what `confint(svyby(…), df =
+    /// degf(design))` uses): pingyi's rule before per-domain degrees of freedom, kept to
+    /// reproduce earlier results.
+    case design
+}
+
+/// NCHS's threshold (Parker et al. 2017, Data Presentation Standards for Proportions): an
+/// estimate whose variance has fewer degrees of freedom is flagged as statistically unreliable.
+public let lowDegreesOfFreedom = 8
+
 /// How standard errors are computed.
 public enum VarianceMethod: Sendable, Equatable {
     case taylor
@@ -74,13 +93,15 @@ public struct ScoreOptions: Sendable {
     public var mse: Bool
     public var confidence: Double
     public var rateInterval: RateInterval
+    public var degreesOfFreedom: DegreesOfFreedom
     /// Called with (units done, units) as the scoring goes (for a progress bar).
     public var progress: (@Sendable (Int, Int) -> Void)?
 
     public init(scoring: TierScoring, variance: VarianceMethod = .taylor, calibration: Calibration? = nil,
                 rankReplicates: Int? = nil, seed: UInt32 = 1, mse: Bool = false, confidence: Double = 0.95,
-                rateInterval: RateInterval = .wald) {
+                rateInterval: RateInterval = .wald, degreesOfFreedom: DegreesOfFreedom = .domain) {
         self.rateInterval = rateInterval
+        self.degreesOfFreedom = degreesOfFreedom
         self.scoring = scoring
         self.variance = variance
         self.calibration = calibration
@@ -135,11 +156,22 @@ public struct Scorer {
         case .jackknife: replicates = try Replicates(jackknifeFor: design)
         case .bootstrap(let count, let seed): replicates = try Replicates(bootstrapFor: design, replicates: count, seed: seed)
         }
-        let df = replicates?.degreesOfFreedom ?? design.degreesOfFreedom
-        let quantile: Double
-        do {
-            quantile = df > 0 ? try Distribution.studentTQuantile(1 - (1 - options.confidence) / 2, degreesOfFreedom: Double(df)) : .nan
-        } catch { throw .estimation(message: error.message, hint: "") }
+        // Replicate designs have one df (R's degf of a replicate design); Taylor intervals use
+        // the domain's own unless asked for the design's.
+        let designDF = replicates?.degreesOfFreedom ?? design.degreesOfFreedom
+        let perDomain = replicates == nil && options.degreesOfFreedom == .domain
+        var quantiles: [Int: Double] = [:]
+        func quantile(_ df: Int) throws(AnalyticsError) -> Double {
+            if let q = quantiles[df] { return q }
+            let q: Double
+            do {
+                q = df > 0 ? try Distribution.studentTQuantile(1 - (1 - options.confidence) / 2, degreesOfFreedom: Double(df)) : .nan
+            } catch { throw .estimation(message: error.message, hint: "") }
+            quantiles[df] = q
+            return q
+        }
+        var psuSeen = [Bool](repeating: false, count: design.levels[0].count)
+        var stratumSeen = [Bool](repeating: false, count: design.strataCount)
 
         let roles = RoleTable(options.scoring)
         var engine = TaylorVariance(design: design)
@@ -158,6 +190,7 @@ public struct Scorer {
             var positive = 0
             var answered = 0.0
             var dontKnow = 0.0
+            var psuList: [Int] = [], strataList: [Int] = []
             for r in domain.rows {
                 let c = Int(design.rowCase[r])
                 let w = weights[c]
@@ -166,7 +199,12 @@ public struct Scorer {
                     W += w
                     Y += w * SIMD2(s, sat ? 1 : 0)
                     n += 1
-                    if w != 0 { positive += 1 }
+                    if w != 0 {
+                        positive += 1
+                        let a = Int(design.casePSU[c]), h = Int(design.caseStratum[c])
+                        if !psuSeen[a] { psuSeen[a] = true; psuList.append(a) }
+                        if !stratumSeen[h] { stratumSeen[h] = true; strataList.append(h) }
+                    }
                     answered += w
                 case .dontKnow:
                     answered += w
@@ -175,11 +213,15 @@ public struct Scorer {
                     break
                 }
             }
+            for a in psuList { psuSeen[a] = false }
+            for h in strataList { stratumSeen[h] = false }
+            let df = perDomain ? psuList.count - strataList.count : designDF
+            let t = try quantile(df)
             if n == 0 || W == 0 {
                 // Only don't-know answers (or only zero weights): nothing to score, the share said.
                 results.append(UnitScore(unit: domain.unit, by: domain.by, n: n, dontKnow: answered > 0 ? dontKnow / answered : .nan,
                                          score: .nan, scoreSE: .nan, scoreLow: .nan, scoreHigh: .nan, rate: .nan, rateSE: .nan,
-                                         rateLow: .nan, rateHigh: .nan, deff: .nan, rateDeff: .nan, df: df))
+                                         rateLow: .nan, rateHigh: .nan, deff: .nan, rateDeff: .nan, df: df, psus: psuList.count))
                 continue
             }
             let mean = Y / W
@@ -238,11 +280,11 @@ public struct Scorer {
             let s2 = spread / W * (nPositive / (nPositive - 1))
             let srs = s2 * ((W - nPositive) / (W * nPositive))
             let deff = variance / srs
-            let rateBounds = options.rateInterval.bounds(mean[1], se: se[1], t: quantile)
+            let rateBounds = options.rateInterval.bounds(mean[1], se: se[1], t: t)
             results.append(UnitScore(unit: domain.unit, by: domain.by, n: n, dontKnow: answered > 0 ? dontKnow / answered : .nan,
-                                     score: mean[0], scoreSE: se[0], scoreLow: mean[0] - quantile * se[0], scoreHigh: mean[0] + quantile * se[0],
+                                     score: mean[0], scoreSE: se[0], scoreLow: mean[0] - t * se[0], scoreHigh: mean[0] + t * se[0],
                                      rate: mean[1], rateSE: se[1], rateLow: rateBounds.low, rateHigh: rateBounds.high,
-                                     deff: deff[0], rateDeff: deff[1], df: df))
+                                     deff: deff[0], rateDeff: deff[1], df: df, psus: psuList.count))
         }
         if let count = options.rankReplicates {
             try addRanks(&results, domains: domains, weights: weights, replicates: count)

@@ -1,7 +1,7 @@
 public import Tables
 
 /// A file format that one pingyi command writes and others read: its name and version, written
-/// into every file as the last column, `format`, whose value is `NAME/VERSION` (`scores/1`) on
+/// into every file as the last column, `format`, whose value is `NAME/VERSION` (`scores/2`) on
 /// every row. The respondent list is the exception: its bytes are what its manifest's SHA-256
 /// and `pingyi sample verify` hold, so its format is recorded in the manifest
 /// (``RespondentListFormat``).

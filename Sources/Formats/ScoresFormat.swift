@@ -2,10 +2,14 @@
 /// `pingyi composite --public` and `pingyi report --scores`): one row per unit (and `by` value).
 /// Columns `unit`, the by column, `n, dont_know, score, score_se, score_low, score_high, rate,
 /// rate_se, rate_low, rate_high, deff`, with ranks `rank, rank_low, rank_high, p_top_quarter`,
-/// then `df, low_rate` and `format` (`scores/1`). Rates are proportions 0–1; a unit with n = 0
-/// (only don't-know answers) has empty estimates.
+/// then `df, psus, low_df, low_rate` and `format` (`scores/2`). Rates are proportions 0–1; a
+/// unit with n = 0 (only don't-know answers) has empty estimates. `df` is the interval's degrees
+/// of freedom (the domain's own by default), `psus` the primary units the estimate rests on,
+/// `low_df` yes when df is below 8 (an estimate too unstable to grade by).
+///
+/// Versions: 1 had neither `psus` nor `low_df`, and every unit the whole design's df.
 public enum ScoresFormat {
-    public static let format = FileFormat(name: "scores", version: 1, what: "a score file (pingyi score)",
+    public static let format = FileFormat(name: "scores", version: 2, what: "a score file (pingyi score)",
                                           remedy: "score the long file again with this pingyi (pingyi score)")
     public static let unit = "unit"
     public static let n = "n"
@@ -24,10 +28,12 @@ public enum ScoresFormat {
     public static let rankHigh = "rank_high"
     public static let pTopQuarter = "p_top_quarter"
     public static let df = "df"
+    public static let psus = "psus"
+    public static let lowDF = "low_df"
     public static let lowRate = "low_rate"
     /// The by column the composite's public component accepts: scores per period.
     public static let period = "period"
-    /// The value of `low_rate` for a rate below ``lowRateBelow``.
+    /// The value of `low_rate` for a rate below ``lowRateBelow``, and of `low_df`.
     public static let lowRateFlag = "yes"
     /// A satisfaction rate below 60 % bars a unit's leaders from awards (seed 001).
     public static let lowRateBelow = 0.6
@@ -38,7 +44,7 @@ public enum ScoresFormat {
         if let by { names.append(by) }
         names += [n, dontKnow, score, scoreSE, scoreLow, scoreHigh, rate, rateSE, rateLow, rateHigh, deff]
         if ranks { names += [rank, rankLow, rankHigh, pTopQuarter] }
-        names += [df, lowRate]
+        names += [df, psus, lowDF, lowRate]
         return names.withFormat()
     }
 

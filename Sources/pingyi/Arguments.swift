@@ -27,6 +27,7 @@ extension TierScoring.DontKnowRule: ExpressibleByArgument {}
 extension LonelyRule: ExpressibleByArgument {}
 extension RateInterval: ExpressibleByArgument {}
 extension Pass: ExpressibleByArgument {}
+extension DegreesOfFreedom: ExpressibleByArgument {}
 
 /// How standard errors are computed (`--variance`).
 enum VarianceChoice: String, CaseIterable, ExpressibleByArgument {

@@ -13,7 +13,7 @@ struct Pingyi: AsyncParsableCommand {
             performance: stratified multi-stage systematic samples from sampling frames, keyed
             questionnaire results, and design-based satisfaction scores that feed composite scores.
 
-            Exit status: 0 success, 64 bad usage, 65 bad data.
+            Exit status: 0 success, 64 bad usage, 65 bad data, 74 an output could not be written.
             """,
         version: "pingyi \(version) (GSL \(gslVersion))",
         subcommands: [FrameCommand.self, SampleCommand.self, ScoreCommand.self, WeightsCommand.self, RatesCommand.self, SurveyCommand.self, CasesCommand.self, ResponsesCommand.self, AuditCommand.self, SimulateCommand.self, CompositeCommand.self, SchemeCommand.self, ReportCommand.self, ListCommand.self, ServeCommand.self, UsersCommand.self]

@@ -54,7 +54,9 @@ struct ScoreCommand: AsyncParsableCommand {
         @Option(name: .customLong("case"), help: "Respondent column.") var caseColumn = "case_id"
         @Option(help: "Stage-1 strata column (default stage1_stratum when present).") var strata: String?
         @Option(help: "Cluster columns stage by stage, comma-separated (default stage1_unit,stage2_unit,…).") var ids: String?
-        @Option(help: "Population-count columns stage by stage (default stage1_N,…; 'none' for with-replacement).") var fpc: String?
+        @Option(help: "Finite population corrections: probabilities (each stage's stage{k}_prob, the default: Brewer's approximation at a PPS stage), counts (stage{k}_N: pingyi's rule before, which understates a PPS stage), none (with replacement), or columns stage by stage.") var fpc: String?
+        @Option(help: "Degrees of freedom of the intervals: domain (each unit's own PSUs minus strata, the default) or design (the whole design's, as pingyi did before).")
+        var df: DegreesOfFreedom = .domain
         @Option(help: "A further column to score by (e.g. group).") var by: String?
         @Option(help: "Score only rows where COLUMN=VALUE (e.g. group=urban); repeat to narrow further.") var `where`: [String] = []
 
@@ -121,14 +123,15 @@ struct ScoreCommand: AsyncParsableCommand {
                     }
                     table = table.rows(rows)
                 }
-                var spec = DesignSpec.pingyiLongFile(table)
+                let correction = fpc.flatMap(DesignSpec.Correction.init(rawValue:)) ?? .probabilities
+                var spec = DesignSpec.pingyiLongFile(table, correction: correction)
                 spec.caseColumn = caseColumn
                 spec.unit = unit
                 spec.tier = tier
                 spec.weight = weight
                 if let strata { spec.strata = strata == "none" ? nil : strata }
                 if let ids { spec.ids = ids == "none" ? [] : ids.split(separator: ",").map(String.init) }
-                if let fpc { spec.fpc = fpc == "none" ? [] : fpc.split(separator: ",").map(String.init) }
+                if let fpc, DesignSpec.Correction(rawValue: fpc) == nil { spec.fpc = fpc.split(separator: ",").map(String.init) }
                 if ids != nil && fpc == nil && spec.fpc.count != spec.ids.count { spec.fpc = [] }
                 spec.by = by
                 spec.lonely = lonelyPsu
@@ -142,7 +145,7 @@ struct ScoreCommand: AsyncParsableCommand {
                 let scoring = TierScoring(scale: scaleDefinition, dontKnowRule: dontKnow)
                 var options = ScoreOptions(scoring: scoring, variance: method, calibration: calibration,
                                            rankReplicates: ranks ? replicates : nil, seed: seed.value, mse: mse,
-                                           rateInterval: rateInterval)
+                                           rateInterval: rateInterval, degreesOfFreedom: df)
                 // The number of units is known only once scoring starts: the bar counts in thousandths.
                 let bar = Progress("测评", total: 1000)
                 options.progress = { done, total in bar.update(total > 0 ? done * 1000 / total : 0) }
@@ -162,14 +165,23 @@ struct ScoreCommand: AsyncParsableCommand {
         }
 
         private func printSummary(_ results: [UnitScore], design: SurveyDesign) {
-            print("满意度测评：\(results.count) 个单位，\(design.caseCountPublic) 名受访者，自由度 \(results.first?.df ?? 0)（\(variance.chineseName)）")
+            let dfs = results.filter { $0.n > 0 }.map(\.df)
+            let dfText = dfs.isEmpty ? "0" : dfs.min() == dfs.max() ? String(dfs[0]) : "\(dfs.min() ?? 0)–\(dfs.max() ?? 0)（按单位）"
+            print("满意度测评：\(results.count) 个单位，\(design.caseCountPublic) 名受访者，自由度 \(dfText)（\(variance.chineseName)）")
             var rows = [[by == nil ? "单位" : "单位 / \(by ?? "")", "n", "满意度", "95% 区间", "满意率", "不了解", ""]]
             for r in results {
+                var notes: [String] = []
+                if r.rate < ScoresFormat.lowRateBelow { notes.append("满意率低于60%") }
+                if r.n > 0 && r.df < lowDegreesOfFreedom { notes.append("仅 \(r.psus) 个初级单位（自由度 \(r.df)），估计不稳定") }
                 rows.append([r.unit + (r.by.map { " / \($0)" } ?? ""), String(r.n), fixed(r.score, 1),
                              "\(fixed(r.scoreLow, 1))–\(fixed(r.scoreHigh, 1))", fixed(r.rate * 100, 1) + "%",
-                             fixed(r.dontKnow * 100, 1) + "%", r.rate < ScoresFormat.lowRateBelow ? "满意率低于60%" : ""])
+                             fixed(r.dontKnow * 100, 1) + "%", notes.joined(separator: "；")])
             }
             print(TextTable(rows: rows, rightAligned: [1, 2, 3, 4, 5]).render(indent: "  "))
+            let unstable = results.filter { $0.n > 0 && $0.df < lowDegreesOfFreedom }.count
+            if unstable > 0 {
+                print("注意  \(unstable) 个单位的自由度低于 \(lowDegreesOfFreedom)（初级单位太少）：其区间很宽，不宜据此评定等次；pingyi sample size --clusters 可算出所需的村（社区）数")
+            }
             print("结果  \(out)")
         }
     }

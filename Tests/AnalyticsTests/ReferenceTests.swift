@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Analytics
+import Stats
 import Tables
 
 /// The fixture folder of a case (made by Fixtures/make_fixtures.R with R survey 4.1.1).
@@ -50,7 +51,9 @@ let referenceCases: [ReferenceCase] = [
 
 @Suite("Against R survey")
 struct ReferenceTests {
-    func scores(_ c: ReferenceCase, rateInterval: RateInterval = .wald) throws -> [UnitScore] {
+    /// The scores of a case. R's expected.csv intervals use the whole design's df (`confint(res,
+    /// df = degf(design))`); extra.csv has each domain's (`df_domain`).
+    func scores(_ c: ReferenceCase, rateInterval: RateInterval = .wald, df: DegreesOfFreedom = .design) throws -> [UnitScore] {
         let table = try readTable(fixturePath(c.folder, "long.csv"))
         let spec = DesignSpec(strata: "stage1_stratum", ids: c.ids, fpc: c.fpc, by: c.by, lonely: c.lonely)
         let design = try SurveyDesign(table: table, spec: spec)
@@ -60,7 +63,23 @@ struct ReferenceTests {
                 path: fixturePath(c.folder, "population.csv"), columns: ["town", "urban"]))
         }
         return try Scorer(design: design, options: ScoreOptions(scoring: .fourTier, variance: c.variance, calibration: calibration,
-                                                                rateInterval: rateInterval)).score()
+                                                                rateInterval: rateInterval, degreesOfFreedom: df)).score()
+    }
+
+    /// Each unit's own degrees of freedom (pingyi's default) are R's `degf` of the unit's valid
+    /// rows, and its interval is the estimate ∓ qt(0.975, that df) × SE.
+    @Test(arguments: referenceCases.filter { $0.variance == .taylor && $0.calibration == nil })
+    func domainDegreesOfFreedomMatchR(_ c: ReferenceCase) throws {
+        let extra = try readTable(fixturePath(c.folder, "extra.csv"))
+        let ours = try scores(c, df: .domain)
+        #expect(ours.count == extra.rowCount)
+        for (i, unit) in ours.enumerated() where i < extra.rowCount {
+            let df = try #require(try extra.column("df_domain").integer(i))
+            #expect(unit.df == df, "\(c) \(unit.unit)")
+            let t = df > 0 ? try Distribution.studentTQuantile(0.975, degreesOfFreedom: Double(df)) : .nan
+            #expect(agrees(unit.scoreLow, unit.score - t * unit.scoreSE) && agrees(unit.scoreHigh, unit.score + t * unit.scoreSE), "\(c) \(unit.unit)")
+            #expect(unit.psus >= df + 1 || df <= 0)
+        }
     }
 
     /// The rate's logit interval against R's svyciprop(method = "xlogit") (extra.csv), with

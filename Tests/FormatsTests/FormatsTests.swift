@@ -15,7 +15,7 @@ struct FormatsTests {
         #expect(CasesFormat.header(stages: 0).joined(separator: ",")
                 == "case_id,group,role,reserve_rank,reserve_group,replaces,disposition,entered,town_id,prob,weight,format")
         #expect(ScoresFormat.header(by: "group", ranks: false).joined(separator: ",")
-                == "unit,group,n,dont_know,score,score_se,score_low,score_high,rate,rate_se,rate_low,rate_high,deff,df,low_rate,format")
+                == "unit,group,n,dont_know,score,score_se,score_low,score_high,rate,rate_se,rate_low,rate_high,deff,df,psus,low_df,low_rate,format")
         #expect(ScoresFormat.header(by: nil, ranks: true).contains("p_top_quarter"))
         #expect(DistributionFormat.header(by: nil).joined(separator: ",") == "unit,tier,label,n,share,format")
         #expect(RatesFormat.header.joined(separator: ",")
@@ -53,18 +53,18 @@ struct FormatsTests {
     }
 
     @Test func theFormatColumnIsChecked() throws {
-        try ScoresFormat.format.check(table("unit,score,format\nD01,80,scores/1\n"))
+        try ScoresFormat.format.check(table("unit,score,format\nD01,80,scores/2\n"))
         // No format column: a file made by hand or by R is read by its columns.
         try ScoresFormat.format.check(table("unit,score\nD01,80\n"))
         #expect(throws: TablesError(.schema, file: "scores.csv", line: 3, column: 3,
-                                    message: "a score file (pingyi score) of format version 0 (scores/0); this pingyi reads version 1",
+                                    message: "a score file (pingyi score) of format version 1 (scores/1); this pingyi reads version 2",
                                     hint: "score the long file again with this pingyi (pingyi score)")) {
-            try ScoresFormat.format.check(table("unit,score,format\nD01,80,scores/1\nD02,70,scores/0\n"))
+            try ScoresFormat.format.check(table("unit,score,format\nD01,80,scores/2\nD02,70,scores/1\n"))
         }
         #expect(throws: TablesError(.schema, file: "scores.csv", line: 2, column: 3,
-                                    message: "a score file (pingyi score) of format version 2 (scores/2); this pingyi reads version 1",
+                                    message: "a score file (pingyi score) of format version 3 (scores/3); this pingyi reads version 2",
                                     hint: "use the pingyi that wrote it, or a newer one")) {
-            try ScoresFormat.format.check(table("unit,score,format\nD01,80,scores/2\n"))
+            try ScoresFormat.format.check(table("unit,score,format\nD01,80,scores/3\n"))
         }
         #expect(throws: TablesError(.schema, file: "scores.csv", line: 2, column: 3,
                                     message: "the file is a pingyi cases file (format cases/1), not a score file (pingyi score)",

@@ -79,7 +79,7 @@ struct EndToEndTests {
                 #expect(try ours.column("unit").string(i) == r.column("unit").string(i))
                 #expect(try ours.column("n").integer(i) == r.column("n").integer(i))
                 #expect(try ours.column("df").integer(i) == r.column("df").integer(i))
-                for name in ["dont_know", "score", "score_se", "rate", "rate_se", "deff"] {
+                for name in ["dont_know", "score", "score_se", "score_low", "score_high", "rate", "rate_se", "deff"] {
                     #expect(close(try ours.column(name).number(i), try r.column(name).number(i)), "\(group) \(i) \(name)")
                 }
             }

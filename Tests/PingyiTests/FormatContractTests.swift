@@ -6,11 +6,13 @@ import Testing
 /// which version it is and what to do.
 @Suite("File format contracts")
 struct FormatContractTests {
-    /// The file with every `NAME/1` of its format column replaced by `NAME/0`.
-    static func older(_ path: String, _ name: String, in dir: URL) throws -> String {
+    /// The file with every `NAME/V` of its format column replaced by `NAME/V-1` (`NAME/0` for the
+    /// formats still at version 1).
+    static func older(_ path: String, _ name: String, version: Int = 1, in dir: URL) throws -> String {
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(text.contains(",\(name)/1\n"), "\(path) has no \(name)/1 format column")
-        return try write(text.replacingOccurrences(of: ",\(name)/1\n", with: ",\(name)/0\n"), to: "old-\((path as NSString).lastPathComponent)", in: dir)
+        #expect(text.contains(",\(name)/\(version)\n"), "\(path) has no \(name)/\(version) format column")
+        return try write(text.replacingOccurrences(of: ",\(name)/\(version)\n", with: ",\(name)/\(version - 1)\n"),
+                         to: "old-\((path as NSString).lastPathComponent)", in: dir)
     }
 
     @Test func theStoreFilesAndScoresAreReadAndOlderOnesRefused() throws {
@@ -58,11 +60,11 @@ struct FormatContractTests {
         let rates = try Command.run(["rates", "--cases", oldCases, "--out", "x.csv"], in: dir)
         #expect(rates.status == 65)
         #expect(rates.stderr.contains("a case file (pingyi responses export --format cases) of format version 0 (cases/0); this pingyi reads version 1; export the case file again"))
-        let oldScores = try Self.older(dir.appendingPathComponent("scores.csv").path, "scores", in: dir)
+        let oldScores = try Self.older(dir.appendingPathComponent("scores.csv").path, "scores", version: 2, in: dir)
         for arguments in [["score", "combine", oldScores, "w.csv", "--weights", "1,1", "--out", "x.csv"], ["score", "show", oldScores]] {
             let refused = try Command.run(arguments, in: dir)
             #expect(refused.status == 65, "\(arguments)")
-            #expect(refused.stderr.contains("a score file (pingyi score) of format version 0 (scores/0); this pingyi reads version 1; score the long file again"))
+            #expect(refused.stderr.contains("a score file (pingyi score) of format version 1 (scores/1); this pingyi reads version 2; score the long file again"))
         }
         #expect(!files(in: dir).contains("x.csv"))
     }

@@ -9,12 +9,12 @@ struct ScoreCommandTests {
         let dir = try Command.temporaryDirectory()
         let out = dir.appendingPathComponent("scores.csv").path
         let result = try Command.run(["score", "--responses", "\(fixture)/long.csv", "--scale", "surveys/scales/four-tier.yaml", "--out", out,
-                                      "--distribution", dir.appendingPathComponent("dist.csv").path])
+                                      "--distribution", dir.appendingPathComponent("dist.csv").path, "--df", "design"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("满意度测评：8 个单位，87 名受访者，自由度 12"))
         let ours = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
         let r = try String(contentsOfFile: "\(fixture)/expected.csv", encoding: .utf8).split(separator: "\n")
-        #expect(ours[0] == "unit,n,dont_know,score,score_se,score_low,score_high,rate,rate_se,rate_low,rate_high,deff,df,low_rate,format")
+        #expect(ours[0] == "unit,n,dont_know,score,score_se,score_low,score_high,rate,rate_se,rate_low,rate_high,deff,df,psus,low_df,low_rate,format")
         for (a, b) in zip(ours.dropFirst(), r.dropFirst()) {
             let x = a.split(separator: ",", omittingEmptySubsequences: false)
             let y = b.split(separator: ",", omittingEmptySubsequences: false)
@@ -34,7 +34,7 @@ struct ScoreCommandTests {
         let dir = try Command.temporaryDirectory()
         let out = dir.appendingPathComponent("scores.csv").path
         let result = try Command.run(["score", "--responses", "\(fixture)/long.csv", "--scale", "surveys/scales/four-tier.yaml", "--out", out,
-                                      "--rate-interval", "logit"])
+                                      "--rate-interval", "logit", "--df", "design"])
         #expect(result.status == 0, "\(result.stderr)")
         let ours = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         let r = try String(contentsOfFile: "\(fixture)/extra.csv", encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",") }

@@ -190,7 +190,8 @@ results <- function(design, d, df, by = ~unit) {
 domain_degf <- function(design, d, by = ~unit) {
   byvars <- all.vars(by)
   keys <- unique(d[d$valid, byvars, drop = FALSE])
-  keys <- keys[do.call(order, keys), , drop = FALSE]
+  # In svyby's row order: the first by-variable varies fastest.
+  keys <- keys[do.call(order, rev(keys)), , drop = FALSE]
   sapply(seq_len(nrow(keys)), function(i) {
     sel <- d$valid
     for (v in byvars) sel <- sel & d[[v]] == keys[[v]][i]

@@ -63,20 +63,31 @@ d$answered <- d$tier %in% c(1:4, 7)
 d$score <- ifelse(d$valid, c(100, 80, 60, 0)[pmin(pmax(d$tier, 1), 4)], 0)
 d$satisfied <- as.numeric(d$tier %in% 1:3)
 d$dk <- as.numeric(d$tier == 7)
+# pingyi's default: each stage's inclusion probabilities as fpc (R's pps = "brewer": 1 - pi per
+# unit, Brewer's approximation at the PPS village stage), and each unit's own degrees of freedom
+# (degf of the unit's subset) for its interval. Rows are put in stratum, PSU, SSU order first:
+# R matches each PSU's (1 - pi) to the PSU totals by order of first appearance but sorts the
+# totals by id, so its answer depends on row order unless they agree (a known quirk, still in 4.5).
 for (g in c("deputies", "urban")) {
   x <- d[d$group == g, ]
+  x <- if (g == "urban") x[order(x$stage1_stratum, x$stage1_unit, as.character(x$stage2_unit)), ] else x[order(x$stage1_stratum, x$stage1_unit), ]
   des <- if (g == "urban") {
-    svydesign(ids = ~stage1_unit + stage2_unit, strata = ~stage1_stratum, fpc = ~stage1_N + stage2_N, weights = ~weight, data = x)
+    svydesign(ids = ~stage1_unit + stage2_unit, strata = ~stage1_stratum, fpc = ~stage1_prob + stage2_prob, pps = "brewer",
+              weights = ~weight, data = x)
   } else {
-    svydesign(ids = ~stage1_unit, strata = ~stage1_stratum, fpc = ~stage1_N, weights = ~weight, data = x)
+    svydesign(ids = ~stage1_unit, strata = ~stage1_stratum, fpc = ~stage1_prob, pps = "brewer", weights = ~weight, data = x)
   }
   res <- svyby(~score + satisfied, ~unit, subset(des, valid), svymean, deff = TRUE)
   dk <- svyby(~dk, ~unit, subset(des, answered), svymean)
   se <- SE(res)
+  df <- sapply(res$unit, function(u) degf(subset(des, valid & unit == u)))
+  t <- qt(0.975, df)
   out <- data.frame(unit = res$unit, n = as.vector(table(factor(x$unit[x$valid], levels = res$unit))),
                     dont_know = fmt(coef(dk)[match(res$unit, dk$unit)]),
-                    score = fmt(res$score), score_se = fmt(se[, 1]), rate = fmt(res$satisfied), rate_se = fmt(se[, 2]),
-                    deff = fmt(res$DEff.score), df = degf(des))
+                    score = fmt(res$score), score_se = fmt(se[, 1]),
+                    score_low = fmt(res$score - t * se[, 1]), score_high = fmt(res$score + t * se[, 1]),
+                    rate = fmt(res$satisfied), rate_se = fmt(se[, 2]),
+                    deff = fmt(res$DEff.score), df = df)
   write.csv(out, file.path(dest, paste0("expected_scores-", g, ".csv")), row.names = FALSE, quote = FALSE)
 }
 
