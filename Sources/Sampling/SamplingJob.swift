@@ -79,6 +79,19 @@ public enum SamplingJob {
         return Outcome(draw: draw, frame: table, design: designFile.design, list: list, manifest: manifest, manifestBytes: bytes)
     }
 
+    /// The population a design draws from: its frame (the one given, or the design's own) and the
+    /// rows its filter keeps, with the design.
+    public static func population(designPath: String, framePath: String? = nil,
+                                  csv: CSVOptions = CSVOptions()) throws(SamplingError) -> (design: Design, frame: Table, rows: [Int]) {
+        let designFile = try Design.load(path: designPath)
+        let path = try resolveFrame(framePath, design: designFile)
+        let table: Table
+        do { table = try CSVReader.read(path: path, options: csv) } catch { throw .frame(error) }
+        try check(designFile, against: table)
+        let rows = try Sampler(design: designFile.design, table: table, designFile: designPath).participatingRows()
+        return (designFile.design, table, rows)
+    }
+
     /// The frame to read: the one given, or the design's own.
     static func resolveFrame(_ given: String?, design: DesignFile) throws(SamplingError) -> String {
         if let given {

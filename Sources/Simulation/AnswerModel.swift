@@ -16,14 +16,22 @@ struct AnswerModel {
     private let clusterColumn: Column?
     private let townColumn: Column?
     private let membersColumn: Column?
+    /// A population in which every member's ratings are fixed (a coverage study's truth); nil:
+    /// ratings drawn from the model below.
+    private let population: PopulationModel?
+    private let populationMember: Column?
+    private let populationCluster: Column?
 
     /// Units that most respondents cannot judge (a don't-know share of 20–30 %).
     static let littleKnown: Set<String> = ["市地震局", "市老龄委办", "市征收办", "市粮食总公司", "基镁园", "市农机局", "市信息中心", "市金融办"]
 
-    init(questionnaire: Questionnaire, list: Table, rng: RandomSource) {
+    init(questionnaire: Questionnaire, list: Table, rng: RandomSource, population: PopulationModel? = nil) {
         self.questionnaire = questionnaire
         self.list = list
         self.rng = rng
+        self.population = population
+        populationMember = population.flatMap { list.index(of: $0.memberColumn) }.map { list.columns[$0] }
+        populationCluster = population.flatMap { list.index(of: $0.clusterColumn) }.map { list.columns[$0] }
         // A unit's quality depends only on its id (the same in every group's survey): a stable
         // hash, not the random stream, so every questionnaire sees the same units.
         var quality: [String: Double] = [:]
@@ -62,9 +70,10 @@ struct AnswerModel {
             } else {
                 switch item.kind {
                 case .unit(let id):
-                    answer = rating(unit: id, leniency: leniency)
+                    answer = fixedRating(unit: id, row: row) ?? rating(unit: id, leniency: leniency)
                 case .ownTown:
-                    answer = rating(unit: townColumn?.string(row) ?? "", leniency: leniency)
+                    let town = townColumn?.string(row) ?? ""
+                    answer = fixedRating(unit: town, row: row) ?? rating(unit: town, leniency: leniency)
                 case .tier:
                     answer = rating(unit: item.name, leniency: leniency)
                 case .single(let choices):
@@ -83,6 +92,12 @@ struct AnswerModel {
             if let answer { byName[item.name] = answer }
         }
         return answers
+    }
+
+    /// The member's rating in the population, when there is one.
+    private func fixedRating(unit: String, row: Int) -> String? {
+        guard let population, let member = populationMember?.string(row) else { return nil }
+        return String(population.answer(member: member, cluster: populationCluster?.string(row) ?? "", unit: unit, scale: questionnaire.scale))
     }
 
     /// A tier code: don't know with the unit's share, else the latent value cut into tiers.

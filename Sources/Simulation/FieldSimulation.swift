@@ -59,12 +59,15 @@ public struct FieldSimulation: Sendable {
     public let list: Table
     public let settings: Settings
     public let seed: UInt32
+    /// When given, the respondents rate the units as this population's members do.
+    public let population: PopulationModel?
 
-    public init(questionnaire: Questionnaire, list: Table, seed: UInt32, settings: Settings? = nil) {
+    public init(questionnaire: Questionnaire, list: Table, seed: UInt32, settings: Settings? = nil, population: PopulationModel? = nil) {
         self.questionnaire = questionnaire
         self.list = list
         self.seed = seed
         self.settings = settings ?? .typical(for: questionnaire.group)
+        self.population = population
     }
 
     public func run() throws(SimulationError) -> Output {
@@ -102,7 +105,7 @@ public struct FieldSimulation: Sendable {
         }
         for r in 0..<list.rowCount where role.string(r) == CaseRole.sample.rawValue { dispose(r) }
 
-        let model = AnswerModel(questionnaire: questionnaire, list: list, rng: rng)
+        let model = AnswerModel(questionnaire: questionnaire, list: list, rng: rng, population: population)
         var forms: [(caseID: String, answers: [String?])] = []
         for r in completed {
             forms.append((caseID.string(r) ?? "", model.form(for: r)))

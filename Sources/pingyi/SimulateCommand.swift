@@ -2,6 +2,7 @@ import Formats
 import ArgumentParser
 import Foundation
 import Questionnaire
+import Sampling
 import Simulation
 import Tables
 
@@ -19,7 +20,7 @@ struct SimulateCommand: AsyncParsableCommand {
             will), the paper forms of the completed interviews, two keyed passes with a few keying slips, \
             and a supervisor's adjudication of the disagreements against the paper forms.
             """,
-        subcommands: [Field.self, Adjudicate.self]
+        subcommands: [Field.self, Population.self, Adjudicate.self]
     )
 
     struct Field: AsyncParsableCommand {
@@ -42,6 +43,9 @@ struct SimulateCommand: AsyncParsableCommand {
         @Option(help: "Share of sampled cases that complete the interview (default: typical for the group).")
         var responseRate: Double?
 
+        @Option(help: "A simulated population (pingyi simulate population): respondents rate the units as its members do.")
+        var population: String?
+
         func validate() throws {
             if let responseRate, !(0...1).contains(responseRate) { throw ValidationError("--response-rate must be between 0 and 1.") }
         }
@@ -54,7 +58,13 @@ struct SimulateCommand: AsyncParsableCommand {
                 let table = try CSVReader.read(path: list)
                 var settings = FieldSimulation.Settings.typical(for: questionnaire.group)
                 if let responseRate { settings.responseRate = responseRate }
-                let output = try FieldSimulation(questionnaire: questionnaire, list: table, seed: seed.value, settings: settings).run()
+                var model: PopulationModel? = nil
+                if let population {
+                    try requireFile(population, option: "--population")
+                    model = try PopulationModel.read(path: population)
+                }
+                let output = try FieldSimulation(questionnaire: questionnaire, list: table, seed: seed.value, settings: settings,
+                                                 population: model).run()
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
                 var files = AtomicFileSet()
                 var d = CSVWriter()
@@ -76,6 +86,59 @@ struct SimulateCommand: AsyncParsableCommand {
                 print("  结果 \(output.dispositions.count) 个个案：\(summary)")
                 print("  问卷 \(output.forms.count) 份，两遍录入不一致 \(output.disagreements) 处")
                 print("  文件 \(out)/dispositions.csv, forms.csv, pass1.csv, pass2.csv")
+            }
+        }
+    }
+
+    struct Population: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give every member of a design's population a fixed opinion of every unit, and write each unit's true score.",
+            discussion: """
+                A testing aid for coverage studies (SIMULATED, not real data). Writes population.json (the model: \
+                seed, the member and cluster columns; simulate field --population uses it to answer as the sampled \
+                members would) and truth.csv (unit, members, dont_know, score, rate over the whole population the \
+                design draws from: departments over every member, a town's own-town item over its members).
+                """
+        )
+
+        @Option(help: "The design whose population is simulated (its frame and filter).")
+        var design: String
+
+        @Option(help: "The questionnaire (its units and own-town item).")
+        var survey: String
+
+        @Option(help: "Seed of the population, 1 to 4294967295.")
+        var seed: Seed
+
+        @Option(help: "Folder to write population.json and truth.csv to (created if missing).")
+        var out: String
+
+        @Option(help: "The cluster column (default: the design's first-stage unit).")
+        var cluster: String?
+
+        @Option(help: "Share of don't-know answers.")
+        var dontKnow: Double = 0.07
+
+        func validate() throws {
+            guard (0..<1).contains(dontKnow) else { throw ValidationError("--dont-know must be from 0 to less than 1.") }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                try requireFile(design, option: "--design")
+                try requireFile(survey, option: "--survey")
+                let questionnaire = try Questionnaire.load(path: survey)
+                let (plan, frame, rows) = try SamplingJob.population(designPath: design)
+                let model = PopulationModel(seed: seed.value, memberColumn: plan.id, clusterColumn: cluster ?? plan.stages[0].unit,
+                                            dontKnowShare: dontKnow)
+                let truth = try model.truth(frame: frame, rows: rows, questionnaire: questionnaire)
+                try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+                var files = AtomicFileSet()
+                try files.add(try model.encoded(), to: "\(out)/population.json")
+                try files.add(PopulationModel.csv(truth), to: "\(out)/truth.csv")
+                try files.commit()
+                print("模拟总体（演示与检验用，非真实调查）：\(plan.name) \(rows.count) 户/人，\(truth.count) 个单位的真值")
+                print("  文件 \(out)/population.json, truth.csv")
             }
         }
     }
