@@ -91,6 +91,7 @@ let pageStyle = """
     table.facts td { padding: 3px 0; }
     td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
     td.alarm, .alarm { color: var(--alarm); }
+    td.unstable { color: var(--muted, #666); font-style: italic; }
     td.notes { font-size: 12px; min-width: 220px; }
     table.wide { width: 100%; }
     .name { white-space: nowrap; }

@@ -27,6 +27,11 @@ public struct PublicScore: Sendable, Equatable {
     public let rankHigh: Int?
     public let pTopQuarter: Double?
     public let df: Int?
+    /// Primary units the estimate rests on, when the file says (score files of format 2).
+    public var psus: Int? = nil
+
+    /// Whether the estimate rests on too few degrees of freedom to grade by (df < 8, NCHS).
+    public var isUnstable: Bool { (df ?? Int.max) < 8 }
 }
 
 /// A `pingyi score` output file.
@@ -105,7 +110,8 @@ public struct ScoreFile: Sendable {
                 rateLow: try input.number(row, F.rateLow) ?? .nan, rateHigh: try input.number(row, F.rateHigh) ?? .nan,
                 deff: try input.number(row, F.deff),
                 rank: try input.count(row, F.rank), rankLow: try input.count(row, F.rankLow), rankHigh: try input.count(row, F.rankHigh),
-                pTopQuarter: try input.number(row, F.pTopQuarter, in: 0...1, hint: rateHint), df: try input.count(row, F.df)))
+                pTopQuarter: try input.number(row, F.pTopQuarter, in: 0...1, hint: rateHint), df: try input.count(row, F.df),
+                psus: try input.count(row, F.psus)))
         }
         if scores.isEmpty {
             throw ReportError(file: input.file, line: 2, message: "the scores file has no rows", hint: "give pingyi score output")

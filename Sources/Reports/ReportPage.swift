@@ -139,7 +139,8 @@ extension ReportContent {
             var cells: [HTMLTable.Cell] = [
                 .number(rankText(s, position: i + 1)), .text(units.name(s.unit), className: flag.map { "name " + $0 } ?? "name"), .text(unitClass(s.unit).map(classLabel) ?? ""),
                 .number(String(s.n)), .number(s.dontKnow.map { percent($0) } ?? "—"),
-                .number(fixed(s.score, 1)), .number("\(fixed(s.scoreLow, 1))–\(fixed(s.scoreHigh, 1))"),
+                .number(fixed(s.score, 1)),
+                .number("\(fixed(s.scoreLow, 1))–\(fixed(s.scoreHigh, 1))" + (s.isUnstable ? "＊" : ""), className: s.isUnstable ? "unstable" : nil),
                 .number(percent(s.rate), className: flag), .number("\(percent(s.rateLow))–\(percent(s.rateHigh))"),
                 .number(s.deff.map { fixed($0, 2) } ?? "—"),
             ]
@@ -163,6 +164,12 @@ extension ReportContent {
         }
         if allScores.contains(where: { $0.rank != nil }) {
             notes.append("名次区间和进入前25%的概率由重复抽样（bootstrap）模拟得到。")
+        }
+        let unstable = allScores.filter(\.isUnstable)
+        if !unstable.isEmpty {
+            let names = uniqued(unstable.map { units.name($0.unit) }).prefix(12).joined(separator: "、")
+            notes.append("标＊的区间只有不到 8 个自由度（样本只来自很少几个村或社区，例如各镇对本镇的评价），估计很不稳定，区间按 t 分布因此很宽，不宜据此排名或评定等次："
+                         + names + (unstable.count > 12 ? "等" : "") + "。增加所抽的村（社区）数才能缩小误差，所需数目可用 pingyi sample size --per-cluster 计算。")
         }
         if composite != nil {
             notes.append("综合得分按考评方案计算，各构成先折算为百分制再加权；扣分事项及依据、排名和等次见各单位的考评情况反馈单。")

@@ -74,3 +74,74 @@ public struct SampleSize: Sendable, Equatable {
         return Result(z: z, simple: n0, withDesignEffect: n1, corrected: n2, completes: Int(completes), draws: Int(draws))
     }
 }
+
+/// Clusters (villages, communities) to sample for a domain that lies in one stratum — a town's
+/// own-town score, rated by the households of the villages drawn in the town — so that its 95 %
+/// interval has at most the given half-width.
+///
+/// With k clusters of m completed interviews each and intraclass correlation ρ, the mean's
+/// variance is V · deff / (k·m) with deff = 1 + (m − 1)ρ (Kish 1965, §5.4), and its interval
+/// uses Student t with k − 1 degrees of freedom (the domain's PSUs minus its one stratum): the
+/// half-width t(1 − α/2, k − 1) · √(V · deff / (k·m)). The result is the smallest k ≥ 2 that
+/// meets the margin; with few clusters t is large (4.30 at k = 3), which is why a town rated by
+/// three villages cannot be estimated to a narrow margin however many households each gives.
+public struct ClusterSampleSize: Sendable, Equatable {
+    public var target: SampleSize.Target
+    public var margin: Double
+    /// Completed interviews per cluster.
+    public var perCluster: Int
+    /// Intraclass correlation of the answers within a cluster.
+    public var icc: Double
+    public var confidence: Double
+    public var responseRate: Double
+
+    public init(target: SampleSize.Target, margin: Double, perCluster: Int, icc: Double, confidence: Double = 0.95, responseRate: Double = 1) {
+        self.target = target
+        self.margin = margin
+        self.perCluster = perCluster
+        self.icc = icc
+        self.confidence = confidence
+        self.responseRate = responseRate
+    }
+
+    public struct Result: Sendable, Equatable {
+        /// Clusters to sample, and the degrees of freedom k − 1 of the interval.
+        public var clusters: Int
+        public var degreesOfFreedom: Int
+        public var t: Double
+        public var designEffect: Double
+        /// The half-width reached with that many clusters.
+        public var halfWidth: Double
+        /// Completed interviews (k·m), and units to draw (÷ response rate, rounded up).
+        public var completes: Int
+        public var draws: Int
+    }
+
+    /// - Throws: when the margin cannot be reached with up to `limit` clusters.
+    public func compute(limit: Int = 10_000) throws(StatsError) -> Result {
+        guard margin > 0 else { throw StatsError(message: "the margin of error must be positive") }
+        guard perCluster >= 1 else { throw StatsError(message: "the interviews per cluster must be at least 1") }
+        guard icc >= 0, icc < 1 else { throw StatsError(message: "the intraclass correlation must be from 0 to less than 1") }
+        guard responseRate > 0, responseRate <= 1 else { throw StatsError(message: "the response rate must be in (0, 1]") }
+        let variance: Double
+        switch target {
+        case .proportion(let p):
+            guard p > 0, p < 1 else { throw StatsError(message: "the proportion must be between 0 and 1") }
+            variance = p * (1 - p)
+        case .mean(let sd):
+            guard sd > 0 else { throw StatsError(message: "the standard deviation must be positive") }
+            variance = sd * sd
+        }
+        let deff = 1 + Double(perCluster - 1) * icc
+        for k in 2...max(limit, 2) {
+            let t = try Distribution.studentTQuantile(1 - (1 - confidence) / 2, degreesOfFreedom: Double(k - 1))
+            let halfWidth = t * (variance * deff / Double(k * perCluster)).squareRoot()
+            if halfWidth <= margin {
+                let completes = k * perCluster
+                return Result(clusters: k, degreesOfFreedom: k - 1, t: t, designEffect: deff, halfWidth: halfWidth, completes: completes,
+                              draws: Int((Double(completes) / responseRate - 1e-9).rounded(.up)))
+            }
+        }
+        throw StatsError(message: "the margin cannot be reached with \(limit) clusters of \(perCluster)")
+    }
+}

@@ -129,7 +129,9 @@ struct SampleCommand: AsyncParsableCommand {
             abstract: "Respondents needed for a margin of error on a proportion or a mean score.",
             discussion: """
                 n0 = z^2 V / e^2 (V = p(1-p), or sd^2 for a mean); n1 = deff x n0; with --population N: \
-                n2 = n1 / (1 + (n1-1)/N); completes = n2 rounded up; to draw = completes / response rate, rounded up.
+                n2 = n1 / (1 + (n1-1)/N); completes = n2 rounded up; to draw = completes / response rate, rounded up. \
+                With --per-cluster m (a domain in one stratum, e.g. a town rated by the households of its sampled \
+                villages): the fewest clusters k with t(k-1) x sqrt(V (1+(m-1) icc) / (k m)) <= e.
                 """
         )
 
@@ -154,6 +156,12 @@ struct SampleCommand: AsyncParsableCommand {
         @Option(help: "Population size (units in the frame) for the finite population correction.")
         var population: Int?
 
+        @Option(help: "Clusters instead: completed interviews per cluster (e.g. 15 households per village), for a domain in one stratum such as a town's own-town score; gives the clusters needed.")
+        var perCluster: Int?
+
+        @Option(help: "With --per-cluster: the intraclass correlation of answers within a cluster.")
+        var icc: Double = 0.05
+
         func validate() throws {
             if proportion != nil && sd != nil { throw ValidationError("give --proportion or --sd, not both.") }
             guard confidence > 0 && confidence < 1 else { throw ValidationError("--confidence must be between 0 and 1.") }
@@ -163,6 +171,20 @@ struct SampleCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let target: SampleSize.Target = sd.map { .mean(standardDeviation: $0) } ?? .proportion(proportion ?? 0.5)
+                if let perCluster {
+                    let r = try ClusterSampleSize(target: target, margin: margin, perCluster: perCluster, icc: icc, confidence: confidence,
+                                                  responseRate: responseRate).compute()
+                    print(TextTable(rows: [
+                        ["设计效应 1+(m−1)ρ", format(r.designEffect)],
+                        ["需抽取的群（村/社区）数", String(r.clusters)],
+                        ["区间自由度（群数 − 1）", String(r.degreesOfFreedom)],
+                        ["t 分位数", format(r.t)],
+                        ["达到的半宽", format(r.halfWidth)],
+                        ["需完成问卷", String(r.completes)],
+                        ["需抽取（÷应答率）", String(r.draws)],
+                    ], rightAligned: [1]).render())
+                    return
+                }
                 let result = try SampleSize(target: target, margin: margin, confidence: confidence, designEffect: deff,
                                             responseRate: responseRate, population: population).compute()
                 let rows = [

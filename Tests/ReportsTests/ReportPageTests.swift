@@ -137,3 +137,22 @@ struct ReportPageTests {
         #expect(!page.contains("<b>评议"))
     }
 }
+
+@Suite("report.html: units with too few degrees of freedom")
+struct UnstableScoreTests {
+    /// A unit whose interval has df 2 (a town rated by three villages) is marked ＊ and named in a
+    /// note that says why and what to do.
+    @Test func fewDegreesOfFreedomAreMarked() throws {
+        let scores = try String(contentsOfFile: Support.fixture("scores.csv"), encoding: .utf8)
+        var lines = scores.split(separator: "\n").map(String.init)
+        lines[1] = lines[1].replacingOccurrences(of: ",40,", with: ",2,")
+        var request = Support.request()
+        request.scores = [try Support.file("scores.csv", lines.joined(separator: "\n") + "\n")]
+        let html = try ReportContent.load(request).reportPage(feedbackLinks: [:])
+        #expect(html.components(separatedBy: "＊</td>").count - 1 == 1)
+        #expect(html.contains("标＊的区间只有不到 8 个自由度"))
+        #expect(html.contains("pingyi sample size --per-cluster"))
+        let plain = try ReportContent.load(Support.request()).reportPage(feedbackLinks: [:])
+        #expect(!plain.contains("标＊的区间"))
+    }
+}

@@ -41,3 +41,21 @@ struct DesignTests {
         }
     }
 }
+
+@Suite("Clusters for a domain in one stratum")
+struct ClusterSampleSizeTests {
+    /// A town's own-town score, σ = 30 points, 15 households per village, ρ = 0.05: deff 1.7.
+    /// k = 3: t(2) = 4.303 × √(900 × 1.7 / 45) = 25.1 points; the margin of 5 points needs the k
+    /// with t(k−1)·√(1530 / 15k) ≤ 5, computed by hand below.
+    @Test func townsNeedMoreVillagesThanThreeForANarrowMargin() throws {
+        let r = try ClusterSampleSize(target: .mean(standardDeviation: 30), margin: 5, perCluster: 15, icc: 0.05).compute()
+        #expect(abs(r.designEffect - 1.7) < 1e-12)
+        // k = 19: t(18) = 2.1009 × √(1530/285) = 4.868 ≤ 5; k = 18: t(17) = 2.1098 × √(1530/270) = 5.022 > 5.
+        #expect(r.clusters == 19 && r.degreesOfFreedom == 18)
+        #expect(abs(r.halfWidth - 2.10092204024096 * (1530.0 / 285).squareRoot()) < 1e-9)
+        #expect(r.completes == 285)
+        let three = try ClusterSampleSize(target: .mean(standardDeviation: 30), margin: 26, perCluster: 15, icc: 0.05).compute()
+        #expect(three.clusters == 3 && abs(three.t - 4.302652729911275) < 1e-9)
+        #expect(throws: (any Error).self) { try ClusterSampleSize(target: .mean(standardDeviation: 30), margin: 0.01, perCluster: 1, icc: 0.5).compute(limit: 50) }
+    }
+}
