@@ -52,7 +52,7 @@ public struct FormChecker: Sendable {
             guard let raw, let text = normalisedText(raw) else {
                 answers[i] = nil
                 if asked && item.required {
-                    problems.append(ItemProblem(item: i, message: "\(item.name) (\(item.label)) is empty", hint: emptyHint(item)))
+                    problems.append(ItemProblem(item: i, message: "\(item.name) (\(item.label)) is empty", hint: emptyHint(item), isMissing: true))
                 }
                 continue
             }
@@ -141,11 +141,14 @@ public struct ItemProblem: Sendable, Equatable, Hashable {
     public let message: String
     /// What to do.
     public let hint: String
+    /// The problem is only that a required item is empty (which a break-off's form may be).
+    public let isMissing: Bool
 
-    public init(item: Int, message: String, hint: String) {
+    public init(item: Int, message: String, hint: String, isMissing: Bool = false) {
         self.item = item
         self.message = message
         self.hint = hint
+        self.isMissing = isMissing
     }
 }
 

@@ -6,7 +6,7 @@ import Tables
 extension Questionnaire {
     /// The keys of a questionnaire file.
     static let keys = ["id", "version", "title", "group", "scale", "entry", "second-pass-operator", "complete-above", "units", "own_town",
-                       "items", "list_columns"]
+                       "items", "list_columns", "calls"]
 
     /// Reads a questionnaire file. Relative paths inside it (`scale:`, `units: {file: …}`) are
     /// resolved from the file's folder; `scale: four-tier` names `../scales/four-tier.yaml`
@@ -102,9 +102,17 @@ extension Questionnaire {
             further.append(item)
         }
         let listColumns = try map.optionalStrings("list_columns")
+        var calls: CallRules?
+        if let node = map["calls"] {
+            let rules = try CallRules(yaml: node)
+            for item in rules.callbackItems where !names.contains(item) {
+                throw node.error("callback item '\(item)' is not an item of the questionnaire", hint: "name unit ids (D01), own_town or further items")
+            }
+            calls = rules
+        }
         self.init(id: id, version: version, title: title, group: group, scale: scale, entry: entry,
                   units: units, ownTown: ownTown, further: further, listColumns: listColumns,
-                  secondPassOperator: secondPass, completeAbove: completeAbove)
+                  secondPassOperator: secondPass, completeAbove: completeAbove, calls: calls)
     }
 
     /// `scale:` as a name (`four-tier`), a path (`../scales/x.yaml`) or an inline mapping.

@@ -36,10 +36,12 @@ public struct Questionnaire: Sendable, Codable, Equatable, Hashable {
     /// more than this share of its applicable items, else partial (AAPOR's 80 %, say); nil: every
     /// counted form is complete.
     public let completeAbove: Double?
+    /// How the questionnaire is fielded by telephone (`calls:`), or nil when it is not.
+    public let calls: CallRules?
 
     public init(id: String, version: Int, title: String, group: RespondentGroup, scale: Scale, entry: EntryMode = .double,
                 units: [EvaluatedUnit], ownTown: OwnTown? = nil, further: [Item], listColumns: [String]? = nil,
-                secondPassOperator: SecondPassOperator? = nil, completeAbove: Double? = nil) {
+                secondPassOperator: SecondPassOperator? = nil, completeAbove: Double? = nil, calls: CallRules? = nil) {
         self.id = id
         self.version = version
         self.title = title
@@ -54,9 +56,11 @@ public struct Questionnaire: Sendable, Codable, Equatable, Hashable {
         self.items = items
         var columns = listColumns ?? [group.frameIdentifier]
         if ownTown != nil && !columns.contains("town_id") { columns.append("town_id") }
+        for phone in calls?.phones ?? [] where !columns.contains(phone) { columns.append(phone) }
         self.listColumns = columns
         self.secondPass = secondPassOperator
         self.completeAbove = completeAbove
+        self.calls = calls
     }
 
     /// Who may key pass 2 (default ``SecondPassOperator/different``).

@@ -9,6 +9,25 @@ public enum Pass: Int, Sendable, Codable, Hashable, CaseIterable {
     var kind: String { self == .first ? "pass1" : "pass2" }
 }
 
+/// How a form's answers were collected.
+public enum FormMode: String, Sendable, Codable, CaseIterable, Hashable {
+    /// A paper form, keyed (in one or two passes).
+    case paper
+    /// A telephone interview: the interviewer's screen is the form, counted at once.
+    case telephone
+    /// Online self-completion by the respondent, counted at once.
+    case online
+
+    /// The Chinese name.
+    public var label: String {
+        switch self {
+        case .paper: "纸质问卷录入"
+        case .telephone: "电话访问"
+        case .online: "网上自填"
+        }
+    }
+}
+
 /// Forms keyed from one file (or one web session), stored together or not at all.
 public struct FormBatch: Sendable {
     /// The questionnaire version the forms were keyed with.
@@ -25,9 +44,18 @@ public struct FormBatch: Sendable {
     /// The file column (1-based) of `case_id` and of each item, for messages.
     public let caseColumn: Int?
     public let itemColumns: [Int]?
+    /// How the answers were collected: a paper form's passes, or a telephone or online form
+    /// that counts as soon as it is stored (kind `final`, no second pass).
+    public let mode: FormMode
+    /// The forms may leave required items empty: an interview broken off, whose answers so far
+    /// are kept (the case then becomes partial or is closed by the call rules).
+    public let allowsUnanswered: Bool
 
     public init(questionnaire: Questionnaire, pass: Pass, operator: String, source: String, forms: [FormInput],
-                replace: Bool = false, reason: String? = nil, caseColumn: Int? = nil, itemColumns: [Int]? = nil) {
+                replace: Bool = false, reason: String? = nil, caseColumn: Int? = nil, itemColumns: [Int]? = nil,
+                mode: FormMode = .paper, allowsUnanswered: Bool = false) {
+        self.mode = mode
+        self.allowsUnanswered = allowsUnanswered
         self.questionnaire = questionnaire
         self.pass = pass
         self.operator = `operator`
@@ -38,6 +66,13 @@ public struct FormBatch: Sendable {
         self.caseColumn = caseColumn
         self.itemColumns = itemColumns
     }
+
+    /// The `forms.kind` the batch stores: its pass for paper, `final` (counted at once) for a
+    /// telephone or online form.
+    var formKind: String { mode == .paper ? pass.kind : "final" }
+
+    /// Whether the stored forms count at once (single entry, or not keyed from paper).
+    var countsAtOnce: Bool { mode != .paper || questionnaire.entry == .single }
 }
 
 /// One keyed form: the case and the answers in ``Questionnaire/items`` order (nil = empty).

@@ -24,10 +24,14 @@ import Foundation
 ///   creation and expiry (Unix seconds).
 /// - `entry_closures` (version 3): questionnaires closed for keying, when, by whom and why.
 /// - version 4 changes no table: cases with a counted form that were left pending become complete.
+/// - version 5: `case_phones` (numbers apart from answers), `call_cases` (each case's calling
+///   state and lock), `call_attempts` (every dial), `callbacks` (re-asked completes),
+///   `forms.mode` (paper, telephone, online), the roles interviewer and statistician, and
+///   `users.disabled`.
 ///
 /// ``postgresStatements`` derives the PostgreSQL schema from the same text.
 enum Schema {
-    static let version = 4
+    static let version = 5
 
     static let statements = [
         """
@@ -185,6 +189,90 @@ enum Schema {
             ORDER BY cases.questionnaire, cases.line
             """,
             "UPDATE cases SET disposition = 'complete' WHERE disposition = 'pending' AND \(countedCase)",
+        ],
+        // 4 → 5: telephone interviewing and online self-completion. Phone numbers apart from the
+        // answers; every dial; each case's calling state (attempts, next time, the lock that
+        // keeps it with one interviewer); callback checks; the mode a form came in by; the
+        // interviewer and statistician roles and disabled users (the users table is rebuilt to
+        // widen its role check; signed-in sessions end).
+        [
+            """
+            CREATE TABLE case_phones (
+                case_id TEXT NOT NULL REFERENCES cases (case_id),
+                rank INTEGER NOT NULL,
+                number TEXT NOT NULL,
+                PRIMARY KEY (case_id, rank))
+            """,
+            """
+            CREATE TABLE call_cases (
+                case_id TEXT PRIMARY KEY REFERENCES cases (case_id),
+                questionnaire TEXT NOT NULL,
+                town_id TEXT,
+                random_order INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                last_outcome TEXT,
+                next_at INTEGER NOT NULL DEFAULT 0,
+                appointment_at INTEGER,
+                locked_by TEXT,
+                locked_until INTEGER,
+                final_disposition TEXT,
+                final_aapor TEXT)
+            """,
+            "CREATE INDEX call_cases_by_questionnaire ON call_cases (questionnaire, final_disposition, next_at)",
+            """
+            CREATE TABLE call_attempts (
+                attempt_id INTEGER PRIMARY KEY,
+                case_id TEXT NOT NULL REFERENCES cases (case_id),
+                questionnaire TEXT NOT NULL,
+                interviewer TEXT NOT NULL,
+                phone_rank INTEGER NOT NULL,
+                started_at INTEGER NOT NULL,
+                ended_at INTEGER NOT NULL,
+                outcome TEXT NOT NULL,
+                appointment_at INTEGER,
+                note TEXT)
+            """,
+            "CREATE INDEX call_attempts_by_case ON call_attempts (case_id, attempt_id)",
+            "CREATE INDEX call_attempts_by_interviewer ON call_attempts (interviewer, started_at)",
+            """
+            CREATE TABLE callbacks (
+                case_id TEXT PRIMARY KEY REFERENCES cases (case_id),
+                questionnaire TEXT NOT NULL,
+                interviewer TEXT NOT NULL,
+                checker TEXT,
+                locked_until INTEGER,
+                checked_at INTEGER,
+                agreed INTEGER,
+                differences TEXT)
+            """,
+            "ALTER TABLE forms ADD COLUMN mode TEXT NOT NULL DEFAULT 'paper'",
+            "DROP TABLE sessions",
+            """
+            CREATE TABLE users_v5 (
+                name TEXT PRIMARY KEY,
+                role TEXT NOT NULL CHECK (role IN ('admin', 'supervisor', 'statistician', 'operator', 'interviewer')),
+                password_hash TEXT NOT NULL,
+                api_token_hash TEXT UNIQUE,
+                failed_logins INTEGER NOT NULL DEFAULT 0,
+                locked_until INTEGER,
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                disabled INTEGER NOT NULL DEFAULT 0)
+            """,
+            """
+            INSERT INTO users_v5 (name, role, password_hash, api_token_hash, failed_logins, locked_until, created_at, created_by)
+            SELECT name, role, password_hash, api_token_hash, failed_logins, locked_until, created_at, created_by FROM users
+            """,
+            "DROP TABLE users",
+            "ALTER TABLE users_v5 RENAME TO users",
+            """
+            CREATE TABLE sessions (
+                token_hash TEXT PRIMARY KEY,
+                user_name TEXT NOT NULL REFERENCES users (name),
+                csrf TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL)
+            """,
         ],
     ]
 

@@ -43,7 +43,7 @@ public protocol SurveyStore: Sendable {
     /// or nil when it may: the same rules ``enterForms(_:)`` applies (``EntryRules``), asked
     /// before the answers are keyed (the keying page's case check, the telephone and online
     /// channels). The answer can change before the form is saved; the save checks again.
-    func entryRefusal(caseID: String, questionnaire: Questionnaire, pass: Pass, operator: String) async throws(StoreError) -> EntryRefusal?
+    func entryRefusal(caseID: String, questionnaire: Questionnaire, pass: Pass, operator: String, mode: FormMode) async throws(StoreError) -> EntryRefusal?
 
     /// Compares pass 1 and pass 2 of every case keyed twice and not yet verified: agreeing
     /// forms become verified; disagreements are recorded. Returns every open disagreement.
@@ -85,4 +85,11 @@ public protocol SurveyStore: Sendable {
     /// How often each code was given to each item: over the counted forms (verified or
     /// single-pass) when `countedOnly`, else over the pass-1 forms (everything keyed so far).
     func answerCounts(questionnaire: String, countedOnly: Bool) async throws(StoreError) -> [AnswerCount]
+}
+
+extension SurveyStore {
+    /// ``entryRefusal(caseID:questionnaire:pass:operator:mode:)`` for a paper form.
+    public func entryRefusal(caseID: String, questionnaire: Questionnaire, pass: Pass, operator: String) async throws(StoreError) -> EntryRefusal? {
+        try await entryRefusal(caseID: caseID, questionnaire: questionnaire, pass: pass, operator: `operator`, mode: .paper)
+    }
 }

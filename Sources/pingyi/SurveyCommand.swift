@@ -104,7 +104,30 @@ struct SurveyCommand: AsyncParsableCommand {
                 rows.append([item.name, item.kind.typeName, item.required ? "是" : "否", values, item.when?.source ?? "", item.label])
             }
             print(TextTable(rows: rows).render(indent: "  "))
+            if let calls = q.calls { printCalls(calls) }
             print("检查通过")
+        }
+
+        private func printCalls(_ c: CallRules) {
+            let names = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"]
+            print("电话调查  号码列 \(c.phones.joined(separator: ", "))；最多拨打 \(c.maxAttempts) 次；个案锁定 \(c.lockMinutes) 分钟"
+                  + (c.stopAtQuota ? "；层达到目标后不再分配新个案" : "")
+                  + (c.callbackShare > 0 ? "；回访复核 \(Int((c.callbackShare * 100).rounded()))%（\(c.callbackItems.joined(separator: ", "))）" : ""))
+            print("  拨打时段（北京时间）  " + (0..<7).compactMap { d in
+                c.windows[d].isEmpty ? nil : "\(names[d]) " + c.windows[d].map(\.text).joined(separator: "、")
+            }.joined(separator: "；"))
+            print("  重拨间隔（分钟）  " + CallOutcome.allCases.compactMap { o in c.retryMinutes[o].map { "\(o.label) \($0)" } }.joined(separator: "，"))
+            var rows = [["最终结果规则", "处置", "AAPOR"]]
+            for rule in c.finals {
+                var when: [String] = []
+                if let last = rule.last { when.append("本次 " + last.map(\.label).joined(separator: "/")) }
+                if let ever = rule.ever { when.append("曾有 " + ever.map(\.label).joined(separator: "/")) }
+                if let every = rule.everyNumber { when.append("每个号码最后为 " + every.map(\.label).joined(separator: "/")) }
+                if rule.exhausted == true { when.append("拨满 \(c.maxAttempts) 次" + (rule.days.map { "（至少 \($0) 天）" } ?? "")) }
+                if let contact = rule.contact { when.append(contact ? "曾接通" : "从未接通") }
+                rows.append([when.joined(separator: "，"), rule.final.disposition, rule.final.aapor])
+            }
+            print(TextTable(rows: rows).render(indent: "  "))
         }
     }
 }

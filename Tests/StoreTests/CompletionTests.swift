@@ -77,6 +77,7 @@ struct CompletionTests {
         _ = try await f.store.verify(questionnaire: nil, operator: "督导")
         let queue = try DatabaseQueue(path: f.address)
         try await queue.write { db in
+            try StoreFixture.dropSchemaFive(db)
             try db.execute(sql: "UPDATE cases SET disposition = 'pending'")
             try db.execute(sql: "DELETE FROM audit WHERE action = 'dispose'")
             try db.execute(sql: "UPDATE meta SET value = '3' WHERE key = 'schema_version'")

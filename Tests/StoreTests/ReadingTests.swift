@@ -48,6 +48,7 @@ struct ReadingTests {
         try await f.load(q)
         let queue = try DatabaseQueue(path: f.address)
         try await queue.write { db in
+            try StoreFixture.dropSchemaFive(db)
             try db.execute(sql: "DROP TABLE sessions; DROP TABLE users; DROP INDEX audit_by_operator; DROP TABLE entry_closures")
             try db.execute(sql: "UPDATE meta SET value = '1' WHERE key = 'schema_version'")
         }
@@ -57,6 +58,6 @@ struct ReadingTests {
         #expect(try await store.users().map(\.name) == ["王芳"])
         #expect(try await store.caseRecord("H-01-0001") != nil)
         #expect(try await f.store.entryClosures().isEmpty)
-        #expect(try await f.dump().contains("[key:\"schema_version\" value:\"4\"]"))
+        #expect(try await f.dump().contains("[key:\"schema_version\" value:\"5\"]"))
     }
 }

@@ -70,32 +70,35 @@ extension PostgresStore {
         if few == nil { try await lockCases(db, Array(Set(checked.forms.map(\.caseID)))) }
         // A few cases are locked as they are read.
         let states = try await entryStates(db, questionnaire: q.id, only: few, lock: few != nil)
-        let stored = try await storedForms(db, questionnaire: q.id, kind: batch.pass.kind, only: few)
+        let stored = try await storedForms(db, questionnaire: q.id, kind: batch.formKind, only: few)
         let owners = try await caseOwners(db, EntryRules.unknownCases(checked.forms, states: states))
         let passOne = EntryRules.needsPassOne(batch) ? try await storedForms(db, questionnaire: q.id, kind: Pass.first.kind, only: few) : [:]
-        let context = EntryContext(states: states, owners: owners, stored: stored, passOne: passOne, closure: nil)
+        let counted = batch.formKind == "final" ? stored : try await storedForms(db, questionnaire: q.id, kind: "final", only: few)
+        let context = EntryContext(states: states, owners: owners, stored: stored, passOne: passOne, counted: counted, closure: nil)
         let problems = checked.problems + EntryRules.caseProblems(batch, checked.forms, context: context)
         if !problems.isEmpty { throw StoreError.rejected(problems, file: batch.source, what: "imported") }
         if batch.replace {
             return try await replaceForms(db, checked.forms, stored: stored, batch: batch, at: at)
         }
         try await insertForms(db, checked.forms, batch: batch, at: at)
-        if q.entry == .single {
+        if batch.countsAtOnce {
             try await markCounted(db, checked.forms.map { ($0.caseID, EntryRules.answerMap($0, q), q) }, operator: batch.operator, at: at,
                                   source: batch.source)
         }
         return EntrySummary(stored: checked.forms.count, replaced: 0, changedAnswers: 0, unverified: [],
-                            counted: q.entry == .single ? checked.forms.count : 0)
+                            counted: batch.countsAtOnce ? checked.forms.count : 0)
     }
 
-    public func entryRefusal(caseID: String, questionnaire q: Questionnaire, pass: Pass, operator: String) async throws(StoreError) -> EntryRefusal? {
+    public func entryRefusal(caseID: String, questionnaire q: Questionnaire, pass: Pass, operator: String,
+                             mode: FormMode) async throws(StoreError) -> EntryRefusal? {
         try await reading { db in
-            let batch = FormBatch(questionnaire: q, pass: pass, operator: `operator`, source: "check", forms: [])
+            let batch = FormBatch(questionnaire: q, pass: pass, operator: `operator`, source: "check", forms: [], mode: mode)
             let states = try await self.entryStates(db, questionnaire: q.id, only: [caseID])
             let context = EntryContext(
                 states: states, owners: states.isEmpty ? try await self.caseOwners(db, [caseID]) : [:],
-                stored: try await self.storedForms(db, questionnaire: q.id, kind: pass.kind, only: [caseID]),
+                stored: try await self.storedForms(db, questionnaire: q.id, kind: batch.formKind, only: [caseID]),
                 passOne: EntryRules.needsPassOne(batch) ? try await self.storedForms(db, questionnaire: q.id, kind: Pass.first.kind, only: [caseID]) : [:],
+                counted: try await self.storedForms(db, questionnaire: q.id, kind: "final", only: [caseID]),
                 closure: try await self.closure(db, q.id))
             return EntryRules.refusal(caseID, in: batch, context: context)
         }
@@ -121,11 +124,11 @@ extension PostgresStore {
     func storedForms(_ db: PostgresConnection, questionnaire: String, kind: String, only ids: [String]?) async throws -> [String: StoredForm] {
         var forms: [String: StoredForm] = [:]
         let rows = try await db.query("""
-            SELECT case_id, form_id, operator, entered_at FROM forms
+            SELECT case_id, form_id, operator, entered_at, mode FROM forms
             WHERE questionnaire = \(questionnaire) AND kind = \(kind) AND (\(ids == nil) OR case_id = ANY(\(ids ?? [])))
             """, logger: logger)
-        for try await (id, formID, name, at) in rows.decode((String, Int64, String, String).self) {
-            forms[id] = StoredForm(formID: formID, operatorName: name, enteredAt: at)
+        for try await (id, formID, name, at, mode) in rows.decode((String, Int64, String, String, String).self) {
+            forms[id] = StoredForm(formID: formID, operatorName: name, enteredAt: at, mode: FormMode(rawValue: mode) ?? .paper)
         }
         return forms
     }
@@ -135,8 +138,9 @@ extension PostgresStore {
         let q = batch.questionnaire
         var ids: [String: Int64] = [:]
         let inserted = try await db.query("""
-            INSERT INTO forms (case_id, kind, questionnaire, version, operator, entered_at, source)
-            SELECT c, \(batch.pass.kind), \(q.id), \(q.version), \(batch.operator), \(at), \(batch.source) FROM unnest(\(forms.map(\.caseID))::text[]) AS c
+            INSERT INTO forms (case_id, kind, questionnaire, version, operator, entered_at, source, mode)
+            SELECT c, \(batch.formKind), \(q.id), \(q.version), \(batch.operator), \(at), \(batch.source), \(batch.mode.rawValue)
+            FROM unnest(\(forms.map(\.caseID))::text[]) AS c
             RETURNING case_id, form_id
             """, logger: logger)
         for try await (caseID, formID) in inserted.decode((String, Int64).self) { ids[caseID] = formID }
@@ -191,12 +195,12 @@ extension PostgresStore {
             if changes > 0, try await unverify(db, caseID: form.caseID, operator: batch.operator, at: at, reason: batch.reason) {
                 unverified.append(form.caseID)
             }
-            if q.entry == .single {
+            if batch.countsAtOnce {
                 try await markCounted(db, [(form.caseID, new, q)], operator: batch.operator, at: at, source: batch.source)
             }
         }
         return EntrySummary(stored: 0, replaced: forms.count, changedAnswers: changedAnswers, unverified: unverified,
-                            counted: q.entry == .single ? forms.count : 0)
+                            counted: batch.countsAtOnce ? forms.count : 0)
     }
 
     /// Removes a case's verified form and its disagreements; true when there was anything to undo.

@@ -27,6 +27,9 @@ public enum EntryRefusal: Sendable, Equatable, Hashable {
     /// Pass 2 by the operator who keyed pass 1, where the questionnaire wants two people
     /// (`second-pass-operator: different`).
     case sameOperator(operator: String)
+    /// The case already has a counted form from another channel (a telephone interview, an
+    /// online form, or verified paper forms against a telephone or online one).
+    case alreadyCounted(mode: FormMode, operator: String, at: String)
 
     /// What is wrong, in English, for the command line and the API.
     public func message(caseID: String, questionnaire q: Questionnaire) -> String {
@@ -43,6 +46,7 @@ public enum EntryRefusal: Sendable, Equatable, Hashable {
         case let .alreadyKeyed(pass, name, at): "case \(caseID) already has a pass \(pass.rawValue) form (keyed by \(name) at \(at))"
         case .nothingToReplace(let pass): "case \(caseID) has no pass \(pass.rawValue) form to replace"
         case .sameOperator(let name): "case \(caseID): pass 1 was keyed by \(name), who may not key pass 2 of \(q.id) (second-pass-operator: different)"
+        case let .alreadyCounted(mode, name, at): "case \(caseID) already has a counted form (\(mode.rawValue), by \(name) at \(at))"
         }
     }
 
@@ -61,6 +65,7 @@ public enum EntryRefusal: Sendable, Equatable, Hashable {
         case .alreadyKeyed: "to correct it, import with --replace --reason '…'; to key it anew, check the case number"
         case .nothingToReplace: "import it without --replace"
         case .sameOperator: "have another operator key pass 2 (the passes are compared, so they must be independent), or set second-pass-operator: any in a new version of the questionnaire"
+        case .alreadyCounted: "one interview per case: check the case number; a supervisor can correct the counted form"
         }
     }
 }
@@ -75,6 +80,8 @@ struct EntryContext: Sendable {
     var stored: [String: StoredForm]
     /// Pass 1's stored forms, when the batch is pass 2 and the operators must differ.
     var passOne: [String: StoredForm]
+    /// The counted (`final`) forms of the batch's cases.
+    var counted: [String: StoredForm]
     /// The questionnaire's closure, if it is closed.
     var closure: EntryClosure?
 }

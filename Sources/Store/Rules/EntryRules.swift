@@ -14,6 +14,7 @@ struct StoredForm: Sendable {
     let formID: Int64
     let operatorName: String
     let enteredAt: String
+    var mode: FormMode = .paper
 }
 
 /// The checks of ``SurveyStore/enterForms(_:)`` that need no database, shared by every store:
@@ -23,7 +24,7 @@ enum EntryRules {
     /// questionnaire, a replacement without a reason.
     static func checkSettings(_ batch: FormBatch) throws(StoreError) {
         let q = batch.questionnaire
-        if q.entry == .single && batch.pass == .second {
+        if batch.mode == .paper && q.entry == .single && batch.pass == .second {
             throw StoreError(.usage, file: batch.source, message: "questionnaire \(q.id) is keyed once (entry: single), so it has no pass 2",
                              hint: "import the file with --pass 1, or set entry: double in the questionnaire (as a new version)")
         }
@@ -57,6 +58,7 @@ enum EntryRules {
     /// Checks the answers of every form (codes, ranges, required items, skips), in chunks on
     /// every core. Returns the forms with normalised answers, in order, and every problem.
     static func checkAnswers(_ batch: FormBatch, checker: FormChecker? = nil) -> (forms: [FormInput], problems: [EntryProblem]) {
+        let partial = batch.allowsUnanswered
         let checker = checker ?? FormChecker(batch.questionnaire)
         let input = batch.forms
         let chunk = 512
@@ -64,7 +66,7 @@ enum EntryRules {
             var forms = Array(input[(c * chunk)..<min(input.count, (c + 1) * chunk)])
             var problems: [EntryProblem] = []
             for i in forms.indices {
-                for p in checker.check(&forms[i].answers) {
+                for p in checker.check(&forms[i].answers) where !(partial && p.isMissing) {
                     problems.append(EntryProblem(file: batch.source, line: forms[i].line, column: batch.itemColumns?[p.item],
                                                  caseID: forms[i].caseID, message: "case \(forms[i].caseID): \(p.message)", hint: p.hint))
                 }
@@ -109,6 +111,11 @@ enum EntryRules {
         if let towns = q.ownTown?.towns {
             guard let town = state.townID else { return .townNotRated(town: nil) }
             if !towns.contains(where: { $0.id == town }) { return .townNotRated(town: town) }
+        }
+        // A form counted from the telephone or online stands for the interview; a paper form
+        // verified stands against a telephone or online one.
+        if let counted = context.counted[caseID], counted.mode != .paper || batch.mode != .paper {
+            return .alreadyCounted(mode: counted.mode, operator: counted.operatorName, at: counted.enteredAt)
         }
         let existing = context.stored[caseID]
         if batch.replace && existing == nil { return .nothingToReplace(pass: batch.pass) }

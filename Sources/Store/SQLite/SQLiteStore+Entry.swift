@@ -40,34 +40,37 @@ extension SQLiteStore {
         if let closed = try closure(db, q.id) { throw closed.refusal(source: batch.source) }
         let few = EntryRules.casesToRead(checked.forms)
         let states = try entryStates(db, questionnaire: q.id, only: few)
-        let stored = try storedForms(db, questionnaire: q.id, kind: batch.pass.kind, only: few)
+        let stored = try storedForms(db, questionnaire: q.id, kind: batch.formKind, only: few)
         let owners = try caseOwners(db, only: EntryRules.unknownCases(checked.forms, states: states))
         let passOne = EntryRules.needsPassOne(batch) ? try storedForms(db, questionnaire: q.id, kind: Pass.first.kind, only: few) : [:]
-        let context = EntryContext(states: states, owners: owners, stored: stored, passOne: passOne, closure: nil)
+        let counted = batch.formKind == "final" ? stored : try storedForms(db, questionnaire: q.id, kind: "final", only: few)
+        let context = EntryContext(states: states, owners: owners, stored: stored, passOne: passOne, counted: counted, closure: nil)
         let problems = checked.problems + EntryRules.caseProblems(batch, checked.forms, context: context)
         if !problems.isEmpty { throw StoreError.rejected(problems, file: batch.source, what: "imported") }
         if batch.replace {
             return try replaceForms(db, checked.forms, stored: stored, batch: batch, at: at)
         }
         try insertForms(db, checked.forms, batch: batch, at: at)
-        if q.entry == .single {
+        if batch.countsAtOnce {
             for form in checked.forms {
                 try markCounted(db, caseID: form.caseID, answers: EntryRules.answerMap(form, q), q, operator: batch.operator, at: at,
                                 source: batch.source)
             }
         }
         return EntrySummary(stored: checked.forms.count, replaced: 0, changedAnswers: 0, unverified: [],
-                            counted: q.entry == .single ? checked.forms.count : 0)
+                            counted: batch.countsAtOnce ? checked.forms.count : 0)
     }
 
-    public func entryRefusal(caseID: String, questionnaire q: Questionnaire, pass: Pass, operator: String) async throws(StoreError) -> EntryRefusal? {
+    public func entryRefusal(caseID: String, questionnaire q: Questionnaire, pass: Pass, operator: String,
+                             mode: FormMode) async throws(StoreError) -> EntryRefusal? {
         try await reading { db in
-            let batch = FormBatch(questionnaire: q, pass: pass, operator: `operator`, source: "check", forms: [])
+            let batch = FormBatch(questionnaire: q, pass: pass, operator: `operator`, source: "check", forms: [], mode: mode)
             let states = try self.entryStates(db, questionnaire: q.id, only: [caseID])
             let context = EntryContext(
                 states: states, owners: states.isEmpty ? try self.caseOwners(db, only: [caseID]) : [:],
-                stored: try self.storedForms(db, questionnaire: q.id, kind: pass.kind, only: [caseID]),
+                stored: try self.storedForms(db, questionnaire: q.id, kind: batch.formKind, only: [caseID]),
                 passOne: EntryRules.needsPassOne(batch) ? try self.storedForms(db, questionnaire: q.id, kind: Pass.first.kind, only: [caseID]) : [:],
+                counted: try self.storedForms(db, questionnaire: q.id, kind: "final", only: [caseID]),
                 closure: try self.closure(db, q.id))
             return EntryRules.refusal(caseID, in: batch, context: context)
         }
@@ -90,10 +93,10 @@ extension SQLiteStore {
     func storedForms(_ db: Database, questionnaire: String, kind: String, only ids: [String]?) throws -> [String: StoredForm] {
         var forms: [String: StoredForm] = [:]
         let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT case_id, form_id, operator, entered_at FROM forms WHERE questionnaire = ? AND kind = ?\(inList("case_id", ids))
+            SELECT case_id, form_id, operator, entered_at, mode FROM forms WHERE questionnaire = ? AND kind = ?\(inList("case_id", ids))
             """), arguments: StatementArguments([questionnaire, kind] + (ids ?? [])))
         while let row = try rows.next() {
-            forms[row[0]] = StoredForm(formID: row[1], operatorName: row[2], enteredAt: row[3])
+            forms[row[0]] = StoredForm(formID: row[1], operatorName: row[2], enteredAt: row[3], mode: FormMode(rawValue: row[4]) ?? .paper)
         }
         return forms
     }
@@ -108,7 +111,7 @@ extension SQLiteStore {
     func insertForms(_ db: Database, _ forms: [FormInput], batch: FormBatch, at: String) throws {
         let q = batch.questionnaire
         let insertForm = try RawStatement(db, """
-            INSERT INTO forms (case_id, kind, questionnaire, version, operator, entered_at, source) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO forms (case_id, kind, questionnaire, version, operator, entered_at, source, mode) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let insertAudit = try RawStatement(db, """
             INSERT INTO audit (at, operator, action, case_id, pass, new_value, source) VALUES (?, ?, 'enter', ?, ?, ?, ?)
@@ -119,8 +122,8 @@ extension SQLiteStore {
         let names = q.items.map(\.name)
         let version = "v\(q.version)"
         for form in forms {
-            try insertForm.run(db, [.text(form.caseID), .text(batch.pass.kind), .text(q.id), .integer(Int64(q.version)),
-                                    .text(batch.operator), .text(at), .text(batch.source)])
+            try insertForm.run(db, [.text(form.caseID), .text(batch.formKind), .text(q.id), .integer(Int64(q.version)),
+                                    .text(batch.operator), .text(at), .text(batch.source), .text(batch.mode.rawValue)])
             let formID = db.lastInsertedRowID
             for i in order {
                 if let value = form.answers[i] { try answers.insert(db, formID: formID, item: names[i], value: value) }
@@ -152,12 +155,12 @@ extension SQLiteStore {
             if changes > 0, try unverify(db, caseID: form.caseID, operator: batch.operator, at: at, reason: batch.reason) {
                 unverified.append(form.caseID)
             }
-            if q.entry == .single {
+            if batch.countsAtOnce {
                 try markCounted(db, caseID: form.caseID, answers: new, q, operator: batch.operator, at: at, source: batch.source)
             }
         }
         return EntrySummary(stored: 0, replaced: forms.count, changedAnswers: changedAnswers, unverified: unverified,
-                            counted: q.entry == .single ? forms.count : 0)
+                            counted: batch.countsAtOnce ? forms.count : 0)
     }
 
     /// Gives a case whose form was just counted the disposition its form says
