@@ -96,7 +96,7 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(name: "ExportsTests", dependencies: ["Exports", "Store", "Questionnaire", "Tables", "CReadStat"], swiftSettings: strict),
         .testTarget(name: "CompositeTests", dependencies: ["Composite", "Tables"], swiftSettings: strict),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Composite", "Sampling"], swiftSettings: strict),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Composite", "Sampling", "Formats"], swiftSettings: strict),
         .testTarget(
             name: "ServerTests",
             dependencies: [

@@ -1,4 +1,5 @@
 public import Composite
+public import Formats
 public import Questionnaire
 public import Tables
 

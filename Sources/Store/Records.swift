@@ -9,8 +9,15 @@ public struct LoadSummary: Sendable, Equatable {
     public let stages: Int
     /// Cases of an earlier list removed by `replace`.
     public let removed: Int
+    /// For a questionnaire fielded by telephone: cases put in the call queue, and cases without
+    /// a phone number (not called: record their disposition, or key their paper form).
+    public let callable: Int
+    public let withoutPhones: Int
 
-    public init(questionnaire: String, version: Int, sampled: Int, reserves: Int, stages: Int, removed: Int) {
+    public init(questionnaire: String, version: Int, sampled: Int, reserves: Int, stages: Int, removed: Int, callable: Int = 0,
+                withoutPhones: Int = 0) {
+        self.callable = callable
+        self.withoutPhones = withoutPhones
         self.questionnaire = questionnaire
         self.version = version
         self.sampled = sampled
@@ -222,8 +229,11 @@ public struct CountedForm: Sendable, Equatable {
     public let version: Int
     /// Non-empty answers by item name.
     public let answers: [String: String]
+    /// How the answers were collected.
+    public let mode: FormMode
 
-    public init(caseID: String, questionnaire: String, version: Int, answers: [String: String]) {
+    public init(caseID: String, questionnaire: String, version: Int, answers: [String: String], mode: FormMode = .paper) {
+        self.mode = mode
         self.caseID = caseID
         self.questionnaire = questionnaire
         self.version = version

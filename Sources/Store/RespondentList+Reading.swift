@@ -38,7 +38,13 @@ extension RespondentList {
                                  hint: "load one replicate: keep the rows of one replicate value in a file of their own")
             }
         }
-        let attributeColumns = names.filter { !L.isAdded($0) }
+        for name in questionnaire.calls?.phones ?? [] where table.index(of: name) == nil {
+            throw StoreError(.data, file: file, line: 1,
+                             message: "the list has no column \(name), which the questionnaire's calls: phones names",
+                             hint: "add the phone numbers to the frame in a column \(name), or name the right column in calls: phones")
+        }
+        let phoneColumns = Set(questionnaire.calls?.phones ?? [])
+        let attributeColumns = names.filter { !L.isAdded($0) && !phoneColumns.contains($0) }
         var problems: [EntryProblem] = []
         var cases: [ListCase] = []
         cases.reserveCapacity(table.rowCount)
@@ -209,8 +215,12 @@ struct ListRowReader {
                 problems.append(problem(row, "town_id", "town_id is empty, but the own-town item needs the household's town", "fill in town_id"))
             }
         }
+        var phones: [String] = []
+        for column in questionnaire.calls?.phones ?? [] {
+            phones += PhoneNumbers.split(text(column, row) ?? "")
+        }
         return ListCase(caseID: caseID, line: table.line(of: row), role: role, reserveRank: rank, reserveGroup: group,
-                        townID: town, stages: stages, prob: prob, weight: weight, attributes: attributesJSON(row))
+                        townID: town, stages: stages, prob: prob, weight: weight, attributes: attributesJSON(row), phones: phones)
     }
 
     /// The row's attribute columns as a JSON object (numbers as numbers).

@@ -42,11 +42,15 @@ public struct ListCase: Sendable, Equatable {
     /// The design weight (1/prob, or as the design computed it).
     public let weight: Double
     /// The attribute values as JSON text: an object of the list's other columns, numbers as
-    /// numbers and text as strings, missing cells as null.
+    /// numbers and text as strings, missing cells as null. Phone numbers are not among them.
     public let attributes: String
+    /// The case's phone numbers, in the order of the questionnaire's `calls.phones` columns
+    /// (personal data: stored apart from the attributes and the answers).
+    public let phones: [String]
 
     public init(caseID: String, line: Int, role: CaseRole, reserveRank: Int?, reserveGroup: String?, townID: String?,
-                stages: [DesignStage], prob: Double, weight: Double, attributes: String) {
+                stages: [DesignStage], prob: Double, weight: Double, attributes: String, phones: [String] = []) {
+        self.phones = phones
         self.caseID = caseID
         self.line = line
         self.role = role

@@ -219,6 +219,9 @@ enum Schema {
                 final_aapor TEXT)
             """,
             "CREATE INDEX call_cases_by_questionnaire ON call_cases (questionnaire, final_disposition, next_at)",
+            "CREATE INDEX call_cases_fresh ON call_cases (questionnaire, attempts, random_order)",
+            "CREATE INDEX call_cases_appointments ON call_cases (questionnaire, appointment_at)",
+            "CREATE INDEX call_cases_by_holder ON call_cases (locked_by, locked_until)",
             """
             CREATE TABLE call_attempts (
                 attempt_id INTEGER PRIMARY KEY,
@@ -245,6 +248,8 @@ enum Schema {
                 agreed INTEGER,
                 differences TEXT)
             """,
+            "CREATE INDEX cases_by_replaces ON cases (replaces)",
+            "CREATE INDEX callbacks_open ON callbacks (questionnaire, checked_at)",
             "ALTER TABLE forms ADD COLUMN mode TEXT NOT NULL DEFAULT 'paper'",
             "DROP TABLE sessions",
             """

@@ -50,6 +50,9 @@ struct CasesCommand: AsyncParsableCommand {
                 let summary = try await s.loadCases(respondents, for: questionnaire, replace: replace, operator: who.resolved)
                 if summary.removed > 0 { print("已移除  原名单 \(summary.removed) 个案例") }
                 print("已载入  \(summary.questionnaire) v\(summary.version)（\(questionnaire.group.label)）: 样本 \(summary.sampled)，备选 \(summary.reserves)，\(summary.stages) 阶段 → \(store.name)")
+                if questionnaire.calls != nil {
+                    print("电话访问  \(summary.callable) 个案例进入拨号队列" + (summary.withoutPhones > 0 ? "；\(summary.withoutPhones) 个没有电话号码（不拨打：请登记其状态或录入纸质问卷）" : ""))
+                }
             }
         }
 

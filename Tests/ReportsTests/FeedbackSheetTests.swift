@@ -1,4 +1,5 @@
 import Testing
+import Formats
 @testable import Reports
 
 /// The feedback sheets (考评情况反馈单): components, deductions with reasons, rank, grade, and the

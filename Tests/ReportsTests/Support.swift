@@ -1,4 +1,5 @@
 import Foundation
+import Formats
 @testable import Reports
 
 /// Fixtures, temporary folders and a small reader for the workbooks the report writes.

@@ -133,7 +133,7 @@ struct StoreFixture {
     /// Takes an SQLite store back to schema 4 (before telephone and online entry), so that
     /// opening it runs the upgrades from there.
     static func dropSchemaFive(_ db: Database) throws {
-        try db.execute(sql: "DROP TABLE callbacks; DROP TABLE call_attempts; DROP TABLE call_cases; DROP TABLE case_phones")
+        try db.execute(sql: "DROP TABLE callbacks; DROP TABLE call_attempts; DROP TABLE call_cases; DROP TABLE case_phones; DROP INDEX cases_by_replaces")
         try db.execute(sql: "ALTER TABLE forms DROP COLUMN mode")
     }
 

@@ -45,6 +45,11 @@ extension PostgresStore {
                                           }
                                       })
             try await self.audit(db, list.cases.map { CaseRules.loadAudit($0, list: list, operator: `operator`, at: at) })
+            let calls = CaseRules.callCases(list, q)
+            try await self.insertRows(db, "case_phones", ["case_id", "rank", "number"],
+                                      calls.flatMap { c, _ in c.phones.enumerated().map { k, n in [.text(c.caseID), .int(k + 1), .text(n)] } })
+            try await self.insertRows(db, "call_cases", ["case_id", "questionnaire", "town_id", "random_order"],
+                                      calls.map { c, order in [.text(c.caseID), .text(q.id), .text(c.townID), .int(Int(order))] })
             return CaseRules.summary(list, questionnaire, removed: removed)
         }
     }
@@ -69,7 +74,14 @@ extension PostgresStore {
         if forms > 0 || disposed > 0 {
             throw CaseRules.listInUse(questionnaire: questionnaire, forms: forms, dispositions: disposed, list: list)
         }
+        let calls = try await db.query("SELECT COUNT(*) FROM call_attempts WHERE questionnaire = \(questionnaire)", logger: logger)
+        for try await n in calls.decode(Int.self) where n > 0 {
+            throw CaseRules.listCalled(questionnaire: questionnaire, attempts: n, list: list)
+        }
         let ids = try await strings(db, "SELECT case_id FROM cases WHERE questionnaire = \(questionnaire) ORDER BY line")
+        for table in ["case_phones", "call_cases", "callbacks"] {
+            try await query(db, "DELETE FROM \(table) WHERE case_id IN (SELECT case_id FROM cases WHERE questionnaire = $1)", [.text(questionnaire)])
+        }
         try await db.query("DELETE FROM case_stages WHERE case_id IN (SELECT case_id FROM cases WHERE questionnaire = \(questionnaire))", logger: logger)
         try await db.query("DELETE FROM cases WHERE questionnaire = \(questionnaire)", logger: logger)
         try await audit(db, ids.map { AuditRecord(at: at, operator: `operator`, action: "remove", caseID: $0, reason: "list replaced", source: list) })

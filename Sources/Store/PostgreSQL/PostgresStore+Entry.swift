@@ -83,7 +83,7 @@ extension PostgresStore {
         try await insertForms(db, checked.forms, batch: batch, at: at)
         if batch.countsAtOnce {
             try await markCounted(db, checked.forms.map { ($0.caseID, EntryRules.answerMap($0, q), q) }, operator: batch.operator, at: at,
-                                  source: batch.source)
+                                  source: batch.source, brokenOff: batch.allowsUnanswered)
         }
         return EntrySummary(stored: checked.forms.count, replaced: 0, changedAnswers: 0, unverified: [],
                             counted: batch.countsAtOnce ? checked.forms.count : 0)

@@ -57,8 +57,8 @@ extension PostgresStore {
             let cases = try await self.caseRecords(db, caseID: nil, questionnaire: questionnaire)
             var forms = FormAssembler()
             let rows = try await self.query(db, StoreSQL.countedForms(questionnaire: "$1::text"), [.text(questionnaire)])
-            for try await (id, caseID, q, version, item, value) in rows.decode((Int64, String, String, Int, String?, String?).self) {
-                forms.add(formID: id, caseID: caseID, questionnaire: q, version: version, item: item, value: value)
+            for try await (id, caseID, q, version, mode, item, value) in rows.decode((Int64, String, String, Int, String, String?, String?).self) {
+                forms.add(formID: id, caseID: caseID, questionnaire: q, version: version, mode: mode, item: item, value: value)
             }
             return forms.snapshot(questionnaires: questionnaires, cases: cases)
         }

@@ -65,10 +65,10 @@ extension PostgresStore {
     /// Gives the cases whose forms were just counted the disposition each form says
     /// (``CompletionRules``), those still pending; audited.
     func markCounted(_ db: PostgresConnection, _ forms: [(caseID: String, answers: [String: String], questionnaire: Questionnaire)],
-                     operator: String, at: String, source: String?) async throws {
+                     operator: String, at: String, source: String?, brokenOff: Bool = false) async throws {
         guard !forms.isEmpty else { return }
         let ids = forms.map(\.caseID)
-        let dispositions = forms.map { CompletionRules.disposition($0.answers, $0.questionnaire).rawValue }
+        let dispositions = forms.map { CompletionRules.disposition($0.answers, $0.questionnaire, brokenOff: brokenOff).rawValue }
         let rows = try await db.query("""
             UPDATE cases SET disposition = d.disposition FROM unnest(\(ids)::text[], \(dispositions)::text[]) AS d(case_id, disposition)
             WHERE cases.case_id = d.case_id AND cases.disposition = 'pending' RETURNING cases.case_id, cases.disposition

@@ -82,7 +82,23 @@ enum CaseRules {
 
     static func summary(_ list: RespondentList, _ q: Questionnaire, removed: Int) -> LoadSummary {
         let sampled = list.cases.filter { $0.role == .sample }.count
+        let callable = q.calls == nil ? 0 : list.cases.count(where: { !$0.phones.isEmpty })
         return LoadSummary(questionnaire: q.id, version: q.version, sampled: sampled, reserves: list.cases.count - sampled,
-                           stages: list.stageCount, removed: removed)
+                           stages: list.stageCount, removed: removed, callable: callable,
+                           withoutPhones: q.calls == nil ? 0 : list.cases.count - callable)
+    }
+
+    /// The cases of a list fielded by telephone that go into the call queue (those with a
+    /// number), with their place in the seeded order of fresh cases.
+    static func callCases(_ list: RespondentList, _ q: Questionnaire) -> [(c: ListCase, order: Int64)] {
+        guard let rules = q.calls else { return [] }
+        return list.cases.filter { !$0.phones.isEmpty }.map { ($0, CallPlanning.randomOrder(seed: rules.seed, caseID: $0.caseID)) }
+    }
+
+    /// The refusal to replace a list whose cases have been called.
+    static func listCalled(questionnaire: String, attempts: Int, list: String) -> StoreError {
+        StoreError(.data, file: list,
+                   message: "cannot replace the list of questionnaire \(questionnaire): \(attempts) calls are recorded for its cases",
+                   hint: "keep the loaded list, or start a new store (--db) for the new list")
     }
 }

@@ -15,10 +15,19 @@ enum CompletionRules {
     static let reason = "form counted"
 
     /// The disposition a counted form gives its case.
-    /// - Parameter answers: the form's answers by item name (empty items absent).
-    static func disposition(_ answers: [String: String], _ q: Questionnaire) -> Disposition {
-        guard let threshold = q.completeAbove else { return .complete }
+    /// - Parameters:
+    ///   - answers: the form's answers by item name (empty items absent).
+    ///   - brokenOff: the interview was broken off (a telephone or online form saved before its
+    ///     end): partial, unless the questionnaire's `complete-above` share was answered all the
+    ///     same (AAPOR counts such a break-off complete).
+    static func disposition(_ answers: [String: String], _ q: Questionnaire, brokenOff: Bool = false) -> Disposition {
+        guard let threshold = q.completeAbove else { return brokenOff ? .partial : .complete }
         return answeredShare(answers, q) > threshold ? .complete : .partial
+    }
+
+    /// The AAPOR final code of a counted form's disposition (1.1 complete, 1.2 partial).
+    static func aapor(_ disposition: Disposition) -> String {
+        disposition == .complete ? "1.1" : "1.2"
     }
 
     /// The share of the form's applicable items that are answered, as AAPOR counts them: an

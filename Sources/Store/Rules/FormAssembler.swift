@@ -4,19 +4,19 @@ import Questionnaire
 /// builds the ``StoreSnapshot``; shared by every store.
 struct FormAssembler {
     private var forms: [CountedForm] = []
-    private var current: (id: Int64, caseID: String, questionnaire: String, version: Int, answers: [String: String])?
+    private var current: (id: Int64, caseID: String, questionnaire: String, version: Int, mode: FormMode, answers: [String: String])?
 
     /// Adds one row: a form and one of its answers (nil for a form without answers).
-    mutating func add(formID: Int64, caseID: String, questionnaire: String, version: Int, item: String?, value: String?) {
+    mutating func add(formID: Int64, caseID: String, questionnaire: String, version: Int, mode: String, item: String?, value: String?) {
         if current?.id != formID {
             flush()
-            current = (formID, caseID, questionnaire, version, [:])
+            current = (formID, caseID, questionnaire, version, FormMode(rawValue: mode) ?? .paper, [:])
         }
         if let item, let value { current?.answers[item] = value }
     }
 
     private mutating func flush() {
-        if let c = current { forms.append(CountedForm(caseID: c.caseID, questionnaire: c.questionnaire, version: c.version, answers: c.answers)) }
+        if let c = current { forms.append(CountedForm(caseID: c.caseID, questionnaire: c.questionnaire, version: c.version, answers: c.answers, mode: c.mode)) }
         current = nil
     }
 

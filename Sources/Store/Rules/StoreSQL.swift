@@ -28,7 +28,7 @@ enum StoreSQL {
     /// The counted forms with their answers, by form (see ``FormAssembler``).
     static func countedForms(questionnaire: String) -> String {
         """
-        SELECT f.form_id, f.case_id, f.questionnaire, f.version, a.item, a.value
+        SELECT f.form_id, f.case_id, f.questionnaire, f.version, f.mode, a.item, a.value
         FROM forms f JOIN questionnaires q ON q.id = f.questionnaire AND q.version = f.version
         LEFT JOIN answers a ON a.form_id = f.form_id
         WHERE (f.kind = 'final' OR (f.kind = 'pass1' AND q.entry = 'single')) AND (\(questionnaire) IS NULL OR f.questionnaire = \(questionnaire))

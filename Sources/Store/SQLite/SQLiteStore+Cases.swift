@@ -44,6 +44,12 @@ extension SQLiteStore {
                 }
                 try self.audit(db, CaseRules.loadAudit(c, list: list, operator: `operator`, at: at))
             }
+            let insertPhone = try db.makeStatement(sql: "INSERT INTO case_phones (case_id, rank, number) VALUES (?, ?, ?)")
+            let insertCall = try db.makeStatement(sql: "INSERT INTO call_cases (case_id, questionnaire, town_id, random_order) VALUES (?, ?, ?, ?)")
+            for (c, order) in CaseRules.callCases(list, questionnaire) {
+                for (k, number) in c.phones.enumerated() { try insertPhone.execute(arguments: [c.caseID, k + 1, number]) }
+                try insertCall.execute(arguments: [c.caseID, questionnaire.id, c.townID, order])
+            }
             return CaseRules.summary(list, questionnaire, removed: removed)
         }
     }
@@ -70,7 +76,12 @@ extension SQLiteStore {
         if forms > 0 || disposed > 0 {
             throw CaseRules.listInUse(questionnaire: questionnaire, forms: forms, dispositions: disposed, list: list)
         }
+        let calls = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM call_attempts WHERE questionnaire = ?", arguments: [questionnaire]) ?? 0
+        if calls > 0 { throw CaseRules.listCalled(questionnaire: questionnaire, attempts: calls, list: list) }
         let ids = try String.fetchAll(db, sql: "SELECT case_id FROM cases WHERE questionnaire = ? ORDER BY line", arguments: [questionnaire])
+        for table in ["case_phones", "call_cases", "callbacks"] {
+            try db.execute(sql: "DELETE FROM \(table) WHERE case_id IN (SELECT case_id FROM cases WHERE questionnaire = ?)", arguments: [questionnaire])
+        }
         try db.execute(sql: "DELETE FROM case_stages WHERE case_id IN (SELECT case_id FROM cases WHERE questionnaire = ?)", arguments: [questionnaire])
         try db.execute(sql: "DELETE FROM cases WHERE questionnaire = ?", arguments: [questionnaire])
         for id in ids {

@@ -54,7 +54,7 @@ extension SQLiteStore {
         if batch.countsAtOnce {
             for form in checked.forms {
                 try markCounted(db, caseID: form.caseID, answers: EntryRules.answerMap(form, q), q, operator: batch.operator, at: at,
-                                source: batch.source)
+                                source: batch.source, brokenOff: batch.allowsUnanswered)
             }
         }
         return EntrySummary(stored: checked.forms.count, replaced: 0, changedAnswers: 0, unverified: [],
@@ -166,8 +166,8 @@ extension SQLiteStore {
     /// Gives a case whose form was just counted the disposition its form says
     /// (``CompletionRules``), when it is still pending; audited.
     func markCounted(_ db: Database, caseID: String, answers: [String: String], _ q: Questionnaire, operator: String, at: String,
-                     source: String?) throws {
-        let disposition = CompletionRules.disposition(answers, q)
+                     source: String?, brokenOff: Bool = false) throws {
+        let disposition = CompletionRules.disposition(answers, q, brokenOff: brokenOff)
         try db.cachedStatement(sql: "UPDATE cases SET disposition = ? WHERE case_id = ? AND disposition = 'pending'")
             .execute(arguments: [disposition.rawValue, caseID])
         if db.changesCount > 0 {

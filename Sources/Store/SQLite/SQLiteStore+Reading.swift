@@ -50,7 +50,7 @@ extension SQLiteStore {
             var forms = FormAssembler()
             let rows = try Row.fetchCursor(db, sql: StoreSQL.countedForms(questionnaire: "?1"), arguments: [questionnaire])
             while let r = try rows.next() {
-                forms.add(formID: r[0], caseID: r[1], questionnaire: r[2], version: r[3], item: r[4], value: r[5])
+                forms.add(formID: r[0], caseID: r[1], questionnaire: r[2], version: r[3], mode: r[4], item: r[5], value: r[6])
             }
             return forms.snapshot(questionnaires: questionnaires, cases: cases)
         }

@@ -1,5 +1,5 @@
 import Testing
-@testable import Reports
+@testable import Formats
 
 /// Dates and the review deadline: 2 working days after the feedback sheet is issued, weekends
 /// and holidays skipped, 调休 workdays counted.
