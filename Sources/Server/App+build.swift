@@ -30,10 +30,12 @@ func buildRouter(store: any ServerStore, settings: ServerSettings) -> Router<App
     let login = LoginController(environment: environment)
     login.addRoutes(to: router)
     APIController(environment: environment).addRoutes(to: router)
-    let signedIn = router.group().add(middleware: RequireRole(role: .operator))
-    login.addSessionRoutes(to: signedIn)
-    EntryController(environment: environment).addRoutes(to: signedIn)
-    SupervisionController(environment: environment).addRoutes(to: router.group("supervise").add(middleware: RequireRole(role: .supervisor)))
-    AdminController(environment: environment).addRoutes(to: router.group("admin").add(middleware: RequireRole(role: .admin)))
+    login.addSessionRoutes(to: router.group().add(middleware: RequireSignIn()))
+    EntryController(environment: environment).addRoutes(to: router.group().add(middleware: RequireSignIn(.keying)))
+    CallsController(environment: environment).addRoutes(to: router.group("calls").add(middleware: RequireSignIn(.calling)))
+    let supervision = SupervisionController(environment: environment)
+    supervision.addRoutes(to: router.group("supervise").add(middleware: RequireSignIn(.supervising)))
+    supervision.addFigureRoutes(to: router.group("supervise").add(middleware: RequireSignIn(.supervising, .analysing)))
+    AdminController(environment: environment).addRoutes(to: router.group("admin").add(middleware: RequireSignIn(.administering)))
     return router
 }

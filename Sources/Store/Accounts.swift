@@ -1,27 +1,66 @@
 /// What a signed-in person may do in `pingyi serve`. Each role may do everything the roles
 /// below it may: an admin is also a supervisor, a supervisor also an operator.
-public enum UserRole: String, Sendable, Codable, CaseIterable, Hashable, Comparable {
-    /// 录入员: keys forms and sees their own work.
+public enum UserRole: String, Sendable, Codable, CaseIterable, Hashable {
+    /// 录入员: keys paper forms and sees their own work.
     case `operator`
-    /// 督导: sees everything, adjudicates disagreements, records dispositions, activates reserves.
+    /// 访员: telephone interviews (the next case, its dials, the interview) and callbacks.
+    case interviewer
+    /// 统计人员: the figures of the survey (progress, distributions), no respondent's data.
+    case statistician
+    /// 督导: keys and calls too, adjudicates disagreements, records dispositions, activates
+    /// reserves, follows quotas, interviewers and callbacks.
     case supervisor
-    /// 管理员: manages users and surveys.
+    /// 管理员: everything, and manages users and surveys.
     case admin
 
     /// The Chinese name for people.
     public var label: String {
         switch self {
         case .operator: "录入员"
+        case .interviewer: "访员"
+        case .statistician: "统计人员"
         case .supervisor: "督导"
         case .admin: "管理员"
         }
     }
 
-    /// Whether this role may do what `needed` may.
-    public func includes(_ needed: UserRole) -> Bool { needed <= self }
+    /// What the role may do.
+    public var permissions: Set<Permission> {
+        switch self {
+        case .operator: [.keying]
+        case .interviewer: [.calling]
+        case .statistician: [.analysing]
+        case .supervisor: [.keying, .calling, .supervising, .analysing]
+        case .admin: Set(Permission.allCases)
+        }
+    }
 
-    public static func < (a: UserRole, b: UserRole) -> Bool {
-        (allCases.firstIndex(of: a) ?? 0) < (allCases.firstIndex(of: b) ?? 0)
+    /// Whether the role may do `p`.
+    public func may(_ p: Permission) -> Bool { permissions.contains(p) }
+}
+
+/// One kind of work in the server; each page and action needs one (``UserRole/permissions``).
+public enum Permission: String, Sendable, CaseIterable, Hashable {
+    /// Keying paper forms (录入).
+    case keying
+    /// Telephone interviewing and callbacks (电话访问).
+    case calling
+    /// Supervising fieldwork: disagreements, dispositions, reserves, quotas, audit (督导).
+    case supervising
+    /// The survey's figures: progress and distributions, without personal data (统计).
+    case analysing
+    /// Users and surveys (管理).
+    case administering
+
+    /// The Chinese name, for the message of a refused page.
+    public var label: String {
+        switch self {
+        case .keying: "录入"
+        case .calling: "电话访问"
+        case .supervising: "督导"
+        case .analysing: "统计"
+        case .administering: "管理"
+        }
     }
 }
 

@@ -69,6 +69,36 @@ public enum NextCall: Sendable, Equatable {
     }
 }
 
+/// Why the store refused a dial, an interview or a callback (``StoreError/callRefusal``).
+public enum CallRefusal: Sendable, Equatable, Hashable {
+    /// The case is not in a call queue (no number, or not a telephone questionnaire's).
+    case notQueued
+    /// The case is closed with this final disposition.
+    case closed(disposition: String)
+    /// Another interviewer holds the case.
+    case heldByOther(interviewer: String)
+    /// The interviewer does not hold the case (they never took it).
+    case notHeld
+    /// The case's questionnaire has no call rules.
+    case notByTelephone
+    /// The case has no number of this rank.
+    case noSuchNumber(rank: Int, numbers: Int)
+    case endsBeforeStart
+    /// An interview was recorded with an outcome that is not one (busy, a refusal…).
+    case notAnInterview(CallOutcome)
+    /// A complete or break-off was recorded without the interview's answers.
+    case needsInterview(CallOutcome)
+    case appointmentInPast
+    /// An interview without a single answer.
+    case emptyInterview
+    /// An answer to an item the questionnaire does not have (it changed meanwhile).
+    case unknownItem(String)
+    /// The case has no callback check, it was done already, or another checker holds it.
+    case noCallback
+    case callbackDone
+    case callbackNotHeld
+}
+
 /// One dial, as the interviewer records it.
 public struct CallAttemptInput: Sendable, Equatable {
     public let caseID: String

@@ -25,9 +25,13 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     public let hint: String
     /// Every problem of a rejected batch, in file order.
     public let problems: [EntryProblem]
+    /// Why a call, interview or callback was refused (for faces that word it in their own
+    /// language); nil for other errors.
+    public var callRefusal: CallRefusal?
 
     public init(_ kind: Kind, file: String, line: Int? = nil, column: Int? = nil, message: String, hint: String = "",
-                problems: [EntryProblem] = []) {
+                problems: [EntryProblem] = [], callRefusal: CallRefusal? = nil) {
+        self.callRefusal = callRefusal
         self.kind = kind
         self.file = file
         self.line = line

@@ -28,6 +28,7 @@ extension LonelyRule: ExpressibleByArgument {}
 extension RateInterval: ExpressibleByArgument {}
 extension Pass: ExpressibleByArgument {}
 extension DegreesOfFreedom: ExpressibleByArgument {}
+extension UserRole: ExpressibleByArgument {}
 
 /// How standard errors are computed (`--variance`).
 enum VarianceChoice: String, CaseIterable, ExpressibleByArgument {

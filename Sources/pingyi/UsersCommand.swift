@@ -59,20 +59,19 @@ struct UsersCommand: AsyncParsableCommand {
     }
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a user with a role: admin (管理员), supervisor (督导) or operator (录入员).")
+        static let configuration = CommandConfiguration(abstract: "Add a user with a role: admin (管理员), supervisor (督导), statistician (统计人员), operator (录入员) or interviewer (访员).")
 
         @Argument(help: "The user's name (what they type to sign in).")
         var name: String
 
-        @Option(help: "admin, supervisor or operator.")
-        var role: String
+        @Option(help: "admin, supervisor, statistician, operator or interviewer.")
+        var role: UserRole
 
         @OptionGroup var password: PasswordInput
         @OptionGroup var store: StoreOptions
         @OptionGroup var by: OperatorOption
 
         func validate() throws {
-            guard UserRole(rawValue: role) != nil else { throw ValidationError("--role must be admin, supervisor or operator (got \(role)).") }
             if let problem = problem(name) { throw ValidationError(problem) }
         }
 
@@ -81,8 +80,8 @@ struct UsersCommand: AsyncParsableCommand {
                 let secret = try password.read(for: name)
                 let hash = try PasswordHasher().hash(secret)
                 let s = try await store.open(create: true)
-                try await s.addUser(name: name, role: UserRole(rawValue: role) ?? .operator, passwordHash: hash, by: by.resolved)
-                print("已添加用户  \(name)（\(UserRole(rawValue: role)?.label ?? role)）→ \(store.name)")
+                try await s.addUser(name: name, role: role, passwordHash: hash, by: by.resolved)
+                print("已添加用户  \(name)（\(role.label)）→ \(store.name)")
             }
         }
     }

@@ -6,23 +6,30 @@ import Testing
 
 @Suite("Who may use which page")
 struct PermissionTests {
-    /// Every page (GET) and the least role that may see it.
-    static let pages: [(String, UserRole)] = [
-        ("/", .operator), ("/entry", .operator), ("/entry/small/1", .operator), ("/entry/small/2", .operator),
-        ("/entry/small/1/case?id=H-01-0001", .operator), ("/mine", .operator),
-        ("/supervise/disagreements", .supervisor), ("/supervise/cases", .supervisor), ("/supervise/cases?q=small&town=T02", .supervisor),
-        ("/supervise/progress", .supervisor), ("/supervise/units?q=small", .supervisor), ("/supervise/units?q=small&keyed=1", .supervisor),
-        ("/supervise/audit?case=H-01-0001", .supervisor),
-        ("/admin/users", .admin), ("/admin/surveys", .admin), ("/admin/audit", .admin),
+    /// Every page (GET) and the permissions that open it (any one of them).
+    static let pages: [(String, [Permission])] = [
+        ("/", []), ("/entry", [.keying]), ("/entry/small/1", [.keying]), ("/entry/small/2", [.keying]),
+        ("/entry/small/1/case?id=H-01-0001", [.keying]), ("/mine", [.keying]), ("/calls", [.calling]),
+        ("/supervise/disagreements", [.supervising]), ("/supervise/cases", [.supervising]), ("/supervise/cases?q=small&town=T02", [.supervising]),
+        ("/supervise/calls", [.supervising]),
+        ("/supervise/progress", [.supervising, .analysing]), ("/supervise/units?q=small", [.supervising, .analysing]),
+        ("/supervise/units?q=small&keyed=1", [.supervising, .analysing]),
+        ("/supervise/audit?case=H-01-0001", [.supervising]),
+        ("/admin/users", [.administering]), ("/admin/surveys", [.administering]), ("/admin/audit", [.administering]),
     ]
 
-    /// Every write (POST) and the least role that may do it.
-    static let writes: [(String, UserRole)] = [
-        ("/entry/small/1", .operator), ("/supervise/verify", .supervisor), ("/supervise/resolve", .supervisor),
-        ("/supervise/dispositions", .supervisor), ("/admin/users", .admin), ("/admin/users/unlock", .admin),
-        ("/admin/users/password", .admin), ("/admin/users/token", .admin), ("/admin/surveys/close", .admin),
-        ("/admin/surveys/reopen", .admin),
+    /// Every write (POST) and the permission it needs.
+    static let writes: [(String, Permission)] = [
+        ("/entry/small/1", .keying), ("/calls/small/next", .calling), ("/calls/small/attempt", .calling), ("/calls/small/interview", .calling),
+        ("/supervise/verify", .supervising), ("/supervise/resolve", .supervising),
+        ("/supervise/dispositions", .supervising), ("/admin/users", .administering), ("/admin/users/unlock", .administering),
+        ("/admin/users/password", .administering), ("/admin/users/token", .administering), ("/admin/surveys/close", .administering),
+        ("/admin/surveys/reopen", .administering),
     ]
+
+    static func opens(_ role: UserRole, _ needed: [Permission]) -> Bool {
+        needed.isEmpty || needed.contains(where: role.may)
+    }
 
     @Test(arguments: UserRole.allCases) func everyPageIsOpenToItsRolesAndForbiddenToTheOthers(_ role: UserRole) async throws {
         let f = try await ServerFixture()
@@ -30,20 +37,26 @@ struct PermissionTests {
             let session = try await client.login(role.rawValue)
             for (path, needed) in PermissionTests.pages {
                 let response = try await client.get(path, session)
-                if role.includes(needed) {
+                if PermissionTests.opens(role, needed) {
                     #expect(response.status == .ok, "\(role) \(path): \(response.status)")
                 } else {
                     #expect(response.status == .forbidden, "\(role) \(path): \(response.status)")
-                    #expect(response.text.contains("权限不足：此页面需要\(needed.label)权限，您的角色是\(role.label)"))
+                    let words = needed.map { "「\($0.label)」" }.joined(separator: "或")
+                    #expect(response.text.contains("权限不足：此页面需要\(words)权限，您的角色是\(role.label)"))
                 }
             }
             let before = try await f.dump()
-            for (path, needed) in PermissionTests.writes where !role.includes(needed) {
+            for (path, needed) in PermissionTests.writes where !role.may(needed) {
                 let response = try await client.post(path, session, [("case_id", "H-01-0001"), ("name", "operator"), ("disposition", "refusal"),
-                                                                     ("questionnaire", "small"), ("reason", "r")])
+                                                                     ("questionnaire", "small"), ("reason", "r"), ("outcome", "busy")])
                 #expect(response.status == .forbidden, "\(role) POST \(path): \(response.status)")
             }
             #expect(try await f.dump() == before)
+            // The menu offers exactly the pages the role may open.
+            let home = try await client.get("/", session).text
+            for (path, needed) in PermissionTests.pages where path != "/" && !path.contains("?") && path.split(separator: "/").count == 2 {
+                #expect(home.contains("href=\"\(path)\"") == PermissionTests.opens(role, needed), "\(role) menu \(path)")
+            }
         }
     }
 

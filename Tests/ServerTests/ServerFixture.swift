@@ -21,14 +21,18 @@ final class TestClock: Sendable {
 struct ServerFixture {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/store")
-    static let users: [(String, UserRole)] = [("admin", .admin), ("supervisor", .supervisor), ("operator", .operator)]
+    static let users: [(String, UserRole)] = [
+        ("admin", .admin), ("supervisor", .supervisor), ("operator", .operator), ("interviewer", .interviewer), ("statistician", .statistician),
+    ]
 
     let store: SQLiteStore
     let clock = TestClock()
     let settings: ServerSettings
     let questionnaire: Questionnaire
 
-    init(questionnaire name: String = "small-v1") async throws {
+    /// - Parameters: the questionnaire file and list of Tests/Fixtures/store (`phone` and
+    ///   `urban-phone` for the telephone pages).
+    init(questionnaire name: String = "small-v1", list: String = "urban") async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pingyi-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try SQLiteStore(path: directory.appendingPathComponent("test.sqlite").path, create: true)
@@ -36,7 +40,7 @@ struct ServerFixture {
         settings = ServerSettings(sessionSeconds: 3600, lockout: LockoutPolicy(maxFailures: 3, lockSeconds: 600),
                                   hasher: PasswordHasher(iterations: 1000), now: { clock.now })
         questionnaire = try Questionnaire.load(path: ServerFixture.fixtures.appendingPathComponent("questionnaires/\(name).yaml").path)
-        let list = try RespondentList(table: CSVReader.read(path: ServerFixture.fixtures.appendingPathComponent("lists/urban.csv").path),
+        let list = try RespondentList(table: CSVReader.read(path: ServerFixture.fixtures.appendingPathComponent("lists/\(list).csv").path),
                                       for: questionnaire)
         _ = try await store.loadCases(list, for: questionnaire, replace: false, operator: "载入员")
         for (name, role) in ServerFixture.users {

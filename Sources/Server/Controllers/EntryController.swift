@@ -5,14 +5,13 @@ import Store
 import Markup
 
 /// Keying: the list of questionnaires, the keying page of a questionnaire and pass, the case
-/// check, saving a form, and the operator's own work. Every signed-in role may key.
+/// check, saving a form, and the operator's own work (roles that may key).
 struct EntryController {
     let environment: ServerEnvironment
 
     var entries: EntryRepository { EntryRepository(store: environment.store, writer: environment.writer) }
 
     func addRoutes(to group: RouterGroup<AppContext>) {
-        group.get("/", use: home)
         group.get("/entry", use: home)
         group.get("/entry/:questionnaire/:pass", use: keyingPage)
         group.get("/entry/:questionnaire/:pass/case", use: checkCase)

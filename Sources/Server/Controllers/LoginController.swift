@@ -15,9 +15,27 @@ struct LoginController {
         router.post("/login", use: signIn)
     }
 
-    /// Routes that need a session (added behind ``RequireRole``).
+    /// Routes that need a session, whatever its role (added behind ``RequireSignIn``).
     func addSessionRoutes(to group: RouterGroup<AppContext>) {
+        group.get("/", use: home)
         group.post("/logout", use: signOut)
+    }
+
+    /// The start page: the work the role may do.
+    func home(_ request: Request, context: AppContext) async throws -> Response {
+        let session = try context.user()
+        let what: [Permission: String] = [
+            .keying: "录入纸质问卷（两遍独立录入）", .calling: "电话访问：取下一个案例、记录拨打结果、访问和回访",
+            .supervising: "核对与裁定、处置与备选、电话督导、审计", .analysing: "进度和各单位的满意度分布",
+            .administering: "用户、问卷截止录入和登录记录",
+        ]
+        var seen: Set<Permission> = []
+        let cards = Page.links(for: session.role).compactMap { link -> HTML? in
+            guard seen.insert(link.permission).inserted else { return nil }
+            return "<li><a href=\"\(link.path)\">\(link.permission.label)</a>：\(what[link.permission] ?? "")</li>"
+        }
+        let body: HTML = "<ul class=\"card\">\(cards)</ul>"
+        return Page(title: "\(session.user)（\(session.role.label)）的工作", session: session, body: body).response(context: context)
     }
 
     func form(_ request: Request, context: AppContext) async throws -> Response {

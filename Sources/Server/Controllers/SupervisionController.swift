@@ -4,8 +4,9 @@ import Questionnaire
 import Store
 
 /// Supervision (督导 and 管理员): double-entry verification and one-key resolution,
-/// dispositions and reserve activation, progress, each unit's tier distribution, the audit
-/// trail of a case.
+/// dispositions and reserve activation, telephone quotas, interviewers and callbacks, the audit
+/// trail of a case; and the figures statisticians see too: progress and each unit's tier
+/// distribution.
 struct SupervisionController {
     let environment: ServerEnvironment
     var store: any ServerStore { environment.store }
@@ -16,9 +17,14 @@ struct SupervisionController {
         group.post("/resolve", use: resolve)
         group.get("/cases", use: cases)
         group.post("/dispositions", use: dispose)
+        group.get("/calls", use: calls)
+        group.get("/audit", use: audit)
+    }
+
+    /// The pages without personal data, for supervisors and statisticians.
+    func addFigureRoutes(to group: RouterGroup<AppContext>) {
         group.get("/progress", use: progress)
         group.get("/units", use: units)
-        group.get("/audit", use: audit)
     }
 
     // MARK: Double entry
@@ -133,6 +139,23 @@ struct SupervisionController {
         let countedOnly = request.uri.queryParameters["keyed"] == nil
         let counts = try await store.answerCounts(questionnaire: q.id, countedOnly: countedOnly)
         return SupervisionView.units(q, questionnaires: questionnaires, counts: counts, countedOnly: countedOnly, session: session)
+            .response(context: context)
+    }
+
+    /// Telephone fieldwork: the quota table, interviewers by evening, callbacks that disagreed.
+    func calls(_ request: Request, context: AppContext) async throws -> Response {
+        let session = try context.user()
+        let telephone = try await environment.catalog.all().filter { $0.calls != nil }
+        let id = request.uri.queryParameters["q"].map(String.init) ?? telephone.first?.id
+        let q = telephone.first { $0.id == id }
+        if id != nil && q == nil { throw PageError(.notFound, "没有电话访问的问卷 \(id ?? "")") }
+        let t = environment.settings.now()
+        guard let q else {
+            return CallsView.supervision(nil, questionnaires: [], quotas: [], evenings: [], flagged: [], session: session).response(context: context)
+        }
+        return CallsView.supervision(q, questionnaires: telephone, quotas: try await store.callQuotas(questionnaire: q.id, now: t),
+                                     evenings: try await store.interviewerEvenings(questionnaire: q.id),
+                                     flagged: try await store.flaggedCallbacks(questionnaire: q.id), session: session)
             .response(context: context)
     }
 

@@ -98,13 +98,17 @@ struct SignedInFailure: Error {
     let session: SessionRecord
 }
 
-/// Lets a request through only with a session whose role includes `role`: without a session,
-/// pages redirect to the sign-in page (JSON requests get 401); with too small a role, 403.
-/// Every POST must also carry the session's CSRF token (form field `csrf` or header
-/// `X-CSRF-Token`), else 403.
-struct RequireRole: RouterMiddleware {
+/// Lets a request through only with a session whose role may do one of `permissions` (any
+/// signed-in user when it is empty): without a session, pages redirect to the sign-in page
+/// (JSON requests get 401); a role without the permission gets 403. Every POST must also carry
+/// the session's CSRF token (form field `csrf` or header `X-CSRF-Token`), else 403.
+struct RequireSignIn: RouterMiddleware {
     typealias Context = AppContext
-    let role: UserRole
+    let permissions: [Permission]
+
+    init(_ permissions: Permission...) {
+        self.permissions = permissions
+    }
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         guard let session = context.session else {
@@ -113,8 +117,9 @@ struct RequireRole: RouterMiddleware {
             let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-_"))) ?? "/"
             return redirect("/login?next=\(next)\(context.hadSessionCookie ? "&expired=1" : "")")
         }
-        guard session.role.includes(role) else {
-            throw PageError(.forbidden, "权限不足：此页面需要\(role.label)权限，您的角色是\(session.role.label)")
+        guard permissions.isEmpty || permissions.contains(where: session.role.may) else {
+            let needed = permissions.map { "「\($0.label)」" }.joined(separator: "或")
+            throw PageError(.forbidden, "权限不足：此页面需要\(needed)权限，您的角色是\(session.role.label)")
         }
         if request.method == .post {
             var request = request

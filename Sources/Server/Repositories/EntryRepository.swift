@@ -91,11 +91,14 @@ struct FieldProblem: Sendable, Equatable, Encodable {
 /// The answer checks of ``FormChecker`` with messages for the operator, in Chinese.
 enum FieldMessages {
     /// Checks (and normalises) `answers`, in item order; one problem per item at most.
-    static func problems(_ q: Questionnaire, answers: inout [String?]) -> [FieldProblem] {
+    /// - Parameter allowingMissing: unanswered required items are no problem (an interview
+    ///   broken off keeps the answers given).
+    static func problems(_ q: Questionnaire, answers: inout [String?], allowingMissing: Bool = false) -> [FieldProblem] {
         let raw = answers
         let found = FormChecker(q).check(&answers)
         var seen: Set<Int> = []
         return found.compactMap { p in
+            if allowingMissing && p.isMissing { return nil }
             guard seen.insert(p.item).inserted else { return nil }
             let item = q.items[p.item]
             let name = "\(item.label)（\(item.name)）"

@@ -40,22 +40,7 @@ enum EntryView {
         let items = q.items.map(itemData(q))
         let data = Data(questionnaire: q.id, version: q.version, pass: pass.rawValue, checkURL: path(q, pass) + "/case",
                         saveURL: path(q, pass), items: items)
-        let rows = zip(q.items, items).map { item, d -> HTML in
-            let town: HTML = item.kind == .ownTown ? "<span class=\"town-name\" id=\"town-name\"></span>" : .empty
-            if d.kind == "text" {
-                return """
-                    <div class="item text" data-name="\(d.name)"><label class="label" for="f-\(d.name)">\(d.label)<span class="name">\(d.name)</span></label>\
-                    <input id="f-\(d.name)" name="\(d.name)" class="wide" type="text" maxlength="\(d.maxLength ?? 2000)" autocomplete="off"></div>
-                    """
-            }
-            let width: HTML = d.kind == "code" ? "maxlength=\"1\"" : "maxlength=\"12\""
-            return """
-                <div class="item" data-name="\(d.name)"><label class="label" for="f-\(d.name)" title="\(d.label)">\(town)\(d.label)<span class="name">\(d.name)</span></label>\
-                <input id="f-\(d.name)" name="\(d.name)" type="text" inputmode="numeric" \(width) autocomplete="off"><span class="meaning" id="m-\(d.name)"></span></div>
-                """
-        }
-        let scale = q.scale.tiers.map { HTML("<code>\($0.code)</code>\($0.label) ") }
-        let specials = q.scale.specials.map { HTML("<code>\($0.code)</code>\($0.label) ") }
+        let rows = itemRows(q, items)
         let body: HTML = """
             <p class="muted">\(q.title)（\(q.id) 第 \(q.version) 版）· 第 \(pass.rawValue) 遍录入\(pass == .second ? "（独立录入，不显示第 1 遍）" : "")</p>
             <div class="keying">
@@ -67,7 +52,7 @@ enum EntryView {
             <p><button type="submit" id="save">保存（Enter）</button> <span id="count" class="muted"></span></p>
             </form>
             <aside class="card legend small">
-            <div><b>\(q.scale.title)</b></div><div>\(scale)</div><div>\(specials)</div>
+            \(legend(q))
             <div class="muted">输入编号后按 Enter 核对；每题按一个数字键，自动跳到下一题；Enter 保存并开始下一份；\
             ↑ ↓ 或 Tab 移动；Backspace 清除本题，再按退回上一题；无效按键不会录入。</div>
             </aside>
@@ -76,6 +61,33 @@ enum EntryView {
             """
         return Page(title: "录入：\(q.title)", session: session, body: body,
                     script: "const Q = \(scriptJSON(data).text);\n" + KeyingScript.source, notice: notice)
+    }
+
+    /// The scale's tiers and special codes, for the legend beside the form.
+    static func legend(_ q: Questionnaire) -> HTML {
+        let scale = q.scale.tiers.map { HTML("<code>\($0.code)</code>\($0.label) ") }
+        let specials = q.scale.specials.map { HTML("<code>\($0.code)</code>\($0.label) ") }
+        return "<div><b>\(q.scale.title)</b></div><div>\(scale)</div><div>\(specials)</div>"
+    }
+
+    /// One row per item: its label (the text to read out, on the telephone), its field and the
+    /// meaning of the code typed; `values` fills the fields (a form shown again after an error).
+    static func itemRows(_ q: Questionnaire, _ items: [ItemData], values: [String: String] = [:]) -> [HTML] {
+        zip(q.items, items).map { item, d -> HTML in
+            let value: HTML = values[d.name].map { HTML(" value=\"\($0)\"") } ?? .empty
+            let town: HTML = item.kind == .ownTown ? "<span class=\"town-name\" id=\"town-name\"></span>" : .empty
+            if d.kind == "text" {
+                return """
+                    <div class="item text" data-name="\(d.name)"><label class="label" for="f-\(d.name)">\(d.label)<span class="name">\(d.name)</span></label>\
+                    <input id="f-\(d.name)" name="\(d.name)" class="wide" type="text" maxlength="\(d.maxLength ?? 2000)" autocomplete="off"\(value)></div>
+                    """
+            }
+            let width: HTML = d.kind == "code" ? "maxlength=\"1\"" : "maxlength=\"12\""
+            return """
+                <div class="item" data-name="\(d.name)"><label class="label" for="f-\(d.name)" title="\(d.label)">\(town)\(d.label)<span class="name">\(d.name)</span></label>\
+                <input id="f-\(d.name)" name="\(d.name)" type="text" inputmode="numeric" \(width) autocomplete="off"\(value)><span class="meaning" id="m-\(d.name)"></span></div>
+                """
+        }
     }
 
     /// The script's view of an item.

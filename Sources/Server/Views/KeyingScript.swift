@@ -9,22 +9,20 @@
 ///   item not asked is greyed, emptied and passed over.
 /// - Enter saves when every asked required item is answered (else it goes to the first missing
 ///   one); after saving, the form is blank and the case number has the focus again.
+///
+/// The item logic is shared with the telephone interview screen (``CallScript``):
+/// ``items`` defines `pingyiItems(Q, hooks)`, which drives the fields of one form.
 enum KeyingScript {
-    static let source = #"""
-    (function () {
+    /// `pingyiItems(Q, hooks)`: the fields of the items of `Q`, keyboard-first. `hooks`:
+    /// `enabled()` (whether the items may be answered now), `say(text, bad)`, `complete()`
+    /// (Enter with every asked required item answered), `beforeFirst()` (moving up from the
+    /// first item), `end()` (moving down from the last). Returns `{fields, refresh, missing,
+    /// go, next, reset, say}`.
+    static let items = #"""
+    function pingyiItems(Q, hooks) {
       'use strict';
-      const form = document.getElementById('form');
-      const caseInput = document.getElementById('case');
-      const info = document.getElementById('case-info');
-      const status = document.getElementById('status');
-      const count = document.getElementById('count');
-      const townName = document.getElementById('town-name');
-      const csrf = form.elements['csrf'].value;
       const fields = Q.items.map(function (it) { return document.getElementById('f-' + it.name); });
       const rows = fields.map(function (f) { return f.closest('.item'); });
-      let caseOK = false, saving = false, saved = 0;
-
-      function say(text, bad) { status.textContent = text; status.className = bad ? 'error' : (text ? 'notice' : ''); }
       function value(name) {
         for (let i = 0; i < Q.items.length; i++) {
           if (Q.items[i].name === name) { const v = fields[i].value.trim(); return v === '' ? null : v; }
@@ -57,22 +55,23 @@ enum KeyingScript {
         return true;
       }
       function asked(i) { return !Q.items[i].when || holds(Q.items[i].when); }
-      function refresh() {
-        for (let i = 0; i < fields.length; i++) {
-          const on = caseOK && asked(i);
-          if (!on && caseOK && fields[i].value !== '') { fields[i].value = ''; meaning(i); }
-          fields[i].disabled = !on;
-          rows[i].classList.toggle('skipped', caseOK && !on);
-        }
-      }
       function meaning(i) {
         const m = document.getElementById('m-' + Q.items[i].name);
         if (m) { const codes = Q.items[i].codes; m.textContent = codes && codes[fields[i].value] ? codes[fields[i].value] : ''; }
       }
+      function refresh() {
+        const open = hooks.enabled();
+        for (let i = 0; i < fields.length; i++) {
+          const on = open && asked(i);
+          if (!on && open && fields[i].value !== '') { fields[i].value = ''; meaning(i); }
+          fields[i].disabled = !on;
+          rows[i].classList.toggle('skipped', open && !on);
+        }
+      }
       function next(i) { for (let j = i + 1; j < fields.length; j++) if (asked(j)) return j; return -1; }
       function previous(i) { for (let j = i - 1; j >= 0; j--) if (asked(j)) return j; return -1; }
       function go(i) {
-        if (i < 0) { document.getElementById('save').focus(); return; }
+        if (i < 0) { hooks.end(); return; }
         fields[i].focus(); fields[i].select();
       }
       function missing() {
@@ -84,15 +83,15 @@ enum KeyingScript {
         const it = Q.items[i];
         rows[i].classList.add('bad');
         setTimeout(function () { rows[i].classList.remove('bad'); }, 700);
-        say('按键「' + key + '」不是' + it.label + '的有效代码；可用：' + codeList(it), true);
+        hooks.say('按键「' + key + '」不是' + it.label + '的有效代码；可用：' + codeList(it), true);
       }
       function enter(i) {
         const m = missing();
-        if (m < 0) { save(); return; }
+        if (m < 0) { hooks.complete(); return; }
         // The first unanswered required item from the current one on (the current one itself
         // when it is empty), else the first one of the form.
         const after = (function () { for (let j = Math.max(i, 0); j < fields.length; j++) if (asked(j) && Q.items[j].required && fields[j].value.trim() === '') return j; return m; })();
-        say('尚未录入：' + Q.items[after].label + '（' + Q.items[after].name + '）', true);
+        hooks.say('尚未回答：' + Q.items[after].label + '（' + Q.items[after].name + '）', true);
         go(after);
       }
       function allowedInNumber(it, key) {
@@ -101,7 +100,6 @@ enum KeyingScript {
         if (key === '-' && it.min !== null && it.min !== undefined && it.min < 0) return true;
         return false;
       }
-
       fields.forEach(function (field, i) {
         const it = Q.items[i];
         field.addEventListener('focus', function () { rows[i].classList.add('current'); });
@@ -110,7 +108,7 @@ enum KeyingScript {
           if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
           const k = ev.key;
           if (k === 'Enter') { ev.preventDefault(); enter(i); return; }
-          if ((k === 'Tab' && ev.shiftKey) || k === 'ArrowUp') { ev.preventDefault(); const p = previous(i); if (p >= 0) go(p); else caseInput.focus(); return; }
+          if ((k === 'Tab' && ev.shiftKey) || k === 'ArrowUp') { ev.preventDefault(); const p = previous(i); if (p >= 0) go(p); else hooks.beforeFirst(); return; }
           if (k === 'Tab' || k === 'ArrowDown') { ev.preventDefault(); go(next(i)); return; }
           if (it.kind === 'text') return;
           if (k === 'Backspace' || k === 'Delete') {
@@ -122,17 +120,44 @@ enum KeyingScript {
           if (it.kind === 'code') {
             ev.preventDefault();
             if (it.codes[k] !== undefined) {
-              field.value = k; meaning(i); say('', false); refresh(); go(next(i));
+              field.value = k; meaning(i); hooks.say('', false); refresh(); go(next(i));
             } else {
               refuse(i, k);
             }
           } else if (!allowedInNumber(it, k)) {
             ev.preventDefault(); refuse(i, k);
-            say('按键「' + k + '」无效：' + it.label + '只能输入数字', true);
+            hooks.say('按键「' + k + '」无效：' + it.label + '只能输入数字', true);
           }
         });
         field.addEventListener('input', function () { refresh(); });
+        meaning(i);
       });
+      function reset() { fields.forEach(function (f, i) { f.value = ''; meaning(i); }); refresh(); }
+      return { fields: fields, refresh: refresh, missing: missing, go: go, next: next, previous: previous, reset: reset };
+    }
+    """#
+
+    static let source = items + #"""
+    (function () {
+      'use strict';
+      const form = document.getElementById('form');
+      const caseInput = document.getElementById('case');
+      const info = document.getElementById('case-info');
+      const status = document.getElementById('status');
+      const count = document.getElementById('count');
+      const townName = document.getElementById('town-name');
+      const csrf = form.elements['csrf'].value;
+      let caseOK = false, saving = false, saved = 0;
+
+      function say(text, bad) { status.textContent = text; status.className = bad ? 'error' : (text ? 'notice' : ''); }
+      const items = pingyiItems(Q, {
+        enabled: function () { return caseOK; },
+        say: say,
+        complete: function () { save(); },
+        beforeFirst: function () { caseInput.focus(); },
+        end: function () { document.getElementById('save').focus(); }
+      });
+      const fields = items.fields;
 
       function checkCase() {
         const id = caseInput.value.trim();
@@ -146,35 +171,34 @@ enum KeyingScript {
             info.textContent = c.ok ? c.message : (c.message || c.error || '无法核对');
             info.className = 'case-info ' + (c.ok ? 'notice' : 'error');
             if (townName) townName.textContent = c.ok && c.town ? c.town + '：' : '';
-            refresh();
-            if (caseOK) { say('', false); go(next(-1)); } else { caseInput.select(); }
+            items.refresh();
+            if (caseOK) { say('', false); items.go(items.next(-1)); } else { caseInput.select(); }
           })
           .catch(function () { info.textContent = '无法连接服务器，请稍后重试'; info.className = 'case-info error'; });
       }
       caseInput.addEventListener('keydown', function (ev) {
-        if (ev.key === 'Enter' || (ev.key === 'Tab' && !ev.shiftKey)) { ev.preventDefault(); if (caseOK) go(next(-1)); else checkCase(); }
+        if (ev.key === 'Enter' || (ev.key === 'Tab' && !ev.shiftKey)) { ev.preventDefault(); if (caseOK) items.go(items.next(-1)); else checkCase(); }
       });
       caseInput.addEventListener('input', function () {
         caseOK = false; info.textContent = ''; info.className = 'case-info';
         if (townName) townName.textContent = '';
-        refresh();
+        items.refresh();
       });
 
       function reset() {
-        fields.forEach(function (f, i) { f.value = ''; meaning(i); });
         caseInput.value = ''; caseOK = false; info.textContent = ''; info.className = 'case-info';
         if (townName) townName.textContent = '';
-        refresh(); caseInput.focus();
+        items.reset(); caseInput.focus();
       }
       function save() {
         if (saving) return;
         if (!caseOK) { say('请先输入问卷编号并按 Enter 核对', true); caseInput.focus(); return; }
-        const m = missing();
-        if (m >= 0) { say('尚未录入：' + Q.items[m].label + '（' + Q.items[m].name + '）', true); go(m); return; }
+        const m = items.missing();
+        if (m >= 0) { say('尚未录入：' + Q.items[m].label + '（' + Q.items[m].name + '）', true); items.go(m); return; }
         const body = new URLSearchParams();
         body.append('csrf', csrf);
         body.append('case_id', caseInput.value.trim());
-        fields.forEach(function (f, i) { if (asked(i) && f.value.trim() !== '') body.append(Q.items[i].name, f.value.trim()); });
+        fields.forEach(function (f, i) { if (!f.disabled && f.value.trim() !== '') body.append(Q.items[i].name, f.value.trim()); });
         saving = true;
         fetch(Q.saveURL, { method: 'POST', body: body, credentials: 'same-origin',
                            headers: { 'Accept': 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' } })
@@ -186,7 +210,7 @@ enum KeyingScript {
               say(r.body.message, false); reset();
             } else {
               say((r.body.error || '未保存') + (r.body.problems ? '：' + r.body.problems.join('；') : ''), true);
-              if (r.status === 409 || r.status === 401) caseInput.focus(); else go(missing() >= 0 ? missing() : next(-1));
+              if (r.status === 409 || r.status === 401) caseInput.focus(); else items.go(items.missing() >= 0 ? items.missing() : items.next(-1));
             }
           })
           .catch(function () { saving = false; say('无法连接服务器，未保存：请稍后按 Enter 重试', true); });
@@ -194,9 +218,9 @@ enum KeyingScript {
       form.addEventListener('submit', function (ev) { ev.preventDefault(); save(); });
       document.getElementById('save').addEventListener('keydown', function (ev) {
         if (ev.key === 'Enter') { ev.preventDefault(); save(); }
-        if (ev.key === 'ArrowUp' || (ev.key === 'Tab' && ev.shiftKey)) { ev.preventDefault(); const p = previous(fields.length); if (p >= 0) go(p); }
+        if (ev.key === 'ArrowUp' || (ev.key === 'Tab' && ev.shiftKey)) { ev.preventDefault(); const p = items.previous(fields.length); if (p >= 0) items.go(p); }
       });
-      refresh();
+      items.refresh();
       caseInput.focus();
     })();
     """#

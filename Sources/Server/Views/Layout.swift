@@ -43,20 +43,24 @@ struct Page {
 
     private var menu: HTML {
         guard let session else { return .empty }
-        var links: [(String, String)] = [("/entry", "录入"), ("/mine", "我的录入")]
-        if session.role.includes(.supervisor) {
-            links += [("/supervise/disagreements", "核对与裁定"), ("/supervise/cases", "处置与备选"), ("/supervise/progress", "进度"),
-                      ("/supervise/units", "单位分布"), ("/supervise/audit", "审计")]
-        }
-        if session.role.includes(.admin) {
-            links += [("/admin/users", "用户"), ("/admin/surveys", "问卷"), ("/admin/audit", "登录记录")]
-        }
-        let items = links.map { HTML("<a href=\"\($0.0)\">\($0.1)</a>") }
+        let items = Page.links(for: session.role).map { HTML("<a href=\"\($0.path)\">\($0.label)</a>") }
         return """
             <nav>\(items)</nav>
             <form class="who" method="post" action="/logout"><input type="hidden" name="csrf" value="\(session.csrf)">\
             <span>\(session.user)（\(session.role.label)）</span> <button type="submit">退出</button></form>
             """
+    }
+
+    /// The pages of the menu a role may open, in menu order.
+    static func links(for role: UserRole) -> [(path: String, label: String, permission: Permission)] {
+        let all: [(String, String, Permission)] = [
+            ("/entry", "录入", .keying), ("/mine", "我的录入", .keying), ("/calls", "电话访问", .calling),
+            ("/supervise/disagreements", "核对与裁定", .supervising), ("/supervise/cases", "处置与备选", .supervising),
+            ("/supervise/calls", "电话督导", .supervising), ("/supervise/progress", "进度", .analysing),
+            ("/supervise/units", "单位分布", .analysing), ("/supervise/audit", "审计", .supervising),
+            ("/admin/users", "用户", .administering), ("/admin/surveys", "问卷", .administering), ("/admin/audit", "登录记录", .administering),
+        ]
+        return all.filter { role.may($0.2) }.map { (path: $0.0, label: $0.1, permission: $0.2) }
     }
 
     static let css = """
@@ -79,6 +83,7 @@ struct Page {
         .meaning{color:#1f6f3a}.town-name{font-weight:bold;color:#123a5a}.case{font-size:20px;width:200px}.case-info{margin:6px 0;min-height:24px}
         .legend code{background:#e8edf2;padding:0 4px;margin-right:2px}.legend div{margin:3px 0}
         #status{min-height:26px}.bar rect:hover{opacity:.8}tr.current{outline:2px solid #e0b400}
+        .waiting{opacity:.5}#outcomes button{margin:2px 2px}.phone{margin-right:14px;font-size:17px}
         """
 }
 

@@ -83,18 +83,24 @@ enum CallPlanning {
     /// number the case does not have, an appointment in the past, an interview outcome recorded
     /// without its form (or the other way round).
     static func check(_ a: CallAttemptInput, phones: Int, interview: Bool) throws(StoreError) {
-        func bad(_ message: String, _ hint: String) -> StoreError { StoreError(.usage, file: "call \(a.caseID)", message: message, hint: hint) }
-        if a.endedAt < a.startedAt { throw bad("the call ends before it starts", "record the start and end times of the dial") }
+        func bad(_ r: CallRefusal, _ message: String, _ hint: String) -> StoreError {
+            StoreError(.usage, file: "call \(a.caseID)", message: message, hint: hint, callRefusal: r)
+        }
+        if a.endedAt < a.startedAt { throw bad(.endsBeforeStart, "the call ends before it starts", "record the start and end times of the dial") }
         if a.phoneRank < 1 || a.phoneRank > max(phones, 1) {
-            throw bad("the case has no number \(a.phoneRank) (it has \(phones))", "choose one of its numbers")
+            throw bad(.noSuchNumber(rank: a.phoneRank, numbers: phones), "the case has no number \(a.phoneRank) (it has \(phones))",
+                      "choose one of its numbers")
         }
         let interviewOutcome = a.outcome == .complete || a.outcome == .breakOff
-        if interview != interviewOutcome {
-            throw bad(interview ? "an interview ends complete or broken off, not \(a.outcome.rawValue)" : "\(a.outcome.rawValue) needs the interview's answers",
-                      interview ? "record the outcome of the dial instead" : "save the interview form")
+        if interview && !interviewOutcome {
+            throw bad(.notAnInterview(a.outcome), "an interview ends complete or broken off, not \(a.outcome.rawValue)",
+                      "record the outcome of the dial instead")
+        }
+        if !interview && interviewOutcome {
+            throw bad(.needsInterview(a.outcome), "\(a.outcome.rawValue) needs the interview's answers", "save the interview form")
         }
         if a.outcome == .callBack, let t = a.appointmentAt, t < a.endedAt {
-            throw bad("the appointment is before the call ended", "give a time in the future, or leave it empty to try again later")
+            throw bad(.appointmentInPast, "the appointment is before the call ended", "give a time in the future, or leave it empty to try again later")
         }
     }
 
@@ -116,18 +122,21 @@ enum CallPlanning {
     /// over after this interviewer's lock ran out). An interviewer whose lock ran out may still
     /// record the call while nobody else has taken the case.
     static func holdProblem(_ state: CaseState?, caseID: String, interviewer: String, now: Int64) -> StoreError? {
-        func refuse(_ message: String, _ hint: String) -> StoreError { StoreError(.data, file: "call \(caseID)", message: message, hint: hint) }
+        func refuse(_ r: CallRefusal, _ message: String, _ hint: String) -> StoreError {
+            StoreError(.data, file: "call \(caseID)", message: message, hint: hint, callRefusal: r)
+        }
         guard let state else {
-            return refuse("case \(caseID) is not in a telephone call queue", "check the case number; only cases with a phone number are called")
+            return refuse(.notQueued, "case \(caseID) is not in a telephone call queue", "check the case number; only cases with a phone number are called")
         }
         if let final = state.finalDisposition {
-            return refuse("case \(caseID) is closed (\(final))", "take the next case")
+            return refuse(.closed(disposition: final), "case \(caseID) is closed (\(final))", "take the next case")
         }
         if state.lockedBy != interviewer {
             if let holder = state.lockedBy, let until = state.lockedUntil, until > now {
-                return refuse("case \(caseID) is held by interviewer \(holder)", "take the next case; one case goes to one interviewer at a time")
+                return refuse(.heldByOther(interviewer: holder), "case \(caseID) is held by interviewer \(holder)",
+                              "take the next case; one case goes to one interviewer at a time")
             }
-            return refuse("case \(caseID) is not held by \(interviewer)", "take the case with 下一个 (next) before recording its call")
+            return refuse(.notHeld, "case \(caseID) is not held by \(interviewer)", "take the case with 下一个 (next) before recording its call")
         }
         return nil
     }
@@ -179,7 +188,7 @@ enum CallPlanning {
         let names = Set(q.items.map(\.name))
         if let unknown = answers.keys.sorted().first(where: { !names.contains($0) }) {
             throw StoreError(.usage, file: "call \(caseID)", message: "questionnaire \(q.id) v\(q.version) has no item \(unknown)",
-                             hint: "reload the interview screen: the questionnaire may have changed")
+                             hint: "reload the interview screen: the questionnaire may have changed", callRefusal: .unknownItem(unknown))
         }
         return q.items.map { answers[$0.name].flatMap { $0.isEmpty ? nil : $0 } }
     }
@@ -188,7 +197,7 @@ enum CallPlanning {
     static func emptyInterview(_ attempt: CallAttemptInput, answers: [String?]) -> StoreError? {
         guard answers.allSatisfy({ $0 == nil }) else { return nil }
         return StoreError(.data, file: "call \(attempt.caseID)", message: "the interview has no answer",
-                          hint: "record the call as a refusal (soft-refusal or hard-refusal) instead")
+                          hint: "record the call as a refusal (soft-refusal or hard-refusal) instead", callRefusal: .emptyInterview)
     }
 
     /// The audit entry of a dial.
@@ -201,7 +210,7 @@ enum CallPlanning {
     /// The refusal of a call on a questionnaire without call rules.
     static func notByTelephone(_ caseID: String) -> StoreError {
         StoreError(.usage, file: "call \(caseID)", message: "the case's questionnaire is not fielded by telephone (it has no calls: section)",
-                   hint: "add calls: to the questionnaire file and load its list again")
+                   hint: "add calls: to the questionnaire file and load its list again", callRefusal: .notByTelephone)
     }
 
     // MARK: Callbacks
@@ -220,10 +229,14 @@ enum CallPlanning {
     ///   was done already.
     static func callback(caseID: String, checker: String, holder: String?, checkedAt: Int64?, rules: CallRules?,
                          interview: [String: String], callback answers: [String: String], now: Int64) throws(StoreError) -> CallbackCheck {
-        func refuse(_ message: String, _ hint: String) -> StoreError { StoreError(.data, file: "callback \(caseID)", message: message, hint: hint) }
-        guard let rules else { throw refuse("case \(caseID) has no callback check", "take the next callback") }
-        if checkedAt != nil { throw refuse("the callback of case \(caseID) was done already", "take the next callback") }
-        if holder != checker { throw refuse("the callback of case \(caseID) is not held by \(checker)", "take it with 下一个回访 (next callback) first") }
+        func refuse(_ r: CallRefusal, _ message: String, _ hint: String) -> StoreError {
+            StoreError(.data, file: "callback \(caseID)", message: message, hint: hint, callRefusal: r)
+        }
+        guard let rules else { throw refuse(.noCallback, "case \(caseID) has no callback check", "take the next callback") }
+        if checkedAt != nil { throw refuse(.callbackDone, "the callback of case \(caseID) was done already", "take the next callback") }
+        if holder != checker {
+            throw refuse(.callbackNotHeld, "the callback of case \(caseID) is not held by \(checker)", "take it with 下一个回访 (next callback) first")
+        }
         let differences = differences(items: rules.callbackItems, interview: interview, callback: answers)
         let json = String(decoding: (try? JSONEncoder().encode(differences)) ?? Data("[]".utf8), as: UTF8.self)
         let audit = AuditRecord(at: isoTime(now), operator: checker, action: "callback", caseID: caseID,
