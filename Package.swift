@@ -49,7 +49,7 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "Spreadsheet", dependencies: ["CXlsxWriter"], swiftSettings: strict),
         .target(name: "Exports", dependencies: ["Store", "Questionnaire", "Tables", "Formats", "CReadStat", "Spreadsheet"], swiftSettings: strict),
-        .target(name: "Simulation", dependencies: ["Questionnaire", "Tables", "Formats", "Stats"], swiftSettings: strict),
+        .target(name: "Simulation", dependencies: ["Questionnaire", "Tables", "Formats", "Stats", "Store"], swiftSettings: strict),
         .target(name: "Composite", dependencies: ["Tables", "Formats", "Definitions", "Stats"], swiftSettings: strict),
         .target(name: "Analytics", dependencies: ["Stats", "Tables", "Formats", "Questionnaire"], swiftSettings: strict),
         .target(

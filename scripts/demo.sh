@@ -9,6 +9,8 @@ seed=20170401
 out=out
 db=$out/pingyi.sqlite
 groups=(deputies enterprises urban rural)
+# Enterprise managers are interviewed by telephone; the other groups on paper forms keyed twice.
+paper=(deputies urban rural)
 step() { printf '\n== %s\n' "$*"; }
 # Runs a pingyi command, keeping its full output in out/log/, and shows the lines asked for.
 logs=0
@@ -35,13 +37,19 @@ for g in "${groups[@]}"; do
 done
 
 step "3. 模拟调查（演示用）Simulate the field: dispositions and two keyed passes (SIMULATED data)"
-for g in "${groups[@]}"; do
+for g in "${paper[@]}"; do
   show 2,3p simulate field --list $out/lists/$g.csv --survey surveys/questionnaires/$g.yaml --seed $seed --out $out/field/$g
   show 1p cases dispose $out/field/$g/dispositions.csv --db $db --operator 调查员
 done
 
+step "3b. 电话访问（模拟）Telephone interviews of the enterprise managers: 8 interviewers, one week (SIMULATED)"
+show '$p' simulate calls --questionnaire enterprises --list $out/lists/enterprises.csv --seed $seed --interviewers 8 --evenings 5 \
+  --start 2017-11-06 --db $db
+show 1,16p calls status --questionnaire enterprises --db $db
+$pingyi calls export --out $out/field/enterprises-attempts.csv --db $db
+
 step "4. 录入与核对 Import both passes, verify, resolve the disagreements"
-for g in "${groups[@]}"; do
+for g in "${paper[@]}"; do
   for pass in 1 2; do
     show 1p responses import $out/field/$g/pass$pass.csv --survey surveys/questionnaires/$g.yaml --pass $pass \
       --operator "录入员$pass" --db $db
@@ -49,7 +57,7 @@ for g in "${groups[@]}"; do
 done
 show '$p' responses verify --db $db --out $out/entry/disagreements.csv
 $pingyi simulate adjudicate --disagreements $out/entry/disagreements.csv \
-  $(for g in "${groups[@]}"; do printf -- '--forms %s ' $out/field/$g/forms.csv; done) --out $out/entry/resolutions.csv
+  $(for g in "${paper[@]}"; do printf -- '--forms %s ' $out/field/$g/forms.csv; done) --out $out/entry/resolutions.csv
 $pingyi responses resolve $out/entry/resolutions.csv --operator 审核员 --db $db
 $pingyi responses export --format long --out $out/long.csv --db $db
 $pingyi responses export --format cases --out $out/cases.csv --db $db

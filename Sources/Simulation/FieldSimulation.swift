@@ -146,4 +146,8 @@ public struct FieldSimulation: Sendable {
 public struct SimulationError: Error, CustomStringConvertible, Sendable {
     public let message: String
     public var description: String { message }
+
+    public init(message: String) {
+        self.message = message
+    }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Questionnaire
 import Sampling
 import Simulation
+import Store
 import Tables
 
 extension SimulationError: ReportableError {
@@ -20,7 +21,7 @@ struct SimulateCommand: AsyncParsableCommand {
             will), the paper forms of the completed interviews, two keyed passes with a few keying slips, \
             and a supervisor's adjudication of the disagreements against the paper forms.
             """,
-        subcommands: [Field.self, Population.self, Adjudicate.self]
+        subcommands: [Field.self, Population.self, Adjudicate.self, Calls.self]
     )
 
     struct Field: AsyncParsableCommand {
@@ -139,6 +140,58 @@ struct SimulateCommand: AsyncParsableCommand {
                 try files.commit()
                 print("模拟总体（演示与检验用，非真实调查）：\(plan.name) \(rows.count) 户/人，\(truth.count) 个单位的真值")
                 print("  文件 \(out)/population.json, truth.csv")
+            }
+        }
+    }
+
+    struct Calls: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Simulate telephone evenings in a store: interviewers take cases from the scheduler and record what simulated respondents do.",
+            discussion: """
+                Writes real dials, interviews (telephone forms) and callbacks into the store through the same rules as \
+                pingyi serve, on a simulated clock: the attempt history, final dispositions and activated reserves come \
+                from the call rules, so pingyi rates and the non-response weights can be shown on them. Demonstration \
+                and testing only: never on a store of a real survey.
+                """
+        )
+
+        @Option(help: "The questionnaire id (fielded by telephone: its file has a calls: section).")
+        var questionnaire: String
+
+        @Option(help: "The respondent list the cases were loaded from (the simulated answers follow its households).")
+        var list: String
+
+        @Option(help: "Seed of the simulation, 1 to 4294967295.")
+        var seed: Seed
+
+        @Option(help: "How many interviewers call at once.")
+        var interviewers = 6
+
+        @Option(help: "How many days (evenings) they call.")
+        var evenings = 3
+
+        @Option(help: "The first day, YYYY-MM-DD (Beijing).")
+        var start: String
+
+        @OptionGroup var store: StoreOptions
+
+        func validate() throws {
+            if CivilDate(start) == nil { throw ValidationError("--start must be a date YYYY-MM-DD (got \(start)).") }
+            if !(1...500).contains(interviewers) { throw ValidationError("--interviewers must be between 1 and 500.") }
+            if !(1...60).contains(evenings) { throw ValidationError("--evenings must be between 1 and 60.") }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                try requireFile(list, option: "--list")
+                let s = try await store.open()
+                guard let q = try await s.questionnaires(id: questionnaire).last else {
+                    throw SimulationError(message: "\(store.name) has no questionnaire \(questionnaire); load its list with pingyi cases load first")
+                }
+                let settings = CallSimulation.Settings(interviewers: interviewers, evenings: evenings, start: CivilDate(start) ?? CivilDate(daysSinceEpoch: 0))
+                let simulation = try CallSimulation(questionnaire: q, list: try CSVReader.read(path: list), seed: seed.value, settings: settings)
+                let summary = try await simulation.run(on: s) { print("  " + $0) }
+                print("模拟电话访问（演示与检验用，非真实调查）：\(interviewers) 名访员 \(evenings) 天，拨打 \(summary.dials) 次，访问 \(summary.interviews) 次，完成 \(summary.completes)，结束 \(summary.closed) 个案例，启用备选 \(summary.reserves) 个，回访 \(summary.callbacks) 次（不一致 \(summary.callbacksDiffering)）")
             }
         }
     }

@@ -28,7 +28,9 @@ struct QuestionnaireTests {
                 #expect(q.unitName("T12") == "杨庄乡")
             } else {
                 #expect(q.ownTown == nil)
-                #expect(q.listColumns == [q.group.frameIdentifier])
+                // Enterprise managers are called: their list needs the phone column.
+                #expect(q.listColumns == [q.group.frameIdentifier] + (q.group == .enterprises ? ["phone"] : []))
+                #expect((q.calls != nil) == (q.group == .enterprises))
             }
         }
         #expect(groups == [.deputies, .enterprises, .urban, .rural])

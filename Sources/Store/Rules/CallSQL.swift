@@ -6,13 +6,14 @@ enum CallSQL {
     static let columns = "cc.case_id, cc.attempts, cc.appointment_at, c.town_id, c.attributes"
 
     /// The open, callable cases of a questionnaire: in use (sampled or an activated reserve),
-    /// not closed, still pending, attempts left, no counted form.
+    /// not closed, still pending, attempts left, no form at all (a case keyed from paper is not
+    /// called).
     static func open(questionnaire q: String, max: String) -> String {
         """
         FROM call_cases cc JOIN cases c ON c.case_id = cc.case_id
         WHERE cc.questionnaire = \(q) AND cc.final_disposition IS NULL AND (c.role = 'sample' OR c.activated = 1)
           AND c.disposition = 'pending' AND cc.attempts < \(max)
-          AND NOT EXISTS (SELECT 1 FROM forms f WHERE f.case_id = cc.case_id AND f.kind = 'final')
+          AND NOT EXISTS (SELECT 1 FROM forms f WHERE f.case_id = cc.case_id)
         """
     }
 
