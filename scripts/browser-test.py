@@ -18,30 +18,13 @@ import argparse
 import os
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
-import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SKIP = 77
+from browser_common import ROOT, SKIP, Checks, browser_or_skip, keyboard, page_problems, start_browser, start_server
 
-
-def fail(message):
-    print(f"browser-test: FAIL: {message}", file=sys.stderr)
-    sys.exit(1)
-
-
-def check(condition, message):
-    if not condition:
-        fail(message)
-
-
-def run(args, **kwargs):
-    result = subprocess.run(args, capture_output=True, text=True, **kwargs)
-    if result.returncode != 0:
-        fail(f"{' '.join(args)} exited {result.returncode}: {result.stderr.strip()}")
-    return result.stdout
+checks = Checks("browser-test")
+fail, check, run = checks.fail, checks.check, checks.run
 
 
 def main():
@@ -50,21 +33,13 @@ def main():
     parser.add_argument("--out", default=None, help="folder for the screenshot (default: the temporary folder)")
     options = parser.parse_args()
 
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver_path = shutil.which("chromedriver")
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-        from selenium.webdriver.common.by import By
-        from selenium.webdriver.common.keys import Keys
-        from selenium.webdriver.common.action_chains import ActionChains
-        from selenium.webdriver.support.ui import WebDriverWait
-    except ImportError:
-        print("browser-test: skipped: python3 has no selenium (apt install python3-selenium)", file=sys.stderr)
+    found = browser_or_skip("browser-test")
+    if found is None:
         return SKIP
-    if not chromium or not driver_path:
-        print("browser-test: skipped: chromium or chromedriver is not installed (PINGYI_SETUP_EXTRAS=1 scripts/setup.sh)", file=sys.stderr)
-        return SKIP
+    chromium, driver_path = found
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
     if not os.access(options.pingyi, os.X_OK):
         fail(f"no pingyi binary at {options.pingyi} (swift build first)")
 
@@ -81,28 +56,12 @@ def main():
     with sqlite3.connect(db) as con:
         cases = [row[0] for row in con.execute("SELECT case_id FROM cases WHERE role = 'sample' ORDER BY line LIMIT 2")]
 
-    server = subprocess.Popen([pingyi, "serve", "--db", db, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server, base = start_server(checks, pingyi, db)
     driver = None
     try:
-        line = server.stdout.readline()
-        check(line.startswith("pingyi serve: http://"), f"the server did not start: {line!r} {server.stderr.read() if server.poll() is not None else ''}")
-        base = line.split()[2].rstrip("/")
-
-        chrome = webdriver.ChromeOptions()
-        chrome.binary_location = chromium
-        for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1400",
-                         "--lang=zh-CN", "--no-first-run", "--disable-extensions"]:
-            chrome.add_argument(argument)
-        chrome.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        driver = webdriver.Chrome(service=Service(driver_path), options=chrome)
+        driver = start_browser(chromium, driver_path)
         wait = WebDriverWait(driver, 20)
-
-        def keys(*sequence):
-            """Types into whatever has the focus, as a person at the keyboard does."""
-            ActionChains(driver).send_keys(*sequence).perform()
-
-        def active(name):
-            return driver.switch_to.active_element.get_attribute(name) or ""
+        keys, active = keyboard(driver)
 
         # Sign in with the keyboard: the name field has the focus.
         driver.get(base + "/entry/urban/1")
@@ -173,10 +132,8 @@ def main():
         check(os.path.getsize(screenshot) > 10_000, "the screenshot is empty")
 
         # No inline script or style was blocked, and nothing was loaded from elsewhere.
-        problems = [entry["message"] for entry in driver.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
+        problems = page_problems(driver, base)
         check(not problems, f"the browser reported problems: {problems}")
-        resources = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
-        check(all(r.startswith(base) for r in resources), f"resources from elsewhere: {resources}")
     finally:
         if driver is not None:
             driver.quit()

@@ -151,9 +151,12 @@ struct SupervisionController {
         if id != nil && q == nil { throw PageError(.notFound, "没有电话访问的问卷 \(id ?? "")") }
         let t = environment.settings.now()
         guard let q else {
-            return CallsView.supervision(nil, questionnaires: [], quotas: [], evenings: [], flagged: [], session: session).response(context: context)
+            return CallsView.supervision(nil, questionnaires: [], quotas: [], towns: [:], evenings: [], flagged: [], session: session)
+                .response(context: context)
         }
-        return CallsView.supervision(q, questionnaires: telephone, quotas: try await store.callQuotas(questionnaire: q.id, now: t),
+        var towns: [String: String] = [:]
+        for row in try await store.status(questionnaire: q.id).towns { if let id = row.townID, let name = row.townName { towns[id] = name } }
+        return CallsView.supervision(q, questionnaires: telephone, quotas: try await store.callQuotas(questionnaire: q.id, now: t), towns: towns,
                                      evenings: try await store.interviewerEvenings(questionnaire: q.id),
                                      flagged: try await store.flaggedCallbacks(questionnaire: q.id), session: session)
             .response(context: context)

@@ -8,6 +8,8 @@
 ///   code item, skips applied as the respondent answers, Enter to the next unanswered required
 ///   item, and when none is left Enter saves the interview as complete; F8 saves a break-off
 ///   with the answers given.
+/// - The item asked is shown in full above the form, to read out with its answers; the
+///   scale's special codes (`SILENT.codes`: 不了解, 拒答…) are not read out but still taken.
 /// - Without the script the page is a plain form: every item and button works.
 enum CallScript {
     static let source = KeyingScript.items + #"""
@@ -64,6 +66,17 @@ enum CallScript {
         ev.preventDefault();
         if (b.value === 'call-back') { appointment.focus(); say('填写预约时间后按 Enter 记录', false); return; }
         submit(b);
+      });
+      // The item being asked, in full, to read out.
+      const read = document.getElementById('read');
+      items.fields.forEach(function (f, i) {
+        f.addEventListener('focus', function () {
+          const it = Q.items[i];
+          const scale = SILENT.items.indexOf(it.name) >= 0;
+          const codes = it.codes ? Object.keys(it.codes).sort().filter(function (c) { return !scale || SILENT.codes.indexOf(c) < 0; })
+            .map(function (c) { return c + ' ' + it.codes[c]; }).join('　') : '';
+          read.textContent = it.label + (codes ? '？（' + codes + '）' : '');
+        });
       });
       start.addEventListener('click', begin);
       if (!started) interview.classList.add('waiting');

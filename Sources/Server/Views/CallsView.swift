@@ -110,6 +110,7 @@ enum CallsView {
             """
         }
         let specials = q.scale.specials.map { HTML("<code>\($0.code)</code>\($0.label) ") }
+        let silent = Silent(items: q.items.filter(\.usesScale).map(\.name), codes: q.scale.specials.map { String($0.code) })
         let problems = details.map { HTML("<li>\($0)</li>") }
         let body: HTML = """
             \(error.map { HTML("<div class=\"error\" role=\"alert\">\($0)\(problems.isEmpty ? HTML.empty : HTML("<ul>\(problems)</ul>"))</div>") } ?? .empty)
@@ -132,7 +133,7 @@ enum CallsView {
             <button type="submit" formaction="\(path(q, "/release"))" formnovalidate>放回（不记录拨打）</button></p>
             </div>
             <div class="keying" id="interview">
-            <div><div class="items">\(EntryView.itemRows(q, items, values: values))</div>
+            <div><p class="read card" id="read" aria-live="polite">开始访问后，这里显示要照读的题目全文。</p><div class="items">\(EntryView.itemRows(q, items, values: values))</div>
             <p><button type="submit" name="outcome" value="complete" id="complete">完成访问（Enter）</button>
             <button type="submit" name="outcome" value="break-off" id="breakoff">中途拒答，保存已答（F8）</button></p></div>
             <aside class="card legend small">\(EntryView.legend(q))
@@ -143,7 +144,7 @@ enum CallsView {
             <div id="status" role="alert"></div>
             """
         return Page(title: "电话访问：\(q.title)", session: session, body: body,
-                    script: "const Q = \(scriptJSON(data).text);\n" + CallScript.source, notice: nil)
+                    script: "const Q = \(scriptJSON(data).text);\nconst SILENT = \(scriptJSON(silent).text);\n" + CallScript.source, notice: nil)
     }
 
     /// `2026-11-30`: the Beijing day of a time (as ``InterviewerEvening/day``).
@@ -162,6 +163,12 @@ enum CallsView {
         if let reserve = r.activatedReserve { text += "；已启用备选 \(reserve)" }
         if r.callback { text += "；本次访问已抽中回访复核" }
         return text
+    }
+
+    /// The codes not read out (the scale's special codes) and the items they apply to.
+    struct Silent: Encodable {
+        let items: [String]
+        let codes: [String]
     }
 
     // MARK: Callbacks
@@ -188,14 +195,15 @@ enum CallsView {
 
     // MARK: Supervision
 
-    static func supervision(_ q: Questionnaire?, questionnaires: [Questionnaire], quotas: [CallQuota], evenings: [InterviewerEvening],
-                            flagged: [FlaggedCallback], session: SessionRecord) -> Page {
+    /// - Parameter towns: the towns' names by id.
+    static func supervision(_ q: Questionnaire?, questionnaires: [Questionnaire], quotas: [CallQuota], towns: [String: String],
+                            evenings: [InterviewerEvening], flagged: [FlaggedCallback], session: SessionRecord) -> Page {
         let links = questionnaires.map { HTML("<a href=\"/supervise/calls?q=\($0.id.addingPercentEncodingForPath)\">\($0.group.label)</a> ") }
         func n(_ x: Int) -> HTML { "<td class=\"n\">\(x)</td>" }
         func pct(_ x: Double) -> HTML { x.isNaN ? "<td class=\"n\">—</td>" : "<td class=\"n\">\(String(format: "%.1f", x * 100))%</td>" }
         func one(_ x: Double) -> HTML { x.isNaN ? "<td class=\"n\">—</td>" : "<td class=\"n\">\(String(format: "%.1f", x))</td>" }
         let quotaRows = quotas.map { r -> HTML in
-            "<tr><td>\(r.townID.isEmpty ? "（无镇街）" : r.townID)</td>\(n(r.target))\(n(r.completes))\(n(r.partials))\(n(r.refusals))\(n(r.nonContacts))\(n(r.otherFinal))\(n(r.attempts))\(n(r.outstanding))\(n(r.inProgress))</tr>"
+            "<tr><td>\(r.townID.isEmpty ? "（无镇街）" : r.townID) \(towns[r.townID] ?? "")</td>\(n(r.target))\(n(r.completes))\(n(r.partials))\(n(r.refusals))\(n(r.nonContacts))\(n(r.otherFinal))\(n(r.attempts))\(n(r.outstanding))\(n(r.inProgress))</tr>"
         }
         let eveningRows = evenings.map { e -> HTML in
             "<tr><td>\(e.day)</td><td>\(e.interviewer)</td>\(n(e.dials))\(n(e.contacts))\(n(e.completes))\(pct(e.refusalRate))\(one(e.meanInterviewMinutes))\(one(e.completesPerHour))\(n(e.callbacksChecked))\(pct(e.callbackAgreement))</tr>"

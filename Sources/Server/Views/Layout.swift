@@ -83,7 +83,7 @@ struct Page {
         .meaning{color:#1f6f3a}.town-name{font-weight:bold;color:#123a5a}.case{font-size:20px;width:200px}.case-info{margin:6px 0;min-height:24px}
         .legend code{background:#e8edf2;padding:0 4px;margin-right:2px}.legend div{margin:3px 0}
         #status{min-height:26px}.bar rect:hover{opacity:.8}tr.current{outline:2px solid #e0b400}
-        .waiting{opacity:.5}#outcomes button{margin:2px 2px}.phone{margin-right:14px;font-size:17px}
+        .waiting{opacity:.5}.read{font-size:19px;min-height:2.4em;margin:0 0 8px}#outcomes button{margin:2px 2px}.phone{margin-right:14px;font-size:17px}
         """
 }
 

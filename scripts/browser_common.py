@@ -1,0 +1,90 @@
+"""What the real-browser checks share (scripts/browser-test.py, scripts/browser-calls.py): failing
+with a message, running pingyi, headless Chromium (Debian's chromium and chromium-driver, driven
+by Selenium), a pingyi server on a free port, and typing into whatever has the focus."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SKIP = 77
+
+
+def fail(name, message):
+    print(f"{name}: FAIL: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+class Checks:
+    def __init__(self, name):
+        self.name = name
+
+    def fail(self, message):
+        fail(self.name, message)
+
+    def check(self, condition, message):
+        if not condition:
+            fail(self.name, message)
+
+    def run(self, args, **kwargs):
+        result = subprocess.run(args, capture_output=True, text=True, **kwargs)
+        if result.returncode != 0:
+            fail(self.name, f"{' '.join(args)} exited {result.returncode}: {result.stderr.strip()}")
+        return result.stdout
+
+
+def browser_or_skip(name):
+    """Selenium's modules and the paths of chromium and chromedriver, or None (after saying why)."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver_path = shutil.which("chromedriver")
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        print(f"{name}: skipped: python3 has no selenium (apt install python3-selenium)", file=sys.stderr)
+        return None
+    if not chromium or not driver_path:
+        print(f"{name}: skipped: chromium or chromedriver is not installed (PINGYI_SETUP_EXTRAS=1 scripts/setup.sh)", file=sys.stderr)
+        return None
+    return chromium, driver_path
+
+
+def start_server(checks, pingyi, db):
+    """pingyi serve on a free port: the process and its base URL."""
+    server = subprocess.Popen([pingyi, "serve", "--db", db, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = server.stdout.readline()
+    checks.check(line.startswith("pingyi serve: http://"),
+                 f"the server did not start: {line!r} {server.stderr.read() if server.poll() is not None else ''}")
+    return server, line.split()[2].rstrip("/")
+
+
+def start_browser(chromium, driver_path, width=1280, height=1400):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    chrome = webdriver.ChromeOptions()
+    chrome.binary_location = chromium
+    for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={width},{height}",
+                     "--lang=zh-CN", "--no-first-run", "--disable-extensions"]:
+        chrome.add_argument(argument)
+    chrome.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(driver_path), options=chrome)
+
+
+def keyboard(driver):
+    """`keys(...)` types into whatever has the focus, as a person at the keyboard does;
+    `active(attribute)` reads an attribute of the focused element."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    def keys(*sequence):
+        ActionChains(driver).send_keys(*sequence).perform()
+
+    def active(name):
+        return driver.switch_to.active_element.get_attribute(name) or ""
+    return keys, active
+
+
+def page_problems(driver, base):
+    """Scripts or styles the browser blocked or failed on, and resources loaded from elsewhere."""
+    problems = [entry["message"] for entry in driver.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
+    resources = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    return problems + [f"resource from elsewhere: {r}" for r in resources if not r.startswith(base)]
