@@ -12,15 +12,13 @@ clock), an interviewer and a supervisor. Exits 0 when every check passes, 1 with
 check, 77 when Chromium, chromedriver or Selenium is missing.
 """
 
-import argparse
 import os
 import re
 import shutil
 import sqlite3
 import sys
-import tempfile
 
-from browser_common import ROOT, SKIP, Checks, browser_or_skip, keyboard, page_problems, start_browser, start_server
+from browser_common import ROOT, SKIP, Checks, prepare, keyboard, page_problems, start_browser, start_server
 
 checks = Checks("browser-calls")
 check, run = checks.check, checks.run
@@ -41,23 +39,13 @@ def questionnaire(work):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pingyi", default=os.path.join(ROOT, ".build/debug/pingyi"))
-    parser.add_argument("--out", default=None, help="folder for the screenshots (default: the temporary folder)")
-    options = parser.parse_args()
-    found = browser_or_skip("browser-calls")
-    if found is None:
+    prepared = prepare(checks, __doc__, "pingyi-calls-")
+    if prepared is None:
         return SKIP
-    chromium, driver_path = found
+    options, chromium, driver_path, work, out = prepared
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
-    if not os.access(options.pingyi, os.X_OK):
-        checks.fail(f"no pingyi binary at {options.pingyi} (swift build first)")
-
-    work = tempfile.mkdtemp(prefix="pingyi-calls-")
-    out = options.out or work
-    os.makedirs(out, exist_ok=True)
     db = os.path.join(work, "pingyi.sqlite")
     pingyi = options.pingyi
     survey = questionnaire(work)

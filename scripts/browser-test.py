@@ -14,38 +14,25 @@ Every wait is for a condition on the page (never a fixed sleep), with a generous
 the check does not depend on the machine's speed.
 """
 
-import argparse
 import os
 import shutil
 import sqlite3
 import sys
-import tempfile
 
-from browser_common import ROOT, SKIP, Checks, browser_or_skip, keyboard, page_problems, start_browser, start_server
+from browser_common import ROOT, SKIP, Checks, prepare, keyboard, page_problems, start_browser, start_server
 
 checks = Checks("browser-test")
 fail, check, run = checks.fail, checks.check, checks.run
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pingyi", default=os.path.join(ROOT, ".build/debug/pingyi"))
-    parser.add_argument("--out", default=None, help="folder for the screenshot (default: the temporary folder)")
-    options = parser.parse_args()
-
-    found = browser_or_skip("browser-test")
-    if found is None:
+    prepared = prepare(checks, __doc__, "pingyi-browser-")
+    if prepared is None:
         return SKIP
-    chromium, driver_path = found
+    options, chromium, driver_path, work, out = prepared
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
-    if not os.access(options.pingyi, os.X_OK):
-        fail(f"no pingyi binary at {options.pingyi} (swift build first)")
-
-    work = tempfile.mkdtemp(prefix="pingyi-browser-")
-    out = options.out or work
-    os.makedirs(out, exist_ok=True)
     db = os.path.join(work, "pingyi.sqlite")
     pingyi = options.pingyi
     run([pingyi, "sample", "--design", os.path.join(ROOT, "surveys/designs/urban.yaml"), "--seed", "7", "--out", os.path.join(work, "urban.csv")])

@@ -2,10 +2,12 @@
 with a message, running pingyi, headless Chromium (Debian's chromium and chromium-driver, driven
 by Selenium), a pingyi server on a free port, and typing into whatever has the focus."""
 
+import argparse
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SKIP = 77
@@ -47,6 +49,24 @@ def browser_or_skip(name):
         print(f"{name}: skipped: chromium or chromedriver is not installed (PINGYI_SETUP_EXTRAS=1 scripts/setup.sh)", file=sys.stderr)
         return None
     return chromium, driver_path
+
+
+def prepare(checks, doc, prefix):
+    """Parses --pingyi and --out, finds the browser, makes the work folder: returns (options,
+    chromium, driver_path, work, out), or None when the browser is missing (exit SKIP)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--pingyi", default=os.path.join(ROOT, ".build/debug/pingyi"))
+    parser.add_argument("--out", default=None, help="folder for the screenshots (default: the temporary folder)")
+    options = parser.parse_args()
+    found = browser_or_skip(checks.name)
+    if found is None:
+        return None
+    if not os.access(options.pingyi, os.X_OK):
+        checks.fail(f"no pingyi binary at {options.pingyi} (swift build first)")
+    work = tempfile.mkdtemp(prefix=prefix)
+    out = options.out or work
+    os.makedirs(out, exist_ok=True)
+    return options, found[0], found[1], work, out
 
 
 def start_server(checks, pingyi, db):
