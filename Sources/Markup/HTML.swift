@@ -60,17 +60,24 @@ public func escapeHTML(_ text: String) -> String {
 public func scriptJSON<T: Encodable>(_ value: T) -> HTML {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    let json = (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
-    var out = ""
-    for c in json.unicodeScalars {
-        switch c {
-        case "<": out += "\\u003c"
-        case ">": out += "\\u003e"
-        case "&": out += "\\u0026"
-        case "\u{2028}": out += "\\u2028"
-        case "\u{2029}": out += "\\u2029"
-        default: out.unicodeScalars.append(c)
+    guard let json = try? encoder.encode(value) else { return HTML(trusted: "null") }
+    // Byte by byte (a scalar-by-scalar copy cost a call screen a fifth of its time): `<`, `>`,
+    // `&` and the line and paragraph separators (E2 80 A8/A9) become escapes, all else is copied.
+    var out: [UInt8] = []
+    out.reserveCapacity(json.count + 64)
+    var i = json.startIndex
+    while i < json.endIndex {
+        let b = json[i]
+        switch b {
+        case UInt8(ascii: "<"): out += Array("\\u003c".utf8)
+        case UInt8(ascii: ">"): out += Array("\\u003e".utf8)
+        case UInt8(ascii: "&"): out += Array("\\u0026".utf8)
+        case 0xE2 where i + 2 < json.endIndex && json[i + 1] == 0x80 && (json[i + 2] == 0xA8 || json[i + 2] == 0xA9):
+            out += Array((json[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
+            i += 2
+        default: out.append(b)
         }
+        i += 1
     }
-    return HTML(trusted: out)
+    return HTML(trusted: String(decoding: out, as: UTF8.self))
 }

@@ -28,10 +28,12 @@ import Foundation
 ///   state and lock), `call_attempts` (every dial), `callbacks` (re-asked completes),
 ///   `forms.mode` (paper, telephone, online), the roles interviewer and statistician, and
 ///   `users.disabled`.
+/// - version 6 changes no table: the scheduler's indexes end in `case_id`, so that fresh cases
+///   and retries come in order from the index (no sort of every open case per call).
 ///
 /// ``postgresStatements`` derives the PostgreSQL schema from the same text.
 enum Schema {
-    static let version = 5
+    static let version = 6
 
     static let statements = [
         """
@@ -278,6 +280,12 @@ enum Schema {
                 created_at INTEGER NOT NULL,
                 expires_at INTEGER NOT NULL)
             """,
+        ],
+        [
+            "DROP INDEX call_cases_fresh",
+            "CREATE INDEX call_cases_fresh ON call_cases (questionnaire, attempts, random_order, case_id)",
+            "DROP INDEX call_cases_by_questionnaire",
+            "CREATE INDEX call_cases_by_questionnaire ON call_cases (questionnaire, final_disposition, next_at, case_id)",
         ],
     ]
 

@@ -156,7 +156,7 @@ struct PostgresAvailability {
     func serverAnswers() async throws {
         let f = try await StoreFixture(.postgres)
         #expect(try await f.store.questionnaires(id: nil).isEmpty)
-        #expect(try await f.dump().contains("(schema_version,5)"))
+        #expect(try await f.dump().contains("(schema_version,6)"))
     }
 }
 

@@ -95,7 +95,6 @@ enum CallsView {
     static func call(_ a: CallAssignment, _ q: Questionnaire, rules: CallRules, now: Int64, startedAt: Int64, session: SessionRecord,
                      values: [String: String] = [:], error: String? = nil, details: [String] = []) -> Page {
         let items = q.items.map(EntryView.itemData(q))
-        let data = EntryView.Data(questionnaire: q.id, version: q.version, pass: 1, checkURL: "", saveURL: path(q, "/interview"), items: items)
         let phones = a.phones.enumerated().map { k, n -> HTML in
             let checked: HTML = k == 0 ? " checked" : .empty
             return "<label class=\"phone\"><input type=\"radio\" name=\"phone_rank\" value=\"\(k + 1)\"\(checked)> \(k + 1) · <b>\(CallWording.spaced(n))</b></label> "
@@ -144,7 +143,7 @@ enum CallsView {
             <div id="status" role="alert"></div>
             """
         return Page(title: "电话访问：\(q.title)", session: session, body: body,
-                    script: "const Q = \(scriptJSON(data).text);\nconst SILENT = \(scriptJSON(silent).text);\n" + CallScript.source, notice: nil)
+                    script: "const Q = \(EntryView.script(q, pass: 1, checkURL: "", saveURL: path(q, "/interview")));\nconst SILENT = \(scriptJSON(silent).text);\n" + CallScript.source, notice: nil)
     }
 
     /// `2026-11-30`: the Beijing day of a time (as ``InterviewerEvening/day``).

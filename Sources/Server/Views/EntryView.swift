@@ -2,6 +2,7 @@ import Foundation
 import Questionnaire
 import Store
 import Markup
+import Synchronization
 
 /// The keying page of one questionnaire and pass, built from the questionnaire's definition:
 /// the case number, then one row per item with the unit's Chinese name beside the field. The
@@ -36,10 +37,21 @@ enum EntryView {
         "/entry/\(q.id.addingPercentEncodingForPath)/\(pass.rawValue)"
     }
 
+    /// The script's `Q` as JSON for a questionnaire version and page, encoded once (a stored
+    /// version never changes; encoding it took a fifth of a call screen's time).
+    static func script(_ q: Questionnaire, pass: Int, checkURL: String, saveURL: String) -> String {
+        let key = [q.id, String(q.version), String(pass), checkURL, saveURL].joined(separator: "\u{1F}")
+        if let known = scripts.withLock({ $0[key] }) { return known }
+        let text = scriptJSON(Data(questionnaire: q.id, version: q.version, pass: pass, checkURL: checkURL, saveURL: saveURL,
+                                   items: q.items.map(itemData(q)))).text
+        scripts.withLock { $0[key] = text }
+        return text
+    }
+
+    private static let scripts = Mutex<[String: String]>([:])
+
     static func page(_ q: Questionnaire, pass: Pass, session: SessionRecord, notice: String?) -> Page {
         let items = q.items.map(itemData(q))
-        let data = Data(questionnaire: q.id, version: q.version, pass: pass.rawValue, checkURL: path(q, pass) + "/case",
-                        saveURL: path(q, pass), items: items)
         let rows = itemRows(q, items)
         let body: HTML = """
             <p class="muted">\(q.title)（\(q.id) 第 \(q.version) 版）· 第 \(pass.rawValue) 遍录入\(pass == .second ? "（独立录入，不显示第 1 遍）" : "")</p>
@@ -60,7 +72,8 @@ enum EntryView {
             <div id="status" role="alert"></div>
             """
         return Page(title: "录入：\(q.title)", session: session, body: body,
-                    script: "const Q = \(scriptJSON(data).text);\n" + KeyingScript.source, notice: notice)
+                    script: "const Q = \(script(q, pass: pass.rawValue, checkURL: path(q, pass) + "/case", saveURL: path(q, pass)));\n"
+                        + KeyingScript.source, notice: notice)
     }
 
     /// The scale's tiers and special codes, for the legend beside the form.

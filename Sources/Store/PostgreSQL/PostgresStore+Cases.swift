@@ -50,6 +50,9 @@ extension PostgresStore {
                                       calls.flatMap { c, _ in c.phones.enumerated().map { k, n in [.text(c.caseID), .int(k + 1), .text(n)] } })
             try await self.insertRows(db, "call_cases", ["case_id", "questionnaire", "town_id", "random_order"],
                                       calls.map { c, order in [.text(c.caseID), .text(q.id), .text(c.townID), .int(Int(order))] })
+            // Fresh statistics for the planner: a list is a bulk load, and the scheduler's and
+            // keying's queries pick their indexes by the tables' sizes.
+            try await db.query("ANALYZE cases, case_stages, call_cases, case_phones", logger: self.logger)
             return CaseRules.summary(list, questionnaire, removed: removed)
         }
     }

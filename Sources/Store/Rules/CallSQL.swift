@@ -7,12 +7,16 @@ enum CallSQL {
 
     /// The open, callable cases of a questionnaire: in use (sampled or an activated reserve),
     /// not closed, still pending, attempts left, no form at all (a case keyed from paper is not
-    /// called).
-    static func open(questionnaire q: String, max: String) -> String {
+    /// called). `fresh` asks for cases never dialled: `attempts = 0` in place of the limit, so
+    /// that the index on (questionnaire, attempts, random_order) gives them in order without a
+    /// sort of every open case; elsewhere the attempts are compared as `+cc.attempts` (no index
+    /// on them), so that retries come in `next_at` order from the index on (questionnaire,
+    /// final_disposition, next_at) rather than sorted from every case dialled.
+    static func open(questionnaire q: String, max: String, fresh: Bool = false) -> String {
         """
         FROM call_cases cc JOIN cases c ON c.case_id = cc.case_id
         WHERE cc.questionnaire = \(q) AND cc.final_disposition IS NULL AND (c.role = 'sample' OR c.activated = 1)
-          AND c.disposition = 'pending' AND cc.attempts < \(max)
+          AND c.disposition = 'pending' AND \(fresh ? "cc.attempts = 0 AND 0 < \(max)" : "+cc.attempts < \(max)")
           AND NOT EXISTS (SELECT 1 FROM forms f WHERE f.case_id = cc.case_id)
         """
     }
@@ -36,14 +40,14 @@ enum CallSQL {
                 """
         case .fresh:
             return """
-                SELECT \(columns) \(open(questionnaire: q, max: max))
-                  AND \(free) AND cc.attempts = 0 AND cc.appointment_at IS NULL\(excludedTowns.map { " AND \($0)" } ?? "")
+                SELECT \(columns) \(open(questionnaire: q, max: max, fresh: true))
+                  AND \(free) AND cc.appointment_at IS NULL\(excludedTowns.map { " AND \($0)" } ?? "")
                 ORDER BY cc.random_order, cc.case_id LIMIT 1 \(lock)
                 """
         case .retry:
             return """
                 SELECT \(columns) \(open(questionnaire: q, max: max))
-                  AND \(free) AND cc.attempts > 0 AND cc.appointment_at IS NULL AND cc.next_at <= \(now) ORDER BY cc.next_at, cc.case_id LIMIT 1 \(lock)
+                  AND \(free) AND +cc.attempts > 0 AND cc.appointment_at IS NULL AND cc.next_at <= \(now) ORDER BY cc.next_at, cc.case_id LIMIT 1 \(lock)
                 """
         }
     }
