@@ -1,7 +1,7 @@
 # pingyi: the two commands a new user needs are `make demo` and `make test`.
 SWIFT ?= swift
 
-.PHONY: demo test setup release bench-read bench-sample bench-score bench-import bench-serve bench-coverage clean-demo
+.PHONY: demo test setup release bench-read bench-sample bench-score bench-import bench-serve bench-calls bench-coverage clean-demo
 
 ## Install what is missing, build in release mode, and run the main job on the shipped county.
 demo: setup release
@@ -38,6 +38,10 @@ bench-coverage: setup release
 ## pingyi serve under load on SQLite and PostgreSQL, with a SIGKILL mid-load and a check of every acknowledged form.
 bench-serve: setup release
 	PINGYI_PG_DURABLE=1 scripts/with-postgres.sh python3 Benchmarks/load_serve.py
+
+## Telephone interviewing under load: 50 interviewers on 20,140 cases over HTTP, SQLite and PostgreSQL (two servers), SIGKILL mid-load.
+bench-calls: setup release
+	PINGYI_PG_DURABLE=1 scripts/with-postgres.sh python3 Benchmarks/load_calls.py
 
 clean-demo:
 	rm -rf out

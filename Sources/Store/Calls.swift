@@ -310,8 +310,10 @@ public protocol CallStore: Sendable {
     /// The phone numbers of cases, in full (for an admin's export; nobody else).
     func phoneNumbers(questionnaire: String) async throws(StoreError) -> [String: [String]]
 
-    /// Per interviewer and evening: dials, contacts, completes, refusals, times, callbacks.
-    func interviewerEvenings(questionnaire: String?) async throws(StoreError) -> [InterviewerEvening]
+    /// Per interviewer and evening: dials, contacts, completes, refusals, times, callbacks; of
+    /// one interviewer's dials since a time when `interviewer` is given (their start page,
+    /// read from the index on interviewer and start time, not from the whole history).
+    func interviewerEvenings(questionnaire: String?, interviewer: String?, since: Int64?) async throws(StoreError) -> [InterviewerEvening]
 
     /// The next complete to re-ask, for an interviewer other than the one who did it.
     func nextCallback(questionnaire: String, checker: String, now: Int64) async throws(StoreError) -> CallbackAssignment?
@@ -321,4 +323,11 @@ public protocol CallStore: Sendable {
 
     /// Callbacks whose answers disagreed with the interview.
     func flaggedCallbacks(questionnaire: String?) async throws(StoreError) -> [FlaggedCallback]
+}
+
+extension CallStore {
+    /// Every interviewer's evenings.
+    public func interviewerEvenings(questionnaire: String?) async throws(StoreError) -> [InterviewerEvening] {
+        try await interviewerEvenings(questionnaire: questionnaire, interviewer: nil, since: nil)
+    }
 }

@@ -237,6 +237,12 @@ struct CallTests {
         #expect(evenings.map(\.interviewer) == ["乙", "甲"] && evenings.allSatisfy { $0.day == "2026-11-30" })
         #expect(evenings.map(\.completes) == [2, 3] && evenings.allSatisfy { $0.meanInterviewMinutes == 9 })
         #expect(evenings.map(\.callbacksChecked).reduce(0, +) == chosen.count)
+        // One interviewer's evening since a time (their start page): the same figures, from
+        // their own dials only; none after the last dial.
+        let mine = try await f.store.interviewerEvenings(questionnaire: "phone", interviewer: "甲", since: t)
+        #expect(mine == evenings.filter { $0.interviewer == "甲" })
+        #expect(try await f.store.interviewerEvenings(questionnaire: "phone", interviewer: "甲", since: t + 1).isEmpty)
+        #expect(try await f.store.interviewerEvenings(questionnaire: nil, interviewer: "丙", since: 0).isEmpty)
     }
 
     @Test(arguments: Backend.enabled) func aBreakOffKeepsItsAnswersAsAPartial(_ backend: Backend) async throws {

@@ -23,7 +23,9 @@ enum CallsView {
     struct Line {
         let questionnaire: Questionnaire
         let rules: CallRules
-        let quotas: [CallQuota]
+        /// Sampled cases and completes (at most a few seconds old).
+        let target: Int
+        let completes: Int
         let evening: InterviewerEvening?
     }
 
@@ -34,7 +36,7 @@ enum CallsView {
             let today = r.windows[CallRules.localTime(now).weekday].map(\.text).joined(separator: "、")
             let window: HTML = open ? "<span class=\"notice\">拨打时段中（今天 \(today)）</span>"
                 : "<span class=\"muted\">现在不是拨打时段\(r.nextCallingTime(after: now).map { "；下一个时段 " + CallWording.clock($0) } ?? "")</span>"
-            let target = line.quotas.map(\.target).reduce(0, +), done = line.quotas.map(\.completes).reduce(0, +)
+            let target = line.target, done = line.completes
             let mine: HTML = line.evening.map { e in
                 HTML("<p class=\"small\">今天：拨打 \(e.dials) 次，接通 \(e.contacts)，完成 \(e.completes)，拒访 \(e.refusals)</p>")
             } ?? "<p class=\"small muted\">今天还没有拨打。</p>"

@@ -126,14 +126,15 @@ extension PostgresStore: CallStore {
         }
     }
 
-    public func interviewerEvenings(questionnaire: String?) async throws(StoreError) -> [InterviewerEvening] {
+    public func interviewerEvenings(questionnaire: String?, interviewer: String?, since: Int64?) async throws(StoreError) -> [InterviewerEvening] {
         try await reading { db in
             var checked: [String: Bool] = [:]
             let rows = try await db.query("""
                 SELECT case_id, agreed FROM callbacks WHERE checked_at IS NOT NULL AND (\(questionnaire)::text IS NULL OR questionnaire = \(questionnaire))
                 """, logger: self.logger)
             for try await (id, agreed) in rows.decode((String, Int).self) { checked[id] = agreed != 0 }
-            return CallPlanning.evenings(try await self.attempts(db, caseID: nil, questionnaire: questionnaire), callbacks: checked)
+            return CallPlanning.evenings(try await self.attempts(db, caseID: nil, questionnaire: questionnaire, interviewer: interviewer, since: since),
+                                         callbacks: checked)
         }
     }
 
@@ -244,12 +245,13 @@ extension PostgresStore: CallStore {
     }
 
     /// The dials of a case, or of a questionnaire (or all), oldest first.
-    func attempts(_ db: PostgresConnection, caseID: String?, questionnaire: String?) async throws -> [CallAttemptRecord] {
-        let sql = caseID != nil
-            ? "SELECT \(CallSQL.attemptColumns) FROM call_attempts WHERE case_id = $1 ORDER BY attempt_id"
-            : "SELECT \(CallSQL.attemptColumns) FROM call_attempts WHERE ($1::text IS NULL OR questionnaire = $1) ORDER BY attempt_id"
+    func attempts(_ db: PostgresConnection, caseID: String?, questionnaire: String?, interviewer: String? = nil,
+                  since: Int64? = nil) async throws -> [CallAttemptRecord] {
+        let sql = CallSQL.attempts(caseID: caseID != nil, interviewer: interviewer != nil, key: "$1", questionnaire: "$1::text",
+                                   interviewerValue: "$2", since: "$3")
         var out: [CallAttemptRecord] = []
-        let rows = try await query(db, sql, [.text(caseID ?? questionnaire)])
+        let values: [SQLValue] = interviewer != nil ? [.text(questionnaire), .text(interviewer), .int(Int(since ?? 0))] : [.text(caseID ?? questionnaire)]
+        let rows = try await query(db, sql, values)
         for try await r in rows.decode((Int64, String, String, String, Int, Int64, Int64, String, Int64?, String?).self) {
             out.append(CallAttemptRecord(attemptID: r.0, caseID: r.1, questionnaire: r.2, interviewer: r.3, phoneRank: r.4, startedAt: r.5,
                                          endedAt: r.6, outcome: CallOutcome(rawValue: r.7) ?? .noAnswer, appointmentAt: r.8, note: r.9))

@@ -90,6 +90,19 @@ enum CallSQL {
         """
     }
 
+    /// Dials, oldest first: of one case (`key`), of one interviewer since a time, or of a
+    /// questionnaire (`key`, or every questionnaire when it is null).
+    static func attempts(caseID: Bool, interviewer: Bool, key: String, questionnaire: String, interviewerValue: String, since: String) -> String {
+        if caseID { return "SELECT \(attemptColumns) FROM call_attempts WHERE case_id = \(key) ORDER BY attempt_id" }
+        if interviewer {
+            return """
+                SELECT \(attemptColumns) FROM call_attempts WHERE interviewer = \(interviewerValue) AND started_at >= \(since)
+                  AND (\(questionnaire) IS NULL OR questionnaire = \(questionnaire)) ORDER BY attempt_id
+                """
+        }
+        return "SELECT \(attemptColumns) FROM call_attempts WHERE (\(questionnaire) IS NULL OR questionnaire = \(questionnaire)) ORDER BY attempt_id"
+    }
+
     static let attemptColumns = "attempt_id, case_id, questionnaire, interviewer, phone_rank, started_at, ended_at, outcome, appointment_at, note"
 
     /// A case's calling state with its number of phones: case, questionnaire, attempts, holder,

@@ -117,7 +117,7 @@ extension SQLiteStore: CallStore {
         }
     }
 
-    public func interviewerEvenings(questionnaire: String?) async throws(StoreError) -> [InterviewerEvening] {
+    public func interviewerEvenings(questionnaire: String?, interviewer: String?, since: Int64?) async throws(StoreError) -> [InterviewerEvening] {
         try await reading { db in
             var checked: [String: Bool] = [:]
             for row in try Row.fetchAll(db, sql: """
@@ -125,7 +125,8 @@ extension SQLiteStore: CallStore {
                 """, arguments: [questionnaire]) {
                 checked[row[0]] = row[1]
             }
-            return CallPlanning.evenings(try self.attempts(db, caseID: nil, questionnaire: questionnaire), callbacks: checked)
+            return CallPlanning.evenings(try self.attempts(db, caseID: nil, questionnaire: questionnaire, interviewer: interviewer, since: since),
+                                         callbacks: checked)
         }
     }
 
@@ -218,11 +219,10 @@ extension SQLiteStore: CallStore {
     }
 
     /// The dials of a case, or of a questionnaire (or all), oldest first.
-    func attempts(_ db: Database, caseID: String?, questionnaire: String?) throws -> [CallAttemptRecord] {
-        let sql = caseID != nil
-            ? "SELECT \(CallSQL.attemptColumns) FROM call_attempts WHERE case_id = ?1 ORDER BY attempt_id"
-            : "SELECT \(CallSQL.attemptColumns) FROM call_attempts WHERE (?1 IS NULL OR questionnaire = ?1) ORDER BY attempt_id"
-        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [caseID ?? questionnaire]).map {
+    func attempts(_ db: Database, caseID: String?, questionnaire: String?, interviewer: String? = nil, since: Int64? = nil) throws -> [CallAttemptRecord] {
+        let sql = CallSQL.attempts(caseID: caseID != nil, interviewer: interviewer != nil, key: "?1", questionnaire: "?1", interviewerValue: "?2", since: "?3")
+        let arguments: StatementArguments = interviewer != nil ? [questionnaire, interviewer, since ?? 0] : [caseID ?? questionnaire]
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map {
             CallAttemptRecord(attemptID: $0[0], caseID: $0[1], questionnaire: $0[2], interviewer: $0[3], phoneRank: $0[4], startedAt: $0[5],
                               endedAt: $0[6], outcome: CallOutcome(rawValue: $0[7]) ?? .noAnswer, appointmentAt: $0[8], note: $0[9])
         }
