@@ -46,4 +46,4 @@ public protocol AccountStore: Sendable {
 }
 
 /// A store that holds both the survey data and the accounts: what the server runs on.
-public typealias ServerStore = SurveyStore & AccountStore & CallStore
+public typealias ServerStore = SurveyStore & AccountStore & CallStore & InvitationStore

@@ -30,10 +30,13 @@ import Foundation
 ///   `users.disabled`.
 /// - version 6 changes no table: the scheduler's indexes end in `case_id`, so that fresh cases
 ///   and retries come in order from the index (no sort of every open case per call).
+/// - version 7: `invitations` (hashes of online access codes, revoked ones kept so that a
+///   revoked code is told from a wrong one) and `online_answers` (a respondent's answers as
+///   saved, opened, saved and submitted times).
 ///
 /// ``postgresStatements`` derives the PostgreSQL schema from the same text.
 enum Schema {
-    static let version = 6
+    static let version = 7
 
     static let statements = [
         """
@@ -286,6 +289,26 @@ enum Schema {
             "CREATE INDEX call_cases_fresh ON call_cases (questionnaire, attempts, random_order, case_id)",
             "DROP INDEX call_cases_by_questionnaire",
             "CREATE INDEX call_cases_by_questionnaire ON call_cases (questionnaire, final_disposition, next_at, case_id)",
+        ],
+        [
+            """
+            CREATE TABLE invitations (
+                code_hash TEXT PRIMARY KEY,
+                case_id TEXT NOT NULL REFERENCES cases (case_id),
+                questionnaire TEXT NOT NULL,
+                issued_at INTEGER NOT NULL,
+                revoked_at INTEGER)
+            """,
+            "CREATE UNIQUE INDEX invitations_valid ON invitations (case_id) WHERE revoked_at IS NULL",
+            """
+            CREATE TABLE online_answers (
+                case_id TEXT PRIMARY KEY REFERENCES cases (case_id),
+                questionnaire TEXT NOT NULL,
+                answers TEXT NOT NULL,
+                opened_at INTEGER,
+                saved_at INTEGER,
+                submitted_at INTEGER)
+            """,
         ],
     ]
 

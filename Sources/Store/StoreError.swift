@@ -28,10 +28,14 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     /// Why a call, interview or callback was refused (for faces that word it in their own
     /// language); nil for other errors.
     public var callRefusal: CallRefusal?
+    /// What the access code opens, when an online save or submission was refused because it
+    /// does not open a questionnaire; nil for other errors.
+    public var invitation: InvitationState?
 
     public init(_ kind: Kind, file: String, line: Int? = nil, column: Int? = nil, message: String, hint: String = "",
-                problems: [EntryProblem] = [], callRefusal: CallRefusal? = nil) {
+                problems: [EntryProblem] = [], callRefusal: CallRefusal? = nil, invitation: InvitationState? = nil) {
         self.callRefusal = callRefusal
+        self.invitation = invitation
         self.kind = kind
         self.file = file
         self.line = line

@@ -58,6 +58,6 @@ struct ReadingTests {
         #expect(try await store.users().map(\.name) == ["王芳"])
         #expect(try await store.caseRecord("H-01-0001") != nil)
         #expect(try await f.store.entryClosures().isEmpty)
-        #expect(try await f.dump().contains("[key:\"schema_version\" value:\"6\"]"))
+        #expect(try await f.dump().contains("[key:\"schema_version\" value:\"7\"]"))
     }
 }
