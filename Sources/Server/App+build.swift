@@ -15,7 +15,7 @@ public func buildApplication(store: any ServerStore, settings: ServerSettings,
 }
 
 /// The routes, by who may use them:
-/// - anyone: `GET/POST /login`, `POST /api/forms` (API token);
+/// - anyone: `GET/POST /login`, `POST /api/forms` (API token), `/s…` (online respondents, by access code);
 /// - every signed-in role (录入员 and up): `/`, `/entry…`, `/mine`, `POST /logout`;
 /// - 督导 and up: `/supervise/…`;
 /// - 管理员: `/admin/…`.
@@ -30,6 +30,7 @@ func buildRouter(store: any ServerStore, settings: ServerSettings) -> Router<App
     let login = LoginController(environment: environment)
     login.addRoutes(to: router)
     APIController(environment: environment).addRoutes(to: router)
+    OnlineController(environment: environment).addRoutes(to: router)
     login.addSessionRoutes(to: router.group().add(middleware: RequireSignIn()))
     EntryController(environment: environment).addRoutes(to: router.group().add(middleware: RequireSignIn(.keying)))
     CallsController(environment: environment).addRoutes(to: router.group("calls").add(middleware: RequireSignIn(.calling)))

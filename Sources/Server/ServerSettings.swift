@@ -14,6 +14,8 @@ public struct ServerSettings: Sendable {
     public var secureCookies: Bool
     /// The time (Unix seconds): the clock, or a test's.
     public var now: @Sendable () -> Int64
+    /// How long the answer to a wrong online access code waits (slowing a guesser).
+    public var wrongCodeDelayMilliseconds = 200
 
     /// The system clock, in Unix seconds.
     public static let systemTime: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
@@ -39,6 +41,8 @@ struct ServerEnvironment: Sendable {
     let catalog: QuestionnaireCatalog
     let writer: FormWriter
     let tokens = TokenCache()
+    /// Wrong online access codes, per client address and in all.
+    let guesses = GuessLimiter()
 
     init(store: any ServerStore, settings: ServerSettings) {
         self.store = store

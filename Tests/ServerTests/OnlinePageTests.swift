@@ -1,0 +1,142 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+@testable import Server
+import Store
+import Testing
+
+/// The access codes themselves: made from the secure generator, read back as typed.
+@Suite("Access codes")
+struct InvitationCodeTests {
+    @Test func aMistypedSymbolOrTwoSwappedAreToldApartFromAWrongCode() {
+        for _ in 0..<50 {
+            let code = InvitationCode.make()
+            #expect(code.count == 11 && InvitationCode.read(code) == .code(code))
+            let chars = Array(code)
+            for i in 0..<chars.count {
+                for other in InvitationCode.alphabet where other != chars[i] {
+                    var typo = chars
+                    typo[i] = other
+                    #expect(InvitationCode.read(String(typo)) == .mistyped, "\(code) with \(other) at \(i)")
+                }
+                if i + 1 < chars.count, chars[i] != chars[i + 1] {
+                    var swapped = chars
+                    swapped.swapAt(i, i + 1)
+                    #expect(InvitationCode.read(String(swapped)) == .mistyped, "\(code) swapped at \(i)")
+                }
+            }
+        }
+        #expect(Set((0..<1000).map { _ in InvitationCode.make() }).count == 1000)
+    }
+
+    @Test func caseWidthDashesAndLookAlikesDoNotMatter() {
+        let code = InvitationCode.make()
+        let grouped = InvitationCode.grouped(code)
+        #expect(grouped.count == 13 && grouped.split(separator: "-").map(\.count) == [4, 4, 3])
+        #expect(InvitationCode.read(grouped.lowercased()) == .code(code))
+        let fullWidth = String(String.UnicodeScalarView(code.unicodeScalars.map { Unicode.Scalar($0.value + 0xFEE0)! }))
+        #expect(InvitationCode.read(" " + fullWidth + " ") == .code(code))
+        let withO = code.replacingOccurrences(of: "0", with: "o").replacingOccurrences(of: "1", with: "l")
+        #expect(InvitationCode.read(withO) == .code(code))
+        #expect(InvitationCode.read("ABC") == .malformed && InvitationCode.read(code + "7") == .malformed && InvitationCode.read("好" + code.dropFirst()) == .malformed)
+        #expect(InvitationCode.hash(code) != InvitationCode.hash(InvitationCode.make()) && InvitationCode.hash(code).count == 64)
+    }
+}
+
+/// The respondent's pages on the small questionnaire of Tests/Fixtures/store.
+@Suite("Online self-completion pages")
+struct OnlinePageTests {
+    /// The fixture with a code for every sampled case: (fixture, code by case).
+    func invited() async throws -> (ServerFixture, [String: String]) {
+        let f = try await ServerFixture()
+        let cases = try await f.store.invitationCandidates(questionnaire: "small", replacing: nil)
+        let codes = Dictionary(uniqueKeysWithValues: cases.map { ($0, InvitationCode.make()) })
+        _ = try await f.store.issueInvitations(questionnaire: "small", codes: codes.map { IssuedCode(caseID: $0.key, hash: InvitationCode.hash($0.value)) },
+                                               replacing: false, now: f.clock.now)
+        return (f, codes)
+    }
+
+    @Test func halfAnsweredClosedResumedAndSubmittedOnce() async throws {
+        let (f, codes) = try await invited()
+        let (caseID, code) = try #require(codes.sorted { $0.key < $1.key }.first)
+        try await f.test { client in
+            let page = try await client.get("/s/\(InvitationCode.grouped(code).lowercased())")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("市政府办") && page.text.contains("不了解") && !page.text.contains("<span>无效（多选）</span>") && page.text.contains("<span>不了解/说不清</span>") && !page.text.contains("退出"))
+            // Half the answers, as the page's script sends them.
+            let saved = try await client.post("/s/\(code)/save", nil, [("D01", "1"), ("D02", "2"), ("members", "4")], json: true)
+            let count = try saved.json()["saved"] as? Int
+            #expect(saved.status == .ok && count == 3)
+            let bad = try await client.post("/s/\(code)/save", nil, [("members", "25")], json: true)
+            #expect(bad.status == .unprocessableContent && bad.text.contains("家庭常住人口"))
+            // Back later with the typed code: the answers are there, HTML kept as text.
+            let typed = try await client.post("/s", nil, [("code", InvitationCode.grouped(code))])
+            #expect(typed.status == .seeOther && typed.headers[.location] == "/s/\(code)")
+            _ = try await client.post("/s/\(code)/save", nil, [("q_note", "<b>好</b>'; DROP TABLE forms; --")], json: true)
+            let back = try await client.get("/s/\(code)")
+            #expect(back.text.contains("name=\"D01\" value=\"1\" checked") && back.text.contains("value=\"4\""))
+            #expect(back.text.contains("&lt;b&gt;好&lt;/b&gt;") && !back.text.contains("<b>好</b>"))
+            // Submitting early names what is missing and keeps what was given.
+            let early = try await client.post("/s/\(code)/submit", nil, [("D03", "3")])
+            #expect(early.status == .unprocessableContent && early.text.contains("尚未回答"))
+            let done = try await client.post("/s/\(code)/submit", nil, [("own_town", "2"), ("q_students", "2")])
+            #expect(done.status == .ok && done.text.contains("问卷已提交"))
+            let again = try await client.post("/s/\(code)/submit", nil, [("D01", "4")])
+            #expect(again.status == .gone && again.text.contains("已经提交"))
+            #expect(try await client.get("/s/\(code)").status == .gone)
+        }
+        let record = try #require(try await f.store.caseRecord(caseID))
+        #expect(record.disposition == .complete && record.counted)
+        let form = try #require(try await f.store.snapshot(questionnaire: "small").forms.first { $0.caseID == caseID })
+        #expect(form.mode == .online && form.answers["D03"] == "3" && form.answers["q_note"] == "<b>好</b>'; DROP TABLE forms; --")
+    }
+
+    @Test func wrongMistypedRevokedAndClosedCodesEachSayWhat() async throws {
+        let (f, codes) = try await invited()
+        let sorted = codes.sorted { $0.key < $1.key }
+        let (first, second) = (sorted[0], sorted[1])
+        _ = try await f.store.issueInvitations(questionnaire: "small", codes: [IssuedCode(caseID: first.key, hash: InvitationCode.hash(InvitationCode.make()))],
+                                               replacing: true, now: f.clock.now)
+        try await f.test { client in
+            var typo = Array(second.value)
+            typo[3] = typo[3] == "A" ? "B" : "A"
+            let mistyped = try await client.post("/s", nil, [("code", String(typo))])
+            #expect(mistyped.status == .unprocessableContent && mistyped.text.contains("输错"))
+            #expect(try await client.get("/s/\(String(typo))").text.contains("输错"))
+            let other = InvitationCode.make()
+            let wrong = try await client.get("/s/\(other)")
+            #expect(wrong.status == .notFound && wrong.text.contains("没有这个访问码") && !wrong.text.contains(other))
+            let revoked = try await client.get("/s/\(first.value)")
+            #expect(revoked.status == .gone && revoked.text.contains("已作废"))
+        }
+        _ = try await f.store.setEntry(questionnaire: "small", open: false, reason: "调查结束", operator: "admin")
+        try await f.test { client in
+            let closed = try await client.get("/s/\(second.value)")
+            #expect(closed.status == .gone && closed.text.contains("调查已经结束"))
+            let save = try await client.post("/s/\(second.value)/save", nil, [("D01", "1")], json: true)
+            #expect(save.status == .gone)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2))) func aThousandGuessesFromOneAddressAreSlowedAndRefused() async throws {
+        let (f, codes) = try await invited()
+        let before = try await f.dump()
+        let statuses = try await f.test { client in
+            var seen: [Int: Int] = [:]
+            for _ in 0..<1000 {
+                let r = try await client.get("/s/\(InvitationCode.make())")
+                seen[r.status.code, default: 0] += 1
+            }
+            // While refused, even a real code is not looked up from this address.
+            let real = try await client.get("/s/\(codes.values.first!)")
+            seen[real.status.code, default: 0] += 1
+            return seen
+        }
+        #expect(statuses == [404: 10, 429: 991])
+        #expect(try await f.dump() == before)
+        // The window passes: the real code opens again.
+        f.clock.advance(601)
+        let reopened = try await f.test { client in try await client.get("/s/\(codes.values.first!)").status }
+        #expect(reopened == .ok)
+    }
+}
