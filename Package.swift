@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "Definitions", dependencies: ["Tables", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .systemLibrary(name: "CReadStat", providers: [.apt(["libreadstat-dev"])]),
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        // QR codes for the online invitation letters (Debian's libqrencode).
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .target(name: "Questionnaire", dependencies: ["Definitions", "Tables", "Formats"], swiftSettings: strict),
         .target(
             name: "Store",
@@ -63,7 +65,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Store", "Questionnaire", "Markup", "Formats",
+                "Store", "Questionnaire", "Markup", "Formats", "Tables", "CQRencode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

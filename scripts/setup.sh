@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks to build and test pingyi: the C libraries pingyi links
-# (GSL, SQLite, ReadStat, libxlsxwriter) and the PostgreSQL server its multi-user store is tested
+# (GSL, SQLite, ReadStat, libxlsxwriter, libqrencode; zbar to read QR codes back in a test) and the PostgreSQL server its multi-user store is tested
 # against (make test starts a throwaway one: scripts/with-postgres.sh). PINGYI_SETUP_BROWSER=1 adds
 # Chromium for the browser check (CI sets it), PINGYI_SETUP_EXTRAS=1 that and the benchmark tools.
 # Uses sudo when not run as root. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
-packages=(pkg-config libgsl-dev libsqlite3-dev libreadstat-dev libxlsxwriter-dev postgresql)
+packages=(pkg-config libgsl-dev libsqlite3-dev libreadstat-dev libxlsxwriter-dev libqrencode-dev zbar-tools postgresql)
 if [ "${PINGYI_SETUP_EXTRAS:-}" = "1" ] || [ "${PINGYI_SETUP_BROWSER:-}" = "1" ]; then
   # For the real-browser check of pingyi serve (scripts/browser-test.py): headless Chromium, its
   # driver, CJK fonts, and Selenium for python3 (unless python3 already has it).

@@ -1,4 +1,5 @@
 public import Questionnaire
+import Foundation
 
 /// What `loadCases` stored.
 public struct LoadSummary: Sendable, Equatable {
@@ -297,4 +298,12 @@ public struct StatusReport: Sendable, Equatable {
         self.groups = groups
         self.towns = towns
     }
+}
+
+/// One column of a case's list attributes (the JSON object of ``CaseRecord/attributes``), e.g.
+/// `town`; nil when absent or not text.
+public func listAttribute(_ attributes: String, _ name: String) -> String? {
+    guard let data = attributes.data(using: .utf8),
+          let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+    return object[name] as? String
 }

@@ -96,11 +96,7 @@ struct OnlineController {
         return OnlineView.page(Self.title, OnlineView.done(Self.title, text), context: context, status: state == .unknown ? .notFound : .gone)
     }
 
-    private func townName(_ c: OnlineCase) -> String? {
-        guard let data = c.attributes.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-        return object["town"] as? String
-    }
+    private func townName(_ c: OnlineCase) -> String? { listAttribute(c.attributes, "town") }
 
     func show(_ request: Request, context: AppContext) async throws -> Response {
         switch try await opened(context) {
