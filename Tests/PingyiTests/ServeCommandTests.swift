@@ -90,6 +90,19 @@ struct BrowserTests {
         try Self.expectPNG(out.appendingPathComponent("browser-supervise-calls.png"))
     }
 
+    /// scripts/browser-online.py: a respondent at phone size answers half, comes back with the
+    /// typed code, finishes and submits once; the case is complete with those answers.
+    @Test(.enabled(if: BrowserTests.available,
+                   "chromium, chromedriver or python3-selenium is missing, so the browser check was skipped (PINGYI_SETUP_EXTRAS=1 scripts/setup.sh installs them)"),
+          .timeLimit(.minutes(3)))
+    func aRespondentAnswersOnAPhoneInTwoVisits() throws {
+        let out = try Command.temporaryDirectory()
+        let output = try Self.runScript("browser-online.py", out: out)
+        #expect(output.contains("browser-online: passed: "))
+        try Self.expectPNG(out.appendingPathComponent("browser-online-form.png"))
+        try Self.expectPNG(out.appendingPathComponent("browser-online-letter.png"))
+    }
+
     /// Runs one of the scripts/browser-*.py checks against the built pingyi; expects exit 0.
     static func runScript(_ name: String, out: URL) throws -> String {
         let process = Process()
