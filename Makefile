@@ -1,7 +1,7 @@
 # pingyi: the two commands a new user needs are `make demo` and `make test`.
 SWIFT ?= swift
 
-.PHONY: demo test setup release bench-read bench-sample bench-score bench-import bench-serve bench-calls bench-coverage clean-demo
+.PHONY: demo test setup release bench-read bench-sample bench-score bench-import bench-serve bench-calls bench-online bench-coverage clean-demo
 
 ## Install what is missing, build in release mode, and run the main job on the shipped county.
 demo: setup release
@@ -42,6 +42,10 @@ bench-serve: setup release
 ## Telephone interviewing under load: 50 interviewers on 20,140 cases over HTTP, SQLite and PostgreSQL (two servers), SIGKILL mid-load.
 bench-calls: setup release
 	PINGYI_PG_DURABLE=1 scripts/with-postgres.sh python3 Benchmarks/load_calls.py
+
+## Online self-completion under load: 200 respondents saving item by item over HTTP (SQLite).
+bench-online: setup release
+	python3 Benchmarks/load_online.py
 
 clean-demo:
 	rm -rf out

@@ -128,12 +128,14 @@ class Browser:
     def close(self):
         self.writer.close()
 
-    async def request(self, method, path, fields=None):
+    async def request(self, method, path, fields=None, accept=None):
         body = urllib.parse.urlencode(fields).encode() if fields is not None else b""
         cookie = "; ".join("%s=%s" % kv for kv in self.cookies.items())
         head = "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n" % (method, path, self.port)
         if cookie:
             head += "Cookie: %s\r\n" % cookie
+        if accept:
+            head += "Accept: %s\r\n" % accept
         if fields is not None:
             head += "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n" % len(body)
         self.writer.write(head.encode() + b"\r\n" + body)
