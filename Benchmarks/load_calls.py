@@ -37,7 +37,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -45,6 +44,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import DATA, ROOT, require_pingyi  # noqa: E402
+from load_serve import Server  # noqa: E402
 
 QUESTIONNAIRE = "enterprises"
 PASSWORD = "电话访问-2025"
@@ -91,29 +91,6 @@ def generate(directory, copies=20, seed=20171106):
     assert c == 1, "the enterprise questionnaire has no weekdays window to open"
     with open(os.path.join(directory, "enterprises.yaml"), "w", encoding="utf-8") as f:
         f.write(text)
-
-
-class Server:
-    """A `pingyi serve` process on a free port."""
-
-    def __init__(self, pingyi, store_args, log):
-        self.process = subprocess.Popen([pingyi, "serve", "--port", "0"] + store_args, stdout=subprocess.PIPE,
-                                        stderr=open(log, "a"), text=True)
-        line = self.process.stdout.readline()
-        if not line.startswith("pingyi serve: http://"):
-            sys.exit("benchmark: the server did not start (%r); see %s" % (line, log))
-        self.port = int(line.split()[2].rstrip("/").rsplit(":", 1)[1])
-
-    def kill(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.kill()
 
 
 class Browser:

@@ -96,6 +96,9 @@ struct InvitationsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
+                guard (1...240).contains(minutes) else {
+                    throw ValidationError("--minutes: \(minutes) is not a length of a questionnaire; give the minutes it takes, 1 to 240")
+                }
                 try requireFile(invitations, option: "--invitations")
                 let list = try InvitationLetters.read(try CSVReader.read(path: invitations, options: input.csvOptions), file: invitations)
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)

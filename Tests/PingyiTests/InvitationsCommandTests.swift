@@ -48,6 +48,10 @@ struct InvitationsCommandTests {
         let bad = try Command.run(["invitations", "make", "--questionnaire", "deputies", "--base-url", "pingyi", "--out", "x.csv"], in: dir)
         #expect(bad.status == 64 && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.csv").path))
 
+        let noMinutes = try Command.run(["invitations", "print", "--invitations", "codes.csv", "--from", "某某县统计局", "--deadline", "12月20日",
+                                         "--minutes", "0", "--out", "bad"], in: dir)
+        #expect(noMinutes.status == 64 && noMinutes.stderr.contains("--minutes")
+                && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad").path))
         let print = try Command.run(["invitations", "print", "--invitations", "codes.csv", "--from", "某某县统计局", "--deadline", "2026年12月20日",
                                      "--out", "letters"], in: dir)
         #expect(print.status == 0, "\(print.stderr)")

@@ -77,7 +77,7 @@ struct OnlineController {
 
     private func tooMany(until: Int64, context: AppContext) -> Response {
         let minutes = max(1, (until - now + 59) / 60)
-        var response = OnlineView.page(Self.title, OnlineView.done(Self.title, "输错访问码的次数过多，请 \(minutes) 分钟后再试。"), context: context,
+        var response = OnlineView.page(Self.title, OnlineView.done("输错访问码的次数过多，请 \(minutes) 分钟后再试。"), context: context,
                                        status: .tooManyRequests)
         response.headers[.retryAfter] = String(max(1, until - now))
         return response
@@ -93,7 +93,7 @@ struct OnlineController {
         case .closed: text = "本次调查已经结束，问卷不再接收答卷。谢谢您的关注！"
         case .keyed, .finished: text = "您的问卷已由其他方式完成（如电话访问或纸质问卷），无需再填。谢谢您的支持！"
         }
-        return OnlineView.page(Self.title, OnlineView.done(Self.title, text), context: context, status: state == .unknown ? .notFound : .gone)
+        return OnlineView.page(Self.title, OnlineView.done(text), context: context, status: state == .unknown ? .notFound : .gone)
     }
 
     private func townName(_ c: OnlineCase) -> String? { listAttribute(c.attributes, "town") }
@@ -147,19 +147,26 @@ struct OnlineController {
                 return redirect("/s/\(code)?saved=1")
             } catch {
                 if let state = error.invitation { return ended(state, context: context) }
-                var merged = c.answers
-                for (k, v) in given { merged[k] = v.isEmpty ? nil : v }
+                let shown = Self.shown(c, given)
+                let merged = shown.answers
                 var list: [String?] = c.questionnaire.items.map { merged[$0.name] }
                 let details = FieldMessages.problems(c.questionnaire, answers: &list, allowingMissing: true).map(\.message)
                 if wantsJSON(request) {
                     return jsonResponse(Saved(saved: 0, error: "未保存", details: details.isEmpty ? [error.message] : details), status: .unprocessableContent)
                 }
-                let shown = OnlineCase(caseID: c.caseID, questionnaire: c.questionnaire, townID: c.townID, attributes: c.attributes, answers: merged,
-                                       openedAt: c.openedAt, savedAt: c.savedAt)
                 return OnlineView.page(c.questionnaire.title, OnlineView.form(shown, code: code, town: townName(c), error: "未保存，请更正：", details: details),
                                        context: context, script: OnlineView.script(shown, code: code), status: .unprocessableContent)
             }
         }
+    }
+
+    /// The case with the answers just given over the saved ones (an empty value clears its
+    /// item), to show the form again after a refusal.
+    static func shown(_ c: OnlineCase, _ given: [String: String]) -> OnlineCase {
+        var answers = c.answers
+        for (k, v) in given { answers[k] = v.trimmingCharacters(in: .whitespaces).isEmpty ? nil : v }
+        return OnlineCase(caseID: c.caseID, questionnaire: c.questionnaire, townID: c.townID, attributes: c.attributes, answers: answers,
+                          openedAt: c.openedAt, savedAt: c.savedAt)
     }
 
     func submit(_ request: Request, context: AppContext) async throws -> Response {
@@ -171,18 +178,15 @@ struct OnlineController {
             let given = try await answers(&request, context: context, c.questionnaire)
             do throws(StoreError) {
                 _ = try await store.submitOnline(hash: InvitationCode.hash(code), answers: given, now: now)
-                return OnlineView.page(Self.title, OnlineView.done(Self.title, "问卷已提交，衷心感谢您的支持！您的回答将严格保密，只用于统计。"), context: context)
+                return OnlineView.page(Self.title, OnlineView.done("问卷已提交，衷心感谢您的支持！您的回答将严格保密，只用于统计。"), context: context)
             } catch {
                 if let state = error.invitation { return ended(state, context: context) }
                 if error.kind == .database { throw PageError(.serviceUnavailable, "暂时无法保存，请稍后再提交；已填的答案没有丢失") }
-                var merged = c.answers
-                for (k, v) in given { merged[k] = v.isEmpty ? nil : v }
-                let shown = OnlineCase(caseID: c.caseID, questionnaire: c.questionnaire, townID: c.townID, attributes: c.attributes, answers: merged,
-                                       openedAt: c.openedAt, savedAt: c.savedAt)
+                let shown = Self.shown(c, given)
                 // What was answered is kept even though the submission was refused.
                 _ = try? await store.saveOnline(hash: InvitationCode.hash(code), answers: given, now: now)
                 return OnlineView.page(c.questionnaire.title,
-                                       OnlineView.form(shown, code: code, town: townName(c), error: "还不能提交，请先完成：", details: problems(error, c.questionnaire, merged)),
+                                       OnlineView.form(shown, code: code, town: townName(c), error: "还不能提交，请先完成：", details: problems(error, c.questionnaire, shown.answers)),
                                        context: context, script: OnlineView.script(shown, code: code), status: .unprocessableContent)
             }
         }

@@ -186,7 +186,7 @@ enum OnlineView {
     })();
     """#
 
-    static func done(_ title: String, _ text: String) -> HTML {
+    static func done(_ text: String) -> HTML {
         "<div class=\"card\"><p>\(text)</p></div>"
     }
 }

@@ -50,9 +50,7 @@ extension PostgresStore: InvitationStore {
             guard case .open(let c) = state else { throw InvitationRules.refusal(state) }
             let merged = try InvitationRules.merged(c.answers, answers, c.questionnaire, caseID: c.caseID)
             try InvitationRules.check(c.caseID, answers: merged, c.questionnaire)
-            try await self.opened(db, c, now: now)
-            _ = try await self.query(db, InvitationRules.saved(caseID: "$1", answers: "$2", now: "$3"),
-                                     [.text(c.caseID), .text(InvitationRules.encode(merged)), .int(Int(now))])
+            try await self.saved(db, c, merged, now: now, submitted: false)
             return OnlineCase(caseID: c.caseID, questionnaire: c.questionnaire, townID: c.townID, attributes: c.attributes, answers: merged,
                               openedAt: c.openedAt ?? now, savedAt: now)
         }
@@ -65,9 +63,7 @@ extension PostgresStore: InvitationStore {
             let merged = try InvitationRules.merged(c.answers, answers, c.questionnaire, caseID: c.caseID)
             let batch = InvitationRules.batch(c.caseID, answers: merged, c.questionnaire, complete: true)
             let summary = try await self.enter(db, batch, try EntryRules.prepare([batch])[0].get(), at: isoTime(now))
-            try await self.opened(db, c, now: now)
-            _ = try await self.query(db, InvitationRules.submitted(caseID: "$1", answers: "$2", now: "$3"),
-                                     [.text(c.caseID), .text(InvitationRules.encode(merged)), .int(Int(now))])
+            try await self.saved(db, c, merged, now: now, submitted: true)
             return summary
         }
     }
@@ -81,6 +77,11 @@ extension PostgresStore: InvitationStore {
             }
             return out
         }
+    }
+
+    private func saved(_ db: PostgresConnection, _ c: OnlineCase, _ answers: [String: String], now: Int64, submitted: Bool) async throws {
+        _ = try await query(db, InvitationRules.saved(caseID: "$1", questionnaire: "$2", answers: "$3", now: "$4", submitted: submitted),
+                            [.text(c.caseID), .text(c.questionnaire.id), .text(InvitationRules.encode(answers)), .int(Int(now))])
     }
 
     private func opened(_ db: PostgresConnection, _ c: OnlineCase, now: Int64) async throws {

@@ -46,12 +46,15 @@ enum InvitationRules {
         """
     }
 
-    static func saved(caseID: String, answers: String, now: String) -> String {
-        "UPDATE online_answers SET answers = \(answers), saved_at = \(now) WHERE case_id = \(caseID)"
-    }
-
-    static func submitted(caseID: String, answers: String, now: String) -> String {
-        "UPDATE online_answers SET answers = \(answers), saved_at = \(now), submitted_at = \(now) WHERE case_id = \(caseID)"
+    /// The answers as saved (the row made on first use, its first opening kept); a submission
+    /// also records when.
+    static func saved(caseID: String, questionnaire: String, answers: String, now: String, submitted: Bool) -> String {
+        """
+        INSERT INTO online_answers (case_id, questionnaire, answers, opened_at, saved_at, submitted_at)
+        VALUES (\(caseID), \(questionnaire), \(answers), \(now), \(now), \(submitted ? now : "NULL"))
+        ON CONFLICT (case_id) DO UPDATE SET answers = excluded.answers, saved_at = excluded.saved_at,
+            opened_at = COALESCE(online_answers.opened_at, excluded.opened_at), submitted_at = excluded.submitted_at
+        """
     }
 
     /// Per town: invited (a valid code), opened, saved and not submitted, submitted.

@@ -46,9 +46,8 @@ extension SQLiteStore: InvitationStore {
             guard case .open(let c) = state else { throw InvitationRules.refusal(state) }
             let merged = try InvitationRules.merged(c.answers, answers, c.questionnaire, caseID: c.caseID)
             try InvitationRules.check(c.caseID, answers: merged, c.questionnaire)
-            try db.execute(sql: InvitationRules.opened(caseID: "?1", questionnaire: "?2", now: "?3"), arguments: [c.caseID, c.questionnaire.id, now])
-            try db.execute(sql: InvitationRules.saved(caseID: "?1", answers: "?2", now: "?3"),
-                           arguments: [c.caseID, InvitationRules.encode(merged), now])
+            try db.execute(sql: InvitationRules.saved(caseID: "?1", questionnaire: "?2", answers: "?3", now: "?4", submitted: false),
+                           arguments: [c.caseID, c.questionnaire.id, InvitationRules.encode(merged), now])
             return OnlineCase(caseID: c.caseID, questionnaire: c.questionnaire, townID: c.townID, attributes: c.attributes, answers: merged,
                               openedAt: c.openedAt ?? now, savedAt: now)
         }
@@ -61,9 +60,8 @@ extension SQLiteStore: InvitationStore {
             let merged = try InvitationRules.merged(c.answers, answers, c.questionnaire, caseID: c.caseID)
             let batch = InvitationRules.batch(c.caseID, answers: merged, c.questionnaire, complete: true)
             let summary = try self.enter(db, batch, try EntryRules.prepare([batch])[0].get(), at: isoTime(now))
-            try db.execute(sql: InvitationRules.opened(caseID: "?1", questionnaire: "?2", now: "?3"), arguments: [c.caseID, c.questionnaire.id, now])
-            try db.execute(sql: InvitationRules.submitted(caseID: "?1", answers: "?2", now: "?3"),
-                           arguments: [c.caseID, InvitationRules.encode(merged), now])
+            try db.execute(sql: InvitationRules.saved(caseID: "?1", questionnaire: "?2", answers: "?3", now: "?4", submitted: true),
+                           arguments: [c.caseID, c.questionnaire.id, InvitationRules.encode(merged), now])
             return summary
         }
     }
