@@ -9,8 +9,9 @@ seed=20170401
 out=out
 db=$out/pingyi.sqlite
 groups=(deputies enterprises urban rural)
-# Enterprise managers are interviewed by telephone; the other groups on paper forms keyed twice.
-paper=(deputies urban rural)
+# Deputies answer online (letters with codes), enterprise managers are interviewed by telephone,
+# households on paper forms keyed twice.
+paper=(urban rural)
 step() { printf '\n== %s\n' "$*"; }
 # Runs a pingyi command, keeping its full output in out/log/, and shows the lines asked for.
 logs=0
@@ -48,6 +49,15 @@ show '$p' simulate calls --questionnaire enterprises --list $out/lists/enterpris
 show 1,16p calls status --questionnaire enterprises --db $db
 $pingyi calls export --out $out/field/enterprises-attempts.csv --db $db
 
+step "3c. 网上自填（模拟）Online self-completion of the deputies: access codes, letters with QR codes, answers, reminders (SIMULATED)"
+show 1p invitations make --group deputies --base-url https://pingyi.example.gov.cn --out $out/field/deputies-codes.csv --db $db
+show 1p invitations print --invitations $out/field/deputies-codes.csv --from 示范县统计局 --deadline 2017年11月20日 \
+  --out $out/field/deputies-letters
+show 1p simulate online --invitations $out/field/deputies-codes.csv --list $out/lists/deputies.csv --seed $seed --start 2017-11-06 --db $db
+show 1,20p invitations status --group deputies --db $db
+show 1p invitations remind --invitations $out/field/deputies-codes.csv --by 2017-11-13 --from 示范县统计局 --deadline 2017年11月20日 \
+  --out $out/field/deputies-reminders --db $db
+
 step "4. 录入与核对 Import both passes, verify, resolve the disagreements"
 for g in "${paper[@]}"; do
   for pass in 1 2; do
@@ -66,6 +76,7 @@ step "5. 加权与测评 Weight, score every unit by group and overall, response
 show '$p' weights --responses $out/long.csv --cases $out/cases.csv --out $out/weighted.csv
 show 1p score --responses $out/weighted.csv --scale surveys/scales/four-tier.yaml --by group --rate-interval logit \
   --out $out/scores_by_group.csv --distribution $out/distribution.csv
+show 1p score --responses $out/weighted.csv --scale surveys/scales/four-tier.yaml --by mode --rate-interval logit --out $out/scores_by_mode.csv
 $pingyi score combine $out/scores_by_group.csv --across group --rate-interval logit \
   --weights deputies=30,enterprises=30,urban=20,rural=20 --partial --out $out/scores.csv
 $pingyi rates --cases $out/cases.csv --out $out/rates.csv
@@ -80,7 +91,7 @@ show 1p report --scores $out/scores.csv --scores $out/scores_by_group.csv --dist
   --composite $out/composite.csv --scheme surveys/schemes/dashiqiao.yaml --rates $out/rates.csv \
   $(for g in "${groups[@]}"; do printf -- '--manifest %s ' $out/lists/$g.manifest.json; done) \
   --units datasets/units.csv --scale surveys/scales/four-tier.yaml --issued 2018-01-05 \
-  --fieldwork "2017年11月1日至30日，入户与电话访问（模拟）" \
+  --fieldwork "2017年11月1日至30日，入户、电话访问与网上自填（模拟）" \
   --weighting "设计权数；在第一阶段各层内作无回答调整（备用样本承继被替换样本的权数）；综合得分按人大代表和政协委员 30%、企业经营者 30%、城镇居民户 20%、农村居民户 20% 合成" \
   --title "示范县 2017 年度公众评议（模拟数据）" --out $out/report
 for g in "${groups[@]}"; do

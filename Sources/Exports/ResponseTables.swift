@@ -77,7 +77,7 @@ public enum ResponseTables {
         var definitions: [String: Questionnaire] = [:]
         for q in snapshot.questionnaires { definitions["\(q.id) \(q.version)"] = q }
         var caseIDs: [String?] = [], groups: [String?] = [], questionnaires: [String?] = [], versions: [Int?] = []
-        var units: [String?] = [], tiers: [Int?] = [], towns: [String?] = [], roles: [String?] = []
+        var units: [String?] = [], tiers: [Int?] = [], towns: [String?] = [], roles: [String?] = [], modes: [String?] = []
         var design = DesignCells(stages: stages)
         for form in snapshot.forms {
             guard let c = cases[form.caseID], let q = definitions["\(form.questionnaire) \(form.version)"] else { continue }
@@ -94,6 +94,7 @@ public enum ResponseTables {
                 design.append(c)
                 towns.append(c.townID)
                 roles.append(c.role.rawValue)
+                modes.append(form.mode.rawValue)
             }
         }
         let rows = caseIDs.count
@@ -103,6 +104,7 @@ public enum ResponseTables {
             Column(name: LongFormat.unit, strings: units), Column(name: LongFormat.tier, integers: tiers),
         ] + design.columns() + [
             Column(name: LongFormat.townID, strings: towns), Column(name: LongFormat.role, strings: roles),
+            Column(name: LongFormat.mode, strings: modes),
             Column(name: FileFormat.column, strings: [String?](repeating: LongFormat.format.tag, count: rows)),
         ]
         assert(columns.map(\.name) == LongFormat.header(stages: stages))

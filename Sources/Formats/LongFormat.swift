@@ -1,13 +1,14 @@
 /// The long answer file (`pingyi responses export --format long`, the input of `pingyi weights`
 /// and `pingyi score`): one row per counted form and evaluated unit answered. Columns `case_id,
 /// group, questionnaire, version, unit, tier`, the design columns (``DesignColumns``), `town_id,
-/// role`, then `format` (`long/1`). `pingyi weights` writes the same file with `weight` adjusted
+/// role, mode` (how the form was collected: paper, telephone, online, api), then `format`
+/// (`long/2`; version 1 had no `mode`). `pingyi weights` writes the same file with `weight` adjusted
 /// and the design weight kept in `design_weight`.
 ///
 /// `pingyi score` needs only `case_id, unit, tier, weight` (and the design columns it is told
 /// of), so long files made elsewhere can be scored.
 public enum LongFormat {
-    public static let format = FileFormat(name: "long", version: 1, what: "a long answer file (pingyi responses export --format long)",
+    public static let format = FileFormat(name: "long", version: 2, what: "a long answer file (pingyi responses export --format long)",
                                           remedy: "export the long file again with this pingyi (pingyi responses export --format long)")
     public static let caseID = "case_id"
     public static let group = "group"
@@ -17,13 +18,15 @@ public enum LongFormat {
     public static let tier = "tier"
     public static let townID = "town_id"
     public static let role = "role"
+    /// How the form was collected (``Store`` `FormMode`: paper, telephone, online, api), for `pingyi score --by mode`.
+    public static let mode = "mode"
     public static let weight = DesignColumns.weight
     /// The design weight, kept by `pingyi weights` when it adjusts `weight`.
     public static let designWeight = "design_weight"
 
     /// The header of a long file of `stages` stages (the format column last).
     public static func header(stages: Int) -> [String] {
-        ([caseID, group, questionnaire, questionnaireVersion, unit, tier] + DesignColumns.all(stages: stages) + [townID, role]).withFormat()
+        ([caseID, group, questionnaire, questionnaireVersion, unit, tier] + DesignColumns.all(stages: stages) + [townID, role, mode]).withFormat()
     }
 }
 

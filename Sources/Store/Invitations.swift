@@ -72,6 +72,35 @@ public struct InvitationCount: Sendable, Equatable {
     }
 }
 
+/// One invited case's progress online (its valid code's hash, to match a codes file).
+public struct InvitationProgress: Sendable, Equatable {
+    public let caseID: String
+    public let codeHash: String
+    public let townID: String
+    /// The case's disposition (pending until a form is counted or it is closed otherwise).
+    public let disposition: String
+    public let openedAt: Int64?
+    public let savedAt: Int64?
+    public let submittedAt: Int64?
+
+    public init(caseID: String, codeHash: String, townID: String, disposition: String, openedAt: Int64?, savedAt: Int64?, submittedAt: Int64?) {
+        self.caseID = caseID
+        self.codeHash = codeHash
+        self.townID = townID
+        self.disposition = disposition
+        self.openedAt = openedAt
+        self.savedAt = savedAt
+        self.submittedAt = submittedAt
+    }
+
+    /// Whether the case still owes its answers at `moment` (Unix seconds): not submitted by
+    /// then, and not closed through another channel.
+    public func outstanding(at moment: Int64) -> Bool {
+        if let at = submittedAt, at <= moment { return false }
+        return submittedAt != nil || disposition == "pending"
+    }
+}
+
 /// Online self-completion: access codes tied to sampled cases (the store keeps only their
 /// hashes), the answers saved as the respondent goes, and the submission, a form through the
 /// same entry rules as every other channel (mode `online`, counted at once). Times are Unix
@@ -95,6 +124,9 @@ public protocol InvitationStore: Sendable {
     /// Submits the saved answers with these last ones: a form of mode `online` through the entry
     /// rules (every required item answered), the case complete, the code spent.
     func submitOnline(hash: String, answers: [String: String], now: Int64) async throws(StoreError) -> EntrySummary
+
+    /// Every case with a valid code, in list order.
+    func invitationProgress(questionnaire: String) async throws(StoreError) -> [InvitationProgress]
 
     /// Per town: invited, opened, partial, complete.
     func invitationCounts(questionnaire: String) async throws(StoreError) -> [InvitationCount]

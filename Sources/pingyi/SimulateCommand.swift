@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Questionnaire
 import Sampling
+import Server
 import Simulation
 import Store
 import Tables
@@ -21,7 +22,7 @@ struct SimulateCommand: AsyncParsableCommand {
             will), the paper forms of the completed interviews, two keyed passes with a few keying slips, \
             and a supervisor's adjudication of the disagreements against the paper forms.
             """,
-        subcommands: [Field.self, Population.self, Adjudicate.self, Calls.self]
+        subcommands: [Field.self, Population.self, Adjudicate.self, Calls.self, Online.self]
     )
 
     struct Field: AsyncParsableCommand {
@@ -192,6 +193,63 @@ struct SimulateCommand: AsyncParsableCommand {
                 let simulation = try CallSimulation(questionnaire: q, list: try CSVReader.read(path: list), seed: seed.value, settings: settings)
                 let summary = try await simulation.run(on: s) { print("  " + $0) }
                 print("模拟电话访问（演示与检验用，非真实调查）：\(interviewers) 名访员 \(evenings) 天，拨打 \(summary.dials) 次，访问 \(summary.interviews) 次，完成 \(summary.completes)，结束 \(summary.closed) 个案例，启用备选 \(summary.reserves) 个，回访 \(summary.callbacks) 次（不一致 \(summary.callbacksDiffering)）")
+            }
+        }
+    }
+
+    struct Online: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Simulate invited respondents answering online: each opens the letter's code, saves item by item, and submits or stops half-way.",
+            discussion: """
+                Drives the store's online channel (the same rules as /s/CODE of pingyi serve) with the codes of pingyi \
+                invitations make, on a simulated clock. Demonstration and testing only: never on a store of a real survey.
+                """
+        )
+
+        @Option(help: "The codes file of pingyi invitations make.")
+        var invitations: String
+
+        @Option(help: "The respondent list the cases were loaded from (the simulated answers follow its rows).")
+        var list: String
+
+        @Option(help: "Seed of the simulation, 1 to 4294967295.")
+        var seed: Seed
+
+        @Option(help: "Share of the invited who open the link, 0 to 1.")
+        var open = 0.75
+
+        @Option(help: "Share of those who open who submit, 0 to 1 (the rest stop after about half the items).")
+        var submit = 0.85
+
+        @Option(help: "The first day, YYYY-MM-DD (Beijing).")
+        var start: String
+
+        @OptionGroup var store: StoreOptions
+
+        func validate() throws {
+            if CivilDate(start) == nil { throw ValidationError("--start must be a date YYYY-MM-DD (got \(start)).") }
+            if !(0...1).contains(open) { throw ValidationError("--open must be a share from 0 to 1 (got \(open)).") }
+            if !(0...1).contains(submit) { throw ValidationError("--submit must be a share from 0 to 1 (got \(submit)).") }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                try requireFile(invitations, option: "--invitations")
+                try requireFile(list, option: "--list")
+                let codes = try InvitationLetters.read(try CSVReader.read(path: invitations), file: invitations)
+                guard let id = codes.first?.questionnaire else {
+                    throw SimulationError(message: "\(invitations) holds no invitation; make codes with pingyi invitations make")
+                }
+                let s = try await store.open()
+                guard let q = try await s.questionnaires(id: id).last else {
+                    throw SimulationError(message: "\(store.name) has no questionnaire \(id); load its list with pingyi cases load first")
+                }
+                let day = CivilDate(start) ?? CivilDate(daysSinceEpoch: 0)
+                // 09:00 Beijing on the first day.
+                let settings = OnlineSimulation.Settings(open: open, submit: submit, start: Int64(day.daysSinceEpoch) * 86_400 + 3_600)
+                let simulation = OnlineSimulation(questionnaire: q, list: try CSVReader.read(path: list), seed: seed.value, settings: settings)
+                let summary = try await simulation.run(on: s, codes: codes.map { IssuedCode(caseID: $0.caseID, hash: InvitationLetters.hash($0)) })
+                print("模拟网上自填（演示与检验用，非真实调查）：邀请 \(summary.invited) 人，打开 \(summary.opened)，保存 \(summary.saves) 次，提交 \(summary.submitted)，中途停止 \(summary.brokenOff)")
             }
         }
     }

@@ -65,10 +65,10 @@ struct ResponseTablesTests {
     @Test func longFileHasOneRowPerFormAndUnit() async throws {
         let store = try await ResponseTablesTests.twoVersions()
         let long = String(decoding: ResponseTables.long(try await store.snapshot(questionnaire: nil)), as: UTF8.self)
-        let design = "T01,T01C01,0.5,4,2,T01C01,%@,0.04,75,3,0.02,50,T01,sample,long/1"
+        let design = "T01,T01C01,0.5,4,2,T01C01,%@,0.04,75,3,0.02,50,T01,sample,paper,long/2"
         let d1 = design.replacingOccurrences(of: "%@", with: "101"), d2 = design.replacingOccurrences(of: "%@", with: "102")
         #expect(long == """
-            case_id,group,questionnaire,version,unit,tier,stage1_stratum,stage1_unit,stage1_prob,stage1_N,stage1_n,stage2_stratum,stage2_unit,stage2_prob,stage2_N,stage2_n,prob,weight,town_id,role,format
+            case_id,group,questionnaire,version,unit,tier,stage1_stratum,stage1_unit,stage1_prob,stage1_N,stage1_n,stage2_stratum,stage2_unit,stage2_prob,stage2_N,stage2_n,prob,weight,town_id,role,mode,format
             H-01-0001,urban,small,1,D01,1,\(d1)
             H-01-0001,urban,small,1,D02,7,\(d1)
             H-01-0001,urban,small,1,D03,4,\(d1)

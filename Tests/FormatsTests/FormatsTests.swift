@@ -11,7 +11,7 @@ struct FormatsTests {
                 == "stage1_stratum,stage1_unit,stage1_prob,stage1_N,stage1_n,stage2_stratum,stage2_unit,stage2_prob,stage2_N,stage2_n,prob,weight,role,reserve_rank,reserve_group,reserve_prob,case_id")
         #expect(RespondentListFormat.addedColumns(stages: 1, replicates: 3).last == "replicate")
         #expect(LongFormat.header(stages: 1).joined(separator: ",")
-                == "case_id,group,questionnaire,version,unit,tier,stage1_stratum,stage1_unit,stage1_prob,stage1_N,stage1_n,prob,weight,town_id,role,format")
+                == "case_id,group,questionnaire,version,unit,tier,stage1_stratum,stage1_unit,stage1_prob,stage1_N,stage1_n,prob,weight,town_id,role,mode,format")
         #expect(CasesFormat.header(stages: 0).joined(separator: ",")
                 == "case_id,group,role,reserve_rank,reserve_group,replaces,disposition,entered,town_id,prob,weight,format")
         #expect(ScoresFormat.header(by: "group", ranks: false).joined(separator: ",")

@@ -79,4 +79,62 @@ struct InvitationsCommandTests {
         process.waitUntilExit()
         #expect(decoded.trimmingCharacters(in: .whitespacesAndNewlines) == link)
     }
+
+    /// The deputies invited by group, simulated respondents answering through the store's online
+    /// channel, reminders for those who did not submit by a date, and the answers in the long
+    /// file and the scores marked with their mode.
+    @Test func respondentsOnlineRemindersAndScoresByMode() throws {
+        let dir = try Command.temporaryDirectory()
+        #expect(try Command.run(["sample", "--design", Command.root.appendingPathComponent("surveys/designs/deputies.yaml").path, "--seed", "7",
+                                 "--out", "deputies.csv"], in: dir).status == 0)
+        #expect(try Command.run(["cases", "load", "--list", "deputies.csv", "--survey", InvitationsCommandTests.deputies], in: dir).status == 0)
+        let wrongGroup = try Command.run(["invitations", "make", "--questionnaire", "deputies", "--group", "urban", "--base-url", "https://x",
+                                          "--out", "x.csv"], in: dir)
+        #expect(wrongGroup.status == 64 && wrongGroup.stderr.contains("is of group deputies, not urban"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.csv").path))
+        #expect(try Command.run(["invitations", "make", "--group", "enterprises", "--base-url", "https://x", "--out", "x.csv"], in: dir).status == 64)
+        let make = try Command.run(["invitations", "make", "--group", "deputies", "--base-url", "https://x", "--out", "codes.csv"], in: dir)
+        #expect(make.stdout.contains("访问码  150 个（deputies）"), "\(make.stderr)")
+
+        let simulate = try Command.run(["simulate", "online", "--invitations", "codes.csv", "--list", "deputies.csv", "--seed", "7",
+                                        "--start", "2026-11-02"], in: dir)
+        #expect(simulate.status == 0, "\(simulate.stderr)")
+        let figures = try #require(simulate.stdout.firstMatch(of: /邀请 150 人，打开 (\d+)，保存 \d+ 次，提交 (\d+)，中途停止 (\d+)/))
+        let (opened, submitted, stopped) = (Int(figures.1)!, Int(figures.2)!, Int(figures.3)!)
+        #expect(opened == submitted + stopped && submitted > 60 && stopped > 5)
+        // Same seed, fresh store: the same respondents.
+        let status = try Command.run(["invitations", "status", "--group", "deputies"], in: dir)
+        let towns = status.stdout.split(separator: "\n").dropFirst(2).map { $0.split(separator: " ").compactMap { Int($0) } }
+        #expect(towns.map { $0[0] }.reduce(0, +) == 150 && towns.map { $0[1] }.reduce(0, +) == opened)
+        #expect(towns.map { $0[2] }.reduce(0, +) == stopped && towns.map { $0[3] }.reduce(0, +) == submitted)
+
+        func remind(by day: String) throws -> [[String]] {
+            let run = try Command.run(["invitations", "remind", "--invitations", "codes.csv", "--by", day, "--from", "某某县统计局",
+                                       "--deadline", "2026年11月30日", "--out", "remind-\(day)"], in: dir)
+            #expect(run.status == 0, "\(run.stderr)")
+            let text = try String(contentsOf: dir.appendingPathComponent("remind-\(day)/reminders.csv"), encoding: .utf8)
+            return text.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        }
+        // Before anyone answered every code is reminded; after, only those who did not submit.
+        #expect(try remind(by: "2026-11-01").count == 150)
+        let late = try remind(by: "2026-11-30")
+        #expect(late.count == 150 - submitted && late.filter { $0[3] == "saved" }.count == stopped)
+        let letters = try String(contentsOf: dir.appendingPathComponent("remind-2026-11-30/letters.html"), encoding: .utf8)
+        #expect(letters.components(separatedBy: "<section class=\"letter\">").count == late.count + 1)
+        #expect(try Command.run(["invitations", "remind", "--invitations", "codes.csv", "--by", "11月30日", "--from", "x", "--deadline", "x",
+                                 "--out", "bad"], in: dir).status == 64)
+
+        #expect(try Command.run(["responses", "export", "--format", "long", "--out", "long.csv"], in: dir).status == 0)
+        let long = try CSVReader.read(path: dir.appendingPathComponent("long.csv").path)
+        let modes = try long.column("mode"), cases = try long.column("case_id")
+        #expect(Set((0..<long.rowCount).map { modes.string($0) }) == ["online"])
+        #expect(Set((0..<long.rowCount).map { cases.string($0) }).count == submitted)
+        let scale = Command.root.appendingPathComponent("surveys/scales/four-tier.yaml").path
+        let score = try Command.run(["score", "--responses", "long.csv", "--scale", scale, "--by", "mode", "--lonely-psu", "certainty",
+                                     "--out", "scores.csv"], in: dir)
+        #expect(score.status == 0, "\(score.stderr)")
+        let scores = try CSVReader.read(path: dir.appendingPathComponent("scores.csv").path)
+        let by = try scores.column("mode"), n = try scores.column("n")
+        #expect(scores.rowCount == 44 && (0..<scores.rowCount).allSatisfy { by.string($0) == "online" && (n.integer($0) ?? 0) <= submitted })
+    }
 }

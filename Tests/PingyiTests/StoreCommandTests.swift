@@ -68,9 +68,9 @@ struct StoreCommandTests {
         let long = try String(contentsOf: dir.appendingPathComponent("long.csv"), encoding: .utf8).split(separator: "\n")
         #expect(long.count == 13501)
         let answers = Households.answers(3)
-        let expected = "\(respondents[3]),urban,urban,1,D01,\(answers[0]),T01,T01C01,0.5,4,2,T01C01,1005,0.1,300,30,0.05,20,T01,sample,long/1"
+        let expected = "\(respondents[3]),urban,urban,1,D01,\(answers[0]),T01,T01C01,0.5,4,2,T01C01,1005,0.1,300,30,0.05,20,T01,sample,paper,long/2"
         #expect(long.contains { $0 == expected })
-        let reserveRow = "\(reserves[0]),urban,urban,1,T01,\(Households.answers(290)[44]),T01,T01C01,0.5,4,2,T01C01,1031,0.1,300,30,0.05,20,T01,reserve,long/1"
+        let reserveRow = "\(reserves[0]),urban,urban,1,T01,\(Households.answers(290)[44]),T01,T01C01,0.5,4,2,T01C01,1031,0.1,300,30,0.05,20,T01,reserve,paper,long/2"
         #expect(long.contains { $0 == reserveRow })
         let status = try Command.run(["responses", "status", "--json"], in: dir)
         let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 @testable import Server
+import Questionnaire
 import Store
 import Testing
 
@@ -84,6 +85,11 @@ struct OnlinePageTests {
             let again = try await client.post("/s/\(code)/submit", nil, [("D01", "4")])
             #expect(again.status == .gone && again.text.contains("已经提交"))
             #expect(try await client.get("/s/\(code)").status == .gone)
+            // The supervisor sees the online figures by town, and no code or case.
+            let progress = try await client.get("/supervise/progress", try await client.login("supervisor")).text
+            let invited = codes.count
+            #expect(progress.contains("网上自填") && progress.contains("<tr><th>\(RespondentGroup.urban.label)</th><td class=\"n\">\(invited)</td><td class=\"n\">1</td><td class=\"n\">0</td><td class=\"n\">1</td></tr>"))
+            #expect(!progress.contains(code) && !progress.contains(caseID))
         }
         let record = try #require(try await f.store.caseRecord(caseID))
         #expect(record.disposition == .complete && record.counted)

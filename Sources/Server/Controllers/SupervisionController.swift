@@ -127,7 +127,12 @@ struct SupervisionController {
     func progress(_ request: Request, context: AppContext) async throws -> Response {
         let session = try context.user()
         let report = try await store.status(questionnaire: nil)
-        return SupervisionView.progress(report, session: session).response(context: context)
+        var online: [(Questionnaire, [InvitationCount])] = []
+        for q in try await environment.catalog.all() {
+            let counts = try await store.invitationCounts(questionnaire: q.id)
+            if !counts.isEmpty { online.append((q, counts)) }
+        }
+        return SupervisionView.progress(report, online: online, session: session).response(context: context)
     }
 
     func units(_ request: Request, context: AppContext) async throws -> Response {

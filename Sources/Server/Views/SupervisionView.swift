@@ -90,7 +90,7 @@ enum SupervisionView {
         return Page(title: "处置与备选：\(q.title)", session: session, body: body, notice: notice)
     }
 
-    static func progress(_ report: StatusReport, session: SessionRecord) -> Page {
+    static func progress(_ report: StatusReport, online: [(Questionnaire, [InvitationCount])] = [], session: SessionRecord) -> Page {
         func row(_ r: StatusRow, first: String) -> HTML {
             let nonResponse = r.dispositions.filter { !$0.key.allowsForm }.map(\.value).reduce(0, +)
             let outstanding = max(0, r.sampled + r.reservesUsed - nonResponse - r.verified)
@@ -105,8 +105,31 @@ enum SupervisionView {
             <h2>按调查对象</h2><table><tr><th>对象</th>\(header)</tr>\(groups)</table>
             <h2>按对象和镇（街道）</h2><table><tr><th>对象 · 镇（街道）</th>\(header)</tr>\(towns)</table>
             <p class="muted small">待完成 = 样本 + 已用备选 − 未应答 − 已核实（单遍录入的问卷录入即算核实）。</p>
+            \(onlineProgress(online, towns: report.towns))
             """
         return Page(title: "录入进度", session: session, body: body)
+    }
+
+    /// Online self-completion by group and town: invited, opened, answers saved but not
+    /// submitted, submitted (counts only: no case is named).
+    static func onlineProgress(_ online: [(Questionnaire, [InvitationCount])], towns: [StatusRow]) -> HTML {
+        guard !online.isEmpty else { return "" }
+        var names: [String: String] = [:]
+        for t in towns { if let id = t.townID, let name = t.townName { names[id] = name } }
+        func cells(_ c: [Int]) -> HTML { HTML(trusted: c.map { "<td class=\"n\">\($0)</td>" }.joined()) }
+        var rows: [HTML] = []
+        for (q, counts) in online {
+            let total = [counts.map(\.invited), counts.map(\.opened), counts.map(\.partial), counts.map(\.complete)].map { $0.reduce(0, +) }
+            rows.append("<tr><th>\(q.group.label)</th>\(cells(total))</tr>")
+            for c in counts {
+                let town = c.townID.isEmpty ? "无镇（街道）" : "\(names[c.townID] ?? "")（\(c.townID)）"
+                rows.append("<tr><td>\(q.group.label) · \(town)</td>\(cells([c.invited, c.opened, c.partial, c.complete]))</tr>")
+            }
+        }
+        return """
+            <h2>网上自填</h2><table><tr><th>对象 · 镇（街道）</th><th>已邀请</th><th>已打开</th><th>已作答未提交</th><th>已提交</th></tr>\(rows)</table>
+            <p class="muted small">已提交的问卷即计入“已核实”；未提交的可用 pingyi invitations remind 发提醒。</p>
+            """
     }
 
     static func units(_ q: Questionnaire, questionnaires: [Questionnaire], counts: [AnswerCount], countedOnly: Bool, session: SessionRecord) -> Page {

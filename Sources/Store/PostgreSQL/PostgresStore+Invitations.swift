@@ -79,6 +79,17 @@ extension PostgresStore: InvitationStore {
         }
     }
 
+    public func invitationProgress(questionnaire: String) async throws(StoreError) -> [InvitationProgress] {
+        try await reading { db in
+            var out: [InvitationProgress] = []
+            for try await r in try await self.query(db, InvitationRules.progress(questionnaire: "$1"), [.text(questionnaire)])
+                .decode((String, String, String, String, Int64?, Int64?, Int64?).self) {
+                out.append(InvitationProgress(caseID: r.0, codeHash: r.1, townID: r.2, disposition: r.3, openedAt: r.4, savedAt: r.5, submittedAt: r.6))
+            }
+            return out
+        }
+    }
+
     private func saved(_ db: PostgresConnection, _ c: OnlineCase, _ answers: [String: String], now: Int64, submitted: Bool) async throws {
         _ = try await query(db, InvitationRules.saved(caseID: "$1", questionnaire: "$2", answers: "$3", now: "$4", submitted: submitted),
                             [.text(c.caseID), .text(c.questionnaire.id), .text(InvitationRules.encode(answers)), .int(Int(now))])

@@ -69,6 +69,15 @@ enum InvitationRules {
         """
     }
 
+    /// Each case with a valid code: case, hash, town, disposition, opened, saved, submitted.
+    static func progress(questionnaire q: String) -> String {
+        """
+        SELECT i.case_id, i.code_hash, COALESCE(c.town_id, ''), c.disposition, o.opened_at, o.saved_at, o.submitted_at
+        FROM invitations i JOIN cases c ON c.case_id = i.case_id LEFT JOIN online_answers o ON o.case_id = i.case_id
+        WHERE i.questionnaire = \(q) AND i.revoked_at IS NULL ORDER BY c.line
+        """
+    }
+
     /// One row of ``lookup(hash:)``.
     struct Row {
         let caseID: String

@@ -74,6 +74,14 @@ extension SQLiteStore: InvitationStore {
         }
     }
 
+    public func invitationProgress(questionnaire: String) async throws(StoreError) -> [InvitationProgress] {
+        try await reading { db in
+            try Row.fetchAll(db, sql: InvitationRules.progress(questionnaire: "?1"), arguments: [questionnaire]).map {
+                InvitationProgress(caseID: $0[0], codeHash: $0[1], townID: $0[2], disposition: $0[3], openedAt: $0[4], savedAt: $0[5], submittedAt: $0[6])
+            }
+        }
+    }
+
     func invitationState(_ db: Database, _ hash: String) throws -> InvitationState {
         let row = try Row.fetchOne(db.cachedStatement(sql: InvitationRules.lookup(hash: "?")), arguments: [hash]).map { (r: Row) in
             InvitationRules.Row(caseID: r[0], questionnaire: r[1], revokedAt: r[2], disposition: r[3], townID: r[4], attributes: r[5],
