@@ -6,7 +6,7 @@ import Tables
 extension Questionnaire {
     /// The keys of a questionnaire file.
     static let keys = ["id", "version", "title", "group", "scale", "entry", "second-pass-operator", "complete-above", "units", "own_town",
-                       "items", "list_columns", "calls"]
+                       "items", "list_columns", "calls", "online"]
 
     /// Reads a questionnaire file. Relative paths inside it (`scale:`, `units: {file: …}`) are
     /// resolved from the file's folder; `scale: four-tier` names `../scales/four-tier.yaml`
@@ -21,6 +21,7 @@ extension Questionnaire {
     /// entry: double                # double (default) | single
     /// second-pass-operator: different   # different (default) | any: who may key pass 2
     /// complete-above: 80%          # optional: a form answering at most 80 % of its applicable items is partial
+    /// online: {layout: one-per-screen, partial-above: 50%}   # optional: see OnlineRules
     /// units: {file: ../../datasets/units.csv, class: department}
     /// own_town: {label: 对本镇（街道）党委政府工作的评价, units: {file: ../../datasets/units.csv, class: town}}
     /// items:
@@ -110,9 +111,10 @@ extension Questionnaire {
             }
             calls = rules
         }
+        let online = try map["online"].map { node throws(DefinitionError) in try OnlineRules(yaml: node) }
         self.init(id: id, version: version, title: title, group: group, scale: scale, entry: entry,
                   units: units, ownTown: ownTown, further: further, listColumns: listColumns,
-                  secondPassOperator: secondPass, completeAbove: completeAbove, calls: calls)
+                  secondPassOperator: secondPass, completeAbove: completeAbove, calls: calls, online: online)
     }
 
     /// `scale:` as a name (`four-tier`), a path (`../scales/x.yaml`) or an inline mapping.

@@ -38,10 +38,13 @@ public struct Questionnaire: Sendable, Codable, Equatable, Hashable {
     public let completeAbove: Double?
     /// How the questionnaire is fielded by telephone (`calls:`), or nil when it is not.
     public let calls: CallRules?
+    /// How the questionnaire is answered online (`online:`), or nil for the defaults (one
+    /// scrolling page; saved answers not submitted are not counted).
+    public let online: OnlineRules?
 
     public init(id: String, version: Int, title: String, group: RespondentGroup, scale: Scale, entry: EntryMode = .double,
                 units: [EvaluatedUnit], ownTown: OwnTown? = nil, further: [Item], listColumns: [String]? = nil,
-                secondPassOperator: SecondPassOperator? = nil, completeAbove: Double? = nil, calls: CallRules? = nil) {
+                secondPassOperator: SecondPassOperator? = nil, completeAbove: Double? = nil, calls: CallRules? = nil, online: OnlineRules? = nil) {
         self.id = id
         self.version = version
         self.title = title
@@ -61,6 +64,7 @@ public struct Questionnaire: Sendable, Codable, Equatable, Hashable {
         self.secondPass = secondPassOperator
         self.completeAbove = completeAbove
         self.calls = calls
+        self.online = online
     }
 
     /// Who may key pass 2 (default ``SecondPassOperator/different``).

@@ -5,8 +5,8 @@ public import Store
 public import Tables
 
 /// Simulated online self-completion (演示与检验用): invited respondents open their code, answer
-/// item by item (each answer one save, as the phone page saves), and submit — or stop half-way,
-/// or never open the letter. It drives the store's online channel (``InvitationStore``) with the
+/// item by item (each answer one save, as the phone page saves), and submit — or stop
+/// part-way, or never open the letter. It drives the store's online channel (``InvitationStore``) with the
 /// codes' hashes, so every answer passes the same entry rules as a real respondent's; nothing
 /// it writes is real data.
 ///
@@ -16,7 +16,7 @@ public struct OnlineSimulation: Sendable {
     public struct Settings: Sendable {
         /// Share of the invited who open their letter's link.
         public var open: Double
-        /// Share of those who open who submit (the rest stop after about half the items).
+        /// Share of those who open who submit (the rest stop after a number of items drawn uniformly).
         public var submit: Double
         /// The first moment (Unix seconds) a respondent opens a link.
         public var start: Int64
@@ -73,7 +73,7 @@ public struct OnlineSimulation: Sendable {
             guard case .open = try await store.invitation(hash: code.hash, now: t) else { continue }
             summary.opened += 1
             let answered = questionnaire.items.indices.filter { form[$0] != nil }
-            let stop = submits ? answered.count : answered.count / 2
+            let stop = submits ? answered.count : 1 + rng.integer(below: max(1, answered.count - 1))
             for i in answered.prefix(stop) {
                 t += 5 + Int64(rng.integer(below: 20))
                 _ = try await store.saveOnline(hash: code.hash, answers: [questionnaire.items[i].name: form[i] ?? ""], now: t)

@@ -199,7 +199,7 @@ struct SimulateCommand: AsyncParsableCommand {
 
     struct Online: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Simulate invited respondents answering online: each opens the letter's code, saves item by item, and submits or stops half-way.",
+            abstract: "Simulate invited respondents answering online: each opens the letter's code, saves item by item, and submits or stops part-way.",
             discussion: """
                 Drives the store's online channel (the same rules as /s/CODE of pingyi serve) with the codes of pingyi \
                 invitations make, on a simulated clock. Demonstration and testing only: never on a store of a real survey.
@@ -218,7 +218,7 @@ struct SimulateCommand: AsyncParsableCommand {
         @Option(help: "Share of the invited who open the link, 0 to 1.")
         var open = 0.75
 
-        @Option(help: "Share of those who open who submit, 0 to 1 (the rest stop after about half the items).")
+        @Option(help: "Share of those who open who submit, 0 to 1 (the rest stop part-way).")
         var submit = 0.85
 
         @Option(help: "The first day, YYYY-MM-DD (Beijing).")

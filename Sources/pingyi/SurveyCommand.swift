@@ -23,8 +23,15 @@ struct SurveyCommand: AsyncParsableCommand {
 
         func apply(open: Bool) async throws {
             try await reportingErrors {
-                let closure = try await store.open().setEntry(questionnaire: questionnaire, open: open, reason: reason, operator: who.resolved)
+                let s = try await store.open()
+                let closure = try await s.setEntry(questionnaire: questionnaire, open: open, reason: reason, operator: who.resolved)
                 print(closure.map { "已截止录入  \(questionnaire)（\($0.reason)）→ \(store.name)" } ?? "已恢复录入  \(questionnaire) → \(store.name)")
+                // Online answers saved but never submitted: counted by the questionnaire's partial-above rule at closing.
+                let unsubmitted = try await s.invitationProgress(questionnaire: questionnaire).filter { $0.savedAt != nil && $0.submittedAt == nil }
+                if closure != nil && !unsubmitted.isEmpty {
+                    let counted = unsubmitted.filter { $0.disposition == "partial" || $0.disposition == "complete" }.count
+                    print("网上自填  已作答未提交 \(unsubmitted.count) 份，按问卷的部分完成规则计入 \(counted) 份，其余不计")
+                }
             }
         }
     }

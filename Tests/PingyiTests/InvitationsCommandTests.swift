@@ -124,17 +124,27 @@ struct InvitationsCommandTests {
         #expect(try Command.run(["invitations", "remind", "--invitations", "codes.csv", "--by", "11月30日", "--from", "x", "--deadline", "x",
                                  "--out", "bad"], in: dir).status == 64)
 
+        // The deadline: answers saved over half the items (deputies.yaml: partial-above 50%) count as partial forms.
+        let close = try Command.run(["survey", "close", "deputies", "--reason", "网上自填截止", "--operator", "管理员"], in: dir)
+        let closing = try #require(close.stdout.firstMatch(of: /已作答未提交 (\d+) 份，按问卷的部分完成规则计入 (\d+) 份/), "\(close.stdout)")
+        let counted = Int(closing.2)!
+        #expect(Int(closing.1)! == stopped && counted > 0 && counted < stopped)
+        #expect(try Command.run(["responses", "export", "--format", "cases", "--out", "cases.csv"], in: dir).status == 0)
+        let dispositions = try CSVReader.read(path: dir.appendingPathComponent("cases.csv").path).column("disposition")
+        #expect((0..<dispositions.count).filter { dispositions.string($0) == "partial" }.count == counted)
+        #expect((0..<dispositions.count).filter { dispositions.string($0) == "complete" }.count == submitted)
+
         #expect(try Command.run(["responses", "export", "--format", "long", "--out", "long.csv"], in: dir).status == 0)
         let long = try CSVReader.read(path: dir.appendingPathComponent("long.csv").path)
         let modes = try long.column("mode"), cases = try long.column("case_id")
         #expect(Set((0..<long.rowCount).map { modes.string($0) }) == ["online"])
-        #expect(Set((0..<long.rowCount).map { cases.string($0) }).count == submitted)
+        #expect(Set((0..<long.rowCount).map { cases.string($0) }).count == submitted + counted)
         let scale = Command.root.appendingPathComponent("surveys/scales/four-tier.yaml").path
         let score = try Command.run(["score", "--responses", "long.csv", "--scale", scale, "--by", "mode", "--lonely-psu", "certainty",
                                      "--out", "scores.csv"], in: dir)
         #expect(score.status == 0, "\(score.stderr)")
         let scores = try CSVReader.read(path: dir.appendingPathComponent("scores.csv").path)
         let by = try scores.column("mode"), n = try scores.column("n")
-        #expect(scores.rowCount == 44 && (0..<scores.rowCount).allSatisfy { by.string($0) == "online" && (n.integer($0) ?? 0) <= submitted })
+        #expect(scores.rowCount == 44 && (0..<scores.rowCount).allSatisfy { by.string($0) == "online" && (n.integer($0) ?? 0) <= submitted + counted })
     }
 }

@@ -82,6 +82,9 @@ struct QuestionnaireTests {
         ("own_town: {units: {file: ../../datasets/units.csv, class: village}}",
          "q.yaml:7:19: own_town.units: no unit of class 'village' in \(shipped("surveys/questionnaires"))/../../datasets/units.csv; the classes are department, town"),
         ("unit: []", "q.yaml:7:7: unknown key 'unit'; did you mean 'units'?"),
+        ("online: {layout: wizard}", "q.yaml:7:18: online.layout: unknown layout 'wizard'; write page (one scrolling page) or one-per-screen"),
+        ("online: {partial-above: 120%}",
+         "q.yaml:7:25: online.partial-above: partial-above 1.2 is not a share from 0 up to 1; write e.g. 50%: saved answers covering more than half the applicable items count as a partial form at the deadline"),
     ])
     func rejectsBadQuestionnaires(body: String, message: String) throws {
         do {
@@ -90,6 +93,13 @@ struct QuestionnaireTests {
         } catch {
             #expect(error.description == message)
         }
+    }
+
+    @Test func onlineRulesAreReadAndKeptInJSON() throws {
+        let q = try QuestionnaireTests.load("online: {layout: one-per-screen, partial-above: 50%}")
+        #expect(q.online == OnlineRules(layout: .onePerScreen, partialAbove: 0.5))
+        #expect(try JSONDecoder().decode(Questionnaire.self, from: JSONEncoder().encode(q)) == q)
+        #expect(try QuestionnaireTests.load("").online == nil)
     }
 
     @Test func unitsByIdFromTheUnitsFile() throws {

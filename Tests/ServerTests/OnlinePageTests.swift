@@ -97,6 +97,26 @@ struct OnlinePageTests {
         #expect(form.mode == .online && form.answers["D03"] == "3" && form.answers["q_note"] == "<b>好</b>'; DROP TABLE forms; --")
     }
 
+    /// A questionnaire saying `online: {layout: one-per-screen}` gets the one-item navigation
+    /// (shown by the script, which starts at the first unanswered item); without it, none.
+    @Test func onePerScreenAsTheQuestionnaireSays() async throws {
+        let f = try await ServerFixture(questionnaire: "small-online")
+        let cases = try await f.store.invitationCandidates(questionnaire: "small", replacing: nil)
+        let code = InvitationCode.make()
+        _ = try await f.store.issueInvitations(questionnaire: "small", codes: [IssuedCode(caseID: cases[0], hash: InvitationCode.hash(code))],
+                                               replacing: false, now: f.clock.now)
+        try await f.test { client in
+            let page = try await client.get("/s/\(code)").text
+            #expect(page.contains("data-layout=\"one-per-screen\"") && page.contains("id=\"nav\" hidden") && page.contains("上一题"))
+            #expect(page.contains("form.dataset.layout === 'one-per-screen'"))
+        }
+        let (plain, codes) = try await invited()
+        try await plain.test { client in
+            let page = try await client.get("/s/\(codes.first!.value)").text
+            #expect(page.contains("data-layout=\"page\"") && !page.contains("id=\"nav\""))
+        }
+    }
+
     @Test func wrongMistypedRevokedAndClosedCodesEachSayWhat() async throws {
         let (f, codes) = try await invited()
         let sorted = codes.sorted { $0.key < $1.key }

@@ -95,4 +95,35 @@ struct InvitationTests {
         let counts = try await f.store.invitationCounts(questionnaire: "small")
         #expect(counts.map(\.partial).reduce(0, +) == 1)
     }
+
+    /// At the deadline (entry closing) the questionnaire's `online: partial-above: 50%` counts
+    /// saved answers over half the applicable items as a partial online form; fewer stay pending.
+    @Test(arguments: Backend.enabled) func savedAnswersOverTheShareCountAsPartialAtTheDeadline(_ backend: Backend) async throws {
+        let f = try await StoreFixture(backend)
+        let q = try StoreFixture.questionnaire("small-online")
+        #expect(q.online == OnlineRules(layout: .onePerScreen, partialAbove: 0.5))
+        _ = try await f.load(q)
+        let cases = try await f.store.invitationCandidates(questionnaire: "small", replacing: nil)
+        _ = try await f.store.issueInvitations(questionnaire: "small", codes: cases.map { IssuedCode(caseID: $0, hash: "h-" + $0) },
+                                               replacing: false, now: Self.t)
+        // Seven applicable items (no student: q_education skipped): 4 answered is over half, 3 is not.
+        let four = ["D01": "1", "D02": "2", "q_students": "2", "members": "3"]
+        _ = try await f.store.saveOnline(hash: "h-" + cases[0], answers: four, now: Self.t)
+        _ = try await f.store.saveOnline(hash: "h-" + cases[1], answers: ["D01": "1", "D02": "2", "q_students": "2"], now: Self.t)
+        _ = try await f.store.submitOnline(hash: "h-" + cases[2], answers: ["D01": "1", "D02": "2", "D03": "3", "own_town": "2", "members": "3", "q_students": "2"],
+                                           now: Self.t)
+        let closure = try #require(try await f.store.setEntry(questionnaire: "small", open: false, reason: "截止", operator: "管理员"))
+        let snapshot = try await f.store.snapshot(questionnaire: "small")
+        let partial = try #require(snapshot.forms.first { $0.caseID == cases[0] })
+        #expect(partial.mode == .online && partial.answers == four)
+        #expect(!snapshot.forms.contains { $0.caseID == cases[1] } && snapshot.forms.count == 2)
+        #expect(try await f.store.caseRecord(cases[0])?.disposition == .partial)
+        #expect(try await f.store.caseRecord(cases[1])?.disposition == .pending)
+        #expect(try await f.store.caseRecord(cases[2])?.disposition == .complete)
+        #expect(try await f.store.invitation(hash: "h-" + cases[0], now: Self.t) == .closed(closure))
+        // Reopened and closed again: nothing is counted twice.
+        _ = try await f.store.setEntry(questionnaire: "small", open: true, reason: "补录", operator: "管理员")
+        _ = try await f.store.setEntry(questionnaire: "small", open: false, reason: "截止", operator: "管理员")
+        #expect(try await f.store.snapshot(questionnaire: "small").forms.count == 2)
+    }
 }

@@ -51,7 +51,7 @@ enum OnlineView {
         input[type=text],textarea{width:100%;font:inherit;padding:10px;border:2px solid #9fb3c8;border-radius:8px}
         button{font:inherit;padding:12px 18px;border-radius:8px;border:0;background:#123a5a;color:#fff;cursor:pointer}
         button.secondary{background:#e4eaf0;color:#123a5a}
-        .item.skipped{display:none}.error{color:#a61b1b;font-weight:bold}.notice{color:#17643a}
+        .item.skipped,.item.away{display:none}#nav{display:flex;gap:8px;align-items:center;margin:0 0 12px}#nav .count{flex:1;text-align:center;color:#5b6b7a}.error{color:#a61b1b;font-weight:bold}.notice{color:#17643a}
         #status{position:sticky;bottom:0;background:#f4f6f8;padding:8px 0;min-height:2.4em}
         .code{font:bold 22px monospace;letter-spacing:2px;text-transform:uppercase}
         """
@@ -114,14 +114,21 @@ enum OnlineView {
                 <input type="hidden" id="f-\(item.name)" value="\(value)">\(field)</div>
                 """
         }
+        // One item per screen: the script shows one item at a time with 上一题 and 下一题; without
+        // the script every item stays on the page.
+        let one = q.online?.layout == .onePerScreen
+        let nav: HTML = one ? """
+            <div id="nav" hidden><button type="button" class="secondary" id="prev">上一题</button><span class="count" id="count"></span>\
+            <button type="button" class="secondary" id="next">下一题</button></div>
+            """ : .empty
         let problems: HTML = details.isEmpty ? .empty : HTML("<ul class=\"error\">\(details.map { HTML("<li>\($0)</li>") })</ul>")
         return """
             <div class="card"><p>\(q.title)</p><p class="hint">您的回答随填随存：关闭页面后用同一访问码再打开，可以接着填写。全部填完后请按页面最下方的「提交问卷」。\
             我们对您的回答严格保密，只用于统计。</p></div>
             \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)\(problems)
-            <form id="form" method="post" action="/s/\(code)/save" autocomplete="off">
-            \(rows)
-            <p><button type="submit" class="secondary">保存</button>
+            <form id="form" method="post" action="/s/\(code)/save" autocomplete="off" data-layout="\((q.online?.layout ?? .page).rawValue)">
+            \(nav)\(rows)
+            <p><button type="submit" class="secondary" id="save">保存</button>
             <button type="submit" formaction="/s/\(code)/submit" id="submit">提交问卷</button></p>
             </form>
             <div id="status" role="status">\(notice ?? "")</div>
@@ -169,11 +176,33 @@ enum OnlineView {
           })
           .catch(function () { status.textContent = '网络中断，答案未保存；请稍后再试'; status.className = 'error'; });
       }
+      // One item per screen: the asked items one at a time, from the first unanswered.
+      const one = form.dataset.layout === 'one-per-screen';
+      const nav = document.getElementById('nav'), submit = document.getElementById('submit');
+      let at = 0;
+      function asked() { return Array.prototype.slice.call(document.querySelectorAll('.item:not(.skipped)')); }
+      function show(i) {
+        const rows = asked();
+        at = Math.max(0, Math.min(i, rows.length - 1));
+        document.querySelectorAll('.item').forEach(function (r) { r.classList.add('away'); });
+        rows[at].classList.remove('away');
+        document.getElementById('count').textContent = '第 ' + (at + 1) + ' / ' + rows.length + ' 题';
+        document.getElementById('prev').disabled = at === 0;
+        document.getElementById('next').hidden = at === rows.length - 1;
+        submit.hidden = at !== rows.length - 1;
+        const field = rows[at].querySelector('input:not([type=hidden]),textarea');
+        if (field) field.focus({ preventScroll: false });
+      }
+      function position(name) { return asked().findIndex(function (r) { return r.dataset.name === name; }); }
       form.addEventListener('change', function (ev) {
         const name = ev.target.name;
         if (!name) return;
         sync();
         save([name]);
+        if (one) {
+          if (ev.target.type === 'radio') { const i = position(name); setTimeout(function () { show(i + 1); }, 200); }
+          return;
+        }
         // A tier chosen: on to the next asked item.
         if (ev.target.type === 'radio') {
           const rows = Array.prototype.slice.call(document.querySelectorAll('.item:not(.skipped)'));
@@ -183,6 +212,14 @@ enum OnlineView {
         }
       });
       sync();
+      if (one) {
+        nav.hidden = false;
+        document.getElementById('save').hidden = true;
+        document.getElementById('prev').addEventListener('click', function () { show(at - 1); });
+        document.getElementById('next').addEventListener('click', function () { show(at + 1); });
+        const rows = asked(), first = rows.findIndex(function (r) { return current(r.dataset.name) === ''; });
+        show(first < 0 ? rows.length - 1 : first);
+      }
     })();
     """#
 

@@ -7,6 +7,7 @@ extension PostgresStore {
             let change = try EntryControl.change(questionnaire: id, known: known, current: try await self.closure(db, id), open: open,
                                                  reason: reason, operator: who, at: timestamp(), store: self.location)
             if let c = change.closure {
+                try await self.countSavedOnline(db, id, at: c.closedAt)
                 try await db.query("""
                     INSERT INTO entry_closures (questionnaire, closed_at, closed_by, reason) VALUES (\(c.questionnaire), \(c.closedAt), \(c.closedBy), \(c.reason))
                     """, logger: self.logger)
@@ -16,6 +17,17 @@ extension PostgresStore {
             try await self.audit(db, [change.audit])
             return change.closure
         }
+    }
+
+    /// At the deadline, the saved online answers that the questionnaire's rule counts become
+    /// forms (``InvitationRules/atDeadline(_:_:)``), in the closing's transaction.
+    func countSavedOnline(_ db: PostgresConnection, _ id: String, at: String) async throws {
+        guard let q = try await currentQuestionnaire(db, id), q.online?.partialAbove != nil else { return }
+        var rows: [(caseID: String, answers: String)] = []
+        for try await (caseID, answers) in try await query(db, InvitationRules.unsubmitted(questionnaire: "$1"), [.text(id)]).decode((String, String).self) {
+            rows.append((caseID, answers))
+        }
+        for (batch, checked) in InvitationRules.atDeadline(rows, q) { _ = try await enter(db, batch, checked, at: at) }
     }
 
     public func entryClosures() async throws(StoreError) -> [EntryClosure] {

@@ -78,6 +78,33 @@ enum InvitationRules {
         """
     }
 
+    /// Answers saved online and not submitted, of cases still pending without a form, whose
+    /// code is valid: case, answers.
+    static func unsubmitted(questionnaire q: String) -> String {
+        """
+        SELECT o.case_id, o.answers FROM online_answers o JOIN cases c ON c.case_id = o.case_id
+        WHERE o.questionnaire = \(q) AND o.submitted_at IS NULL AND c.disposition = 'pending'
+          AND EXISTS (SELECT 1 FROM invitations i WHERE i.case_id = o.case_id AND i.revoked_at IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM forms f WHERE f.case_id = o.case_id)
+        ORDER BY c.line
+        """
+    }
+
+    /// At the deadline (entry closing), the saved answers that the questionnaire's
+    /// `online: partial-above` rule counts: each one online form with its items left
+    /// unanswered allowed (its case then partial, or complete by `complete-above`), checked by
+    /// the entry rules; answers below the share, or failing a check, are left as they are.
+    static func atDeadline(_ rows: [(caseID: String, answers: String)], _ q: Questionnaire) -> [(FormBatch, EntryRules.Checked)] {
+        guard let share = q.online?.partialAbove else { return [] }
+        return rows.compactMap { row in
+            let answers = decode(row.answers)
+            guard CompletionRules.answeredShare(answers, q) > share else { return nil }
+            let b = batch(row.caseID, answers: answers, q, complete: false)
+            guard case .success(let checked) = EntryRules.prepare([b])[0], checked.problems.isEmpty else { return nil }
+            return (b, checked)
+        }
+    }
+
     /// One row of ``lookup(hash:)``.
     struct Row {
         let caseID: String

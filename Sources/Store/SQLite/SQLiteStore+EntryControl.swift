@@ -7,6 +7,7 @@ extension SQLiteStore {
             let change = try EntryControl.change(questionnaire: id, known: known, current: try self.closure(db, id), open: open, reason: reason,
                                                  operator: who, at: timestamp(), store: self.path)
             if let c = change.closure {
+                try self.countSavedOnline(db, id, at: c.closedAt)
                 try db.execute(sql: "INSERT INTO entry_closures (questionnaire, closed_at, closed_by, reason) VALUES (?, ?, ?, ?)",
                                arguments: [c.questionnaire, c.closedAt, c.closedBy, c.reason])
             } else {
@@ -22,6 +23,14 @@ extension SQLiteStore {
             try Row.fetchAll(db, sql: "SELECT questionnaire, closed_at, closed_by, reason FROM entry_closures ORDER BY questionnaire")
                 .map { EntryClosure(questionnaire: $0[0], closedAt: $0[1], closedBy: $0[2], reason: $0[3]) }
         }
+    }
+
+    /// At the deadline, the saved online answers that the questionnaire's rule counts become
+    /// forms (``InvitationRules/atDeadline(_:_:)``), in the closing's transaction.
+    func countSavedOnline(_ db: Database, _ id: String, at: String) throws {
+        guard let q = try currentQuestionnaire(db, id), q.online?.partialAbove != nil else { return }
+        let rows = try Row.fetchAll(db, sql: InvitationRules.unsubmitted(questionnaire: "?1"), arguments: [id]).map { (caseID: $0[0] as String, answers: $0[1] as String) }
+        for (batch, checked) in InvitationRules.atDeadline(rows, q) { _ = try enter(db, batch, checked, at: at) }
     }
 
     /// The closure of a questionnaire, or nil while it is open.
