@@ -2,7 +2,10 @@
 """Real-browser check of online self-completion in `pingyi serve`: headless Chromium at a phone's
 size (375 x 800) opens a letter's link, answers half the questionnaire by tapping, leaves, comes
 back by typing the code at /s, finishes and submits; a second submission is refused. The store is
-then read: the case is complete with an online form holding exactly the answers given.
+then read: the case is complete with an online form holding exactly the answers given. Then the
+same questionnaire with `online: {layout: one-per-screen}`: one item on the screen at a time, a
+tier tapped moves on, 上一题 goes back, a return visit starts at the first unanswered item, and
+the submit button is on the last screen only.
 
     python3 scripts/browser-online.py [--pingyi .build/debug/pingyi] [--out DIR]
 
@@ -133,6 +136,8 @@ def main():
         server.terminate()
         server.wait(timeout=20)
 
+    one_screen(options, chromium, driver_path, work, out)
+
     with sqlite3.connect(db) as con:
         form = con.execute("SELECT form_id, mode, kind FROM forms WHERE case_id = ?", (case_id,)).fetchall()
         check(len(form) == 1 and form[0][1:] == ("online", "final"), f"the forms of {case_id}: {form}")
@@ -144,6 +149,107 @@ def main():
     if options.out is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def one_screen(options, chromium, driver_path, work, out):
+    """The deputies' questionnaire answered one item per screen, in two visits."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    pingyi = options.pingyi
+    # A copy of the shipped questionnaire saying one-per-screen, beside links to the scales and units it names.
+    folder = os.path.join(work, "surveys", "questionnaires")
+    os.makedirs(folder, exist_ok=True)
+    os.symlink(os.path.join(ROOT, "surveys", "scales"), os.path.join(work, "surveys", "scales"))
+    os.symlink(os.path.join(ROOT, "datasets"), os.path.join(work, "datasets"))
+    with open(os.path.join(ROOT, "surveys/questionnaires/deputies.yaml"), encoding="utf-8") as f:
+        text = f.read()
+    check("layout: page" in text, "deputies.yaml no longer says layout: page")
+    questionnaire = os.path.join(folder, "deputies.yaml")
+    with open(questionnaire, "w", encoding="utf-8") as f:
+        f.write(text.replace("layout: page", "layout: one-per-screen"))
+    db = os.path.join(work, "one.sqlite")
+    run([pingyi, "cases", "load", "--list", os.path.join(work, "deputies.csv"), "--survey", questionnaire, "--db", db])
+    codes_file = os.path.join(work, "one-codes.csv")
+    run([pingyi, "invitations", "make", "--questionnaire", "deputies", "--base-url", "http://127.0.0.1", "--out", codes_file, "--db", db])
+    with open(codes_file, encoding="utf-8") as f:
+        first = next(csv.DictReader(f))
+    case_id, path = first["case_id"], first["link"].replace("http://127.0.0.1", "")
+    server, base = start_server(checks, pingyi, db)
+    driver = None
+    answered = {}
+    try:
+        driver = start_browser(chromium, driver_path, 500, 900)
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 375, "height": 800, "deviceScaleFactor": 2, "mobile": True})
+        wait = WebDriverWait(driver, 20)
+
+        def shown():
+            rows = [e for e in driver.find_elements(By.CSS_SELECTOR, ".item") if e.is_displayed()]
+            check(len(rows) == 1, f"{len(rows)} items on the screen, not one")
+            return rows[0]
+
+        def counter():
+            return driver.find_element(By.ID, "count").text
+
+        def answer_shown():
+            row = shown()
+            name, before = row.get_attribute("data-name"), counter()
+            labels = row.find_elements(By.CSS_SELECTOR, ".choices label")
+            last = not driver.find_element(By.ID, "next").is_displayed()
+            if labels:
+                choice = labels[1 if len(labels) > 1 else 0]
+                choice.click()
+                answered[name] = choice.find_element(By.TAG_NAME, "input").get_attribute("value")
+                wait.until(lambda d: d.find_element(By.ID, "status").text == "已保存")
+                if not last:
+                    wait.until(lambda d: counter() != before)
+            else:
+                field = row.find_element(By.CSS_SELECTOR, "textarea, input[type=text]")
+                field.send_keys("一题一屏")
+                answered[name] = "一题一屏"
+                if not last:
+                    driver.find_element(By.ID, "next").click()
+                else:
+                    driver.find_element(By.ID, "prev").click()
+                    driver.find_element(By.ID, "next").click()
+                wait.until(lambda d: d.find_element(By.ID, "status").text == "已保存")
+            return last
+
+        driver.get(base + path)
+        wait.until(lambda d: d.find_element(By.ID, "count").text)
+        total = int(counter().split("/")[1].split()[0])
+        check(counter() == f"第 1 / {total} 题", f"the first screen says {counter()!r}")
+        check(not driver.find_element(By.ID, "submit").is_displayed(), "the submit button shows before the last item")
+        for _ in range(3):
+            answer_shown()
+        check(counter() == f"第 4 / {total} 题", f"after three taps the screen says {counter()!r}")
+        driver.find_element(By.ID, "prev").click()
+        check(counter() == f"第 3 / {total} 题" and shown().find_element(By.CSS_SELECTOR, "input:checked"), "上一题 does not show the third item answered")
+        driver.save_screenshot(os.path.join(out, "browser-online-one-per-screen.png"))
+        # Back later: the first unanswered item.
+        driver.delete_all_cookies()
+        driver.get(base + path)
+        wait.until(lambda d: d.find_element(By.ID, "count").text)
+        check(counter() == f"第 4 / {total} 题", f"the return visit starts at {counter()!r}, not the first unanswered item")
+        for _ in range(total + 5):
+            if answer_shown():
+                break
+        submit = driver.find_element(By.ID, "submit")
+        check(submit.is_displayed(), "no submit button on the last screen")
+        submit.click()
+        wait.until(lambda d: "问卷已提交" in d.page_source)
+        problems = page_problems(driver, base)
+        check(not problems, f"the browser reported: {problems}")
+    finally:
+        if driver is not None:
+            driver.quit()
+        server.terminate()
+        server.wait(timeout=20)
+    with sqlite3.connect(db) as con:
+        form = con.execute("SELECT form_id FROM forms WHERE case_id = ? AND mode = 'online'", (case_id,)).fetchall()
+        check(len(form) == 1, f"the online forms of {case_id}: {form}")
+        stored = dict(con.execute("SELECT item, value FROM answers WHERE form_id = ?", (form[0][0],)))
+        check(stored == answered, f"one per screen: stored {stored}, answered {answered}")
+    print(f"browser-online: one item per screen: {len(answered)} items in two visits, resumed at the first unanswered")
 
 
 if __name__ == "__main__":

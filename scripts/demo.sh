@@ -57,8 +57,7 @@ show 1p simulate online --invitations $out/field/deputies-codes.csv --list $out/
 show 1,20p invitations status --group deputies --db $db
 show 1p invitations remind --invitations $out/field/deputies-codes.csv --by 2017-11-13 --from 示范县统计局 --deadline 2017年11月20日 \
   --out $out/field/deputies-reminders --db $db
-show 1p survey close deputies --reason "网上自填截止" --operator 管理员 --db $db
-show 1,20p invitations status --group deputies --db $db
+show 1,2p survey close deputies --reason "网上自填截止" --operator 管理员 --db $db
 
 step "4. 录入与核对 Import both passes, verify, resolve the disagreements"
 for g in "${paper[@]}"; do

@@ -1,4 +1,4 @@
-public import Definitions
+import Definitions
 
 /// How a questionnaire is answered online (`online:` in its file): the layout of the
 /// respondent's page and what becomes of answers saved but never submitted.

@@ -123,8 +123,8 @@ enum OnlineView {
             """ : .empty
         let problems: HTML = details.isEmpty ? .empty : HTML("<ul class=\"error\">\(details.map { HTML("<li>\($0)</li>") })</ul>")
         return """
-            <div class="card"><p>\(q.title)</p><p class="hint">您的回答随填随存：关闭页面后用同一访问码再打开，可以接着填写。全部填完后请按页面最下方的「提交问卷」。\
-            我们对您的回答严格保密，只用于统计。</p></div>
+            <div class="card"><p>\(q.title)</p><p class="hint">您的回答随填随存：关闭页面后用同一访问码再打开，可以接着填写。\
+            \(one ? "全部填完后请在最后一题下方按「提交问卷」。" : "全部填完后请按页面最下方的「提交问卷」。")我们对您的回答严格保密，只用于统计。</p></div>
             \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)\(problems)
             <form id="form" method="post" action="/s/\(code)/save" autocomplete="off" data-layout="\((q.online?.layout ?? .page).rawValue)">
             \(nav)\(rows)
