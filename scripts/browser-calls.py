@@ -18,7 +18,7 @@ import shutil
 import sqlite3
 import sys
 
-from browser_common import ROOT, SKIP, Checks, prepare, keyboard, page_problems, start_browser, start_server
+from browser_common import stop, ROOT, SKIP, Checks, prepare, keyboard, page_problems, start_browser, start_server
 
 checks = Checks("browser-calls")
 check, run = checks.check, checks.run
@@ -120,10 +120,7 @@ def main():
               f"the quota table does not show one complete in two dials: {rows}")
         driver.save_screenshot(os.path.join(out, "browser-supervise-calls.png"))
     finally:
-        if driver is not None:
-            driver.quit()
-        server.terminate()
-        server.wait(timeout=20)
+        stop(driver, server)
 
     with sqlite3.connect(db) as con:
         dials = con.execute("SELECT case_id, interviewer, outcome FROM call_attempts ORDER BY attempt_id").fetchall()

@@ -21,7 +21,7 @@ import shutil
 import sqlite3
 import sys
 
-from browser_common import ROOT, SKIP, Checks, prepare, page_problems, start_browser, start_server
+from browser_common import stop, ROOT, SKIP, Checks, prepare, page_problems, start_browser, start_server
 
 checks = Checks("browser-online")
 check, run = checks.check, checks.run
@@ -131,10 +131,7 @@ def main():
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "section.letter svg"))
         driver.save_screenshot(os.path.join(out, "browser-online-letter.png"))
     finally:
-        if driver is not None:
-            driver.quit()
-        server.terminate()
-        server.wait(timeout=20)
+        stop(driver, server)
 
     one_screen(options, chromium, driver_path, work, out)
 
@@ -240,10 +237,7 @@ def one_screen(options, chromium, driver_path, work, out):
         problems = page_problems(driver, base)
         check(not problems, f"the browser reported: {problems}")
     finally:
-        if driver is not None:
-            driver.quit()
-        server.terminate()
-        server.wait(timeout=20)
+        stop(driver, server)
     with sqlite3.connect(db) as con:
         form = con.execute("SELECT form_id FROM forms WHERE case_id = ? AND mode = 'online'", (case_id,)).fetchall()
         check(len(form) == 1, f"the online forms of {case_id}: {form}")

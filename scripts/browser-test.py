@@ -19,7 +19,7 @@ import shutil
 import sqlite3
 import sys
 
-from browser_common import ROOT, SKIP, Checks, prepare, keyboard, page_problems, start_browser, start_server
+from browser_common import stop, ROOT, SKIP, Checks, prepare, keyboard, page_problems, start_browser, start_server
 
 checks = Checks("browser-test")
 fail, check, run = checks.fail, checks.check, checks.run
@@ -122,10 +122,7 @@ def main():
         problems = page_problems(driver, base)
         check(not problems, f"the browser reported problems: {problems}")
     finally:
-        if driver is not None:
-            driver.quit()
-        server.terminate()
-        server.wait(timeout=20)
+        stop(driver, server)
 
     # The two forms are in the store, as keyed.
     with sqlite3.connect(db) as con:

@@ -78,6 +78,14 @@ def start_server(checks, pingyi, db):
     return server, line.split()[2].rstrip("/")
 
 
+def stop(driver, server):
+    """Quits the browser (when it started) and stops the server."""
+    if driver is not None:
+        driver.quit()
+    server.terminate()
+    server.wait(timeout=20)
+
+
 def start_browser(chromium, driver_path, width=1280, height=1400):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
