@@ -4,6 +4,7 @@ import HummingbirdTesting
 @testable import Server
 import Questionnaire
 import Store
+import Tables
 import Testing
 
 /// The access codes themselves: made from the secure generator, read back as typed.
@@ -115,6 +116,35 @@ struct OnlinePageTests {
             let page = try await client.get("/s/\(codes.first!.value)").text
             #expect(page.contains("data-layout=\"page\"") && !page.contains("id=\"nav\""))
         }
+    }
+
+    /// A code opens its own questionnaire only: with two in the store, a deputy's code shows the
+    /// deputies' form, ignores the other's items, and stays open when the other is closed.
+    @Test func aCodeOfAnotherQuestionnaireOpensOnlyItsOwn() async throws {
+        let (f, codes) = try await invited()
+        let small = f.questionnaire
+        let deputies = Questionnaire(id: "dep", version: 1, title: "代表测评表", group: .deputies, scale: small.scale, units: Array(small.units.prefix(2)),
+                                     further: [])
+        let list = try RespondentList(table: CSVReader.read(path: ServerFixture.fixtures.appendingPathComponent("lists/deputies.csv").path), for: deputies)
+        _ = try await f.store.loadCases(list, for: deputies, replace: false, operator: "载入员")
+        let deputy = try #require(try await f.store.invitationCandidates(questionnaire: "dep", replacing: nil).first)
+        let code = InvitationCode.make()
+        _ = try await f.store.issueInvitations(questionnaire: "dep", codes: [IssuedCode(caseID: deputy, hash: InvitationCode.hash(code))],
+                                               replacing: false, now: f.clock.now)
+        _ = try await f.store.setEntry(questionnaire: "small", open: false, reason: "调查结束", operator: "admin")
+        try await f.test { client in
+            #expect(try await client.get("/s/\(codes.first!.value)").status == .gone)
+            let page = try await client.get("/s/\(code)")
+            #expect(page.status == .ok && page.text.contains("代表测评表") && !page.text.contains("测试问卷") && !page.text.contains("家庭常住人口"))
+            // Another questionnaire's item is not this form's: ignored, nothing saved.
+            let foreign = try await client.post("/s/\(code)/save", nil, [("members", "3")], json: true)
+            let savedCount = try foreign.json()["saved"] as? Int
+            #expect(foreign.status == .ok && savedCount == 0)
+            let done = try await client.post("/s/\(code)/submit", nil, [("D01", "1"), ("D02", "2")])
+            #expect(done.status == .ok && done.text.contains("问卷已提交"))
+        }
+        let forms = try await f.store.snapshot(questionnaire: nil).forms
+        #expect(forms.count == 1 && forms[0].caseID == deputy && forms[0].questionnaire == "dep" && forms[0].answers == ["D01": "1", "D02": "2"])
     }
 
     @Test func wrongMistypedRevokedAndClosedCodesEachSayWhat() async throws {
