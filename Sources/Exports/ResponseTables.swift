@@ -7,7 +7,8 @@ public import Tables
 /// long analysis file, and the case file.
 public enum ResponseTables {
     /// The wide data set of questionnaire `id`: one row per counted form (verified, or
-    /// single-pass), columns `case_id, group, questionnaire, version, town_id`, then every item
+    /// single-pass), columns `case_id, group, questionnaire, version, town_id, mode` (paper,
+    /// telephone, online), then every item
     /// of every stored version: the newest version's items in its order, then items only earlier
     /// versions had (so no column an earlier version had is ever dropped; forms keyed with a
     /// version that lacks an item leave it empty).
@@ -25,6 +26,7 @@ public enum ResponseTables {
             Variable(name: LongFormat.questionnaire, label: "问卷", kind: .text),
             Variable(name: LongFormat.questionnaireVersion, label: "问卷版本", kind: .integer),
             Variable(name: LongFormat.townID, label: "所在镇（街道）编号", kind: .text),
+            Variable(name: LongFormat.mode, label: "调查方式", kind: .text),
         ]
         var items: [Item] = []
         var seen: Set<String> = []
@@ -38,7 +40,7 @@ public enum ResponseTables {
         var rows: [[String?]] = []
         for form in snapshot.forms where form.questionnaire == id {
             let c = cases[form.caseID]
-            var row: [String?] = [form.caseID, c?.group.rawValue, form.questionnaire, String(form.version), c?.townID]
+            var row: [String?] = [form.caseID, c?.group.rawValue, form.questionnaire, String(form.version), c?.townID, form.mode.rawValue]
             for item in items { row.append(form.answers[item.name]) }
             rows.append(row)
         }

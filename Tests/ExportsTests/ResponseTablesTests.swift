@@ -38,11 +38,11 @@ struct ResponseTablesTests {
     @Test func wideKeepsEveryColumnOfEveryVersion() async throws {
         let store = try await ResponseTablesTests.twoVersions()
         let dataset = try ResponseTables.wide(try await store.snapshot(questionnaire: "small"), questionnaire: "small", file: "w.csv")
-        #expect(dataset.variables.map(\.name) == ["case_id", "group", "questionnaire", "version", "town_id",
+        #expect(dataset.variables.map(\.name) == ["case_id", "group", "questionnaire", "version", "town_id", "mode",
                                                   "D01", "D02", "D03", "own_town", "members", "q_students", "q_education", "q_safety", "q_note"])
         #expect(dataset.rows == [
-            ["H-01-0001", "urban", "small", "1", "T01", "1", "7", "4", "2", "3", "1", "9", nil, "第一版备注"],
-            ["H-01-0002", "urban", "small", "2", "T01", "3", "2", "8", "1", "2", "2", nil, "3", nil],
+            ["H-01-0001", "urban", "small", "1", "T01", "paper", "1", "7", "4", "2", "3", "1", "9", nil, "第一版备注"],
+            ["H-01-0002", "urban", "small", "2", "T01", "paper", "3", "2", "8", "1", "2", "2", nil, "3", nil],
         ])
         #expect(dataset.variables.first { $0.name == "q_note" }?.versions == [1])
         #expect(dataset.variables.first { $0.name == "q_safety" }?.versions == [2])
@@ -55,9 +55,9 @@ struct ResponseTablesTests {
         #expect(codebook.contains("q_students,家中是否有在读学生,integer,1 2,2,没有,\n"))
         let csv = String(decoding: CSVExport.data(dataset), as: UTF8.self)
         #expect(csv == """
-            case_id,group,questionnaire,version,town_id,D01,D02,D03,own_town,members,q_students,q_education,q_safety,q_note
-            H-01-0001,urban,small,1,T01,1,7,4,2,3,1,9,,第一版备注
-            H-01-0002,urban,small,2,T01,3,2,8,1,2,2,,3,
+            case_id,group,questionnaire,version,town_id,mode,D01,D02,D03,own_town,members,q_students,q_education,q_safety,q_note
+            H-01-0001,urban,small,1,T01,paper,1,7,4,2,3,1,9,,第一版备注
+            H-01-0002,urban,small,2,T01,paper,3,2,8,1,2,2,,3,
 
             """)
     }

@@ -255,9 +255,9 @@ struct StoreCommandTests {
         #expect(csv.stdout == "已导出  csv 2 行 → small.csv\n编码簿  small.codebook.csv\n")
         let data = try String(contentsOf: dir.appendingPathComponent("small.csv"), encoding: .utf8)
         #expect(data == """
-            case_id,group,questionnaire,version,town_id,D01,D02,D03,own_town,members,q_students,q_education,q_safety,q_note
-            H-01-0001,urban,small,1,T01,1,2,3,4,2,1,7,,旧版
-            H-02-0001,urban,small,2,T02,4,3,2,1,5,2,,8,
+            case_id,group,questionnaire,version,town_id,mode,D01,D02,D03,own_town,members,q_students,q_education,q_safety,q_note
+            H-01-0001,urban,small,1,T01,paper,1,2,3,4,2,1,7,,旧版
+            H-02-0001,urban,small,2,T02,paper,4,3,2,1,5,2,,8,
 
             """)
         for format in ["sav", "dta", "xlsx"] {
