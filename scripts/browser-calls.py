@@ -53,7 +53,7 @@ def main():
          "--out", os.path.join(work, "enterprises.csv")])
     run([pingyi, "cases", "load", "--list", os.path.join(work, "enterprises.csv"), "--survey", survey, "--db", db])
     with open(os.path.join(work, "password"), "w") as f:
-        f.write("电话访问-2025\n")
+        f.write("电话访问员-2025-甲\n")
     for name, role in [("访员甲", "interviewer"), ("督导乙", "supervisor")]:
         run([pingyi, "users", "add", name, "--role", role, "--password-file", os.path.join(work, "password"), "--db", db])
 
@@ -67,7 +67,7 @@ def main():
         def sign_in(name, path):
             driver.get(base + path)
             wait.until(lambda d: "/login" in d.current_url and active("name") == "name")
-            keys(name, Keys.TAB, "电话访问-2025", Keys.ENTER)
+            keys(name, Keys.TAB, "电话访问员-2025-甲", Keys.ENTER)
             wait.until(lambda d: d.current_url.endswith(path))
 
         # The interviewer's start page: N takes the next case.

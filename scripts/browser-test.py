@@ -38,7 +38,7 @@ def main():
     run([pingyi, "sample", "--design", os.path.join(ROOT, "surveys/designs/urban.yaml"), "--seed", "7", "--out", os.path.join(work, "urban.csv")])
     run([pingyi, "cases", "load", "--list", os.path.join(work, "urban.csv"), "--survey", os.path.join(ROOT, "surveys/questionnaires/urban.yaml"), "--db", db])
     with open(os.path.join(work, "password"), "w") as f:
-        f.write("键盘录入-2025\n")
+        f.write("键盘录入员-2025-甲\n")
     run([pingyi, "users", "add", "录入员甲", "--role", "operator", "--password-file", os.path.join(work, "password"), "--db", db])
     with sqlite3.connect(db) as con:
         cases = [row[0] for row in con.execute("SELECT case_id FROM cases WHERE role = 'sample' ORDER BY line LIMIT 2")]
@@ -53,7 +53,7 @@ def main():
         # Sign in with the keyboard: the name field has the focus.
         driver.get(base + "/entry/urban/1")
         wait.until(lambda d: "/login" in d.current_url and active("name") == "name")
-        keys("录入员甲", Keys.TAB, "键盘录入-2025", Keys.ENTER)
+        keys("录入员甲", Keys.TAB, "键盘录入员-2025-甲", Keys.ENTER)
         wait.until(lambda d: d.current_url.endswith("/entry/urban/1") and active("id") == "case")
         items = driver.execute_script("return Q.items")
         names = [it["name"] for it in items]

@@ -9,7 +9,12 @@ public struct ServerSettings: Sendable {
     /// How long a sign-in lasts, in seconds (default 10 hours: a working day).
     public var sessionSeconds: Int64
     public var lockout: LockoutPolicy
-    public var hasher: PasswordHasher
+    public var hasher: PasswordHasher { didSet { decoyHash = ServerSettings.decoy(hasher) } }
+    /// A hash of a random password with the hasher's iterations: an unknown user name is checked
+    /// against it, so it costs as long as a known one (no user name found by timing).
+    private(set) var decoyHash: String
+
+    static func decoy(_ hasher: PasswordHasher) -> String { (try? hasher.hash(Tokens.make())) ?? "" }
     /// Mark the session cookie `Secure` (when the server is reached over HTTPS, behind a proxy).
     public var secureCookies: Bool
     /// The time (Unix seconds): the clock, or a test's.
@@ -28,6 +33,7 @@ public struct ServerSettings: Sendable {
         self.sessionSeconds = sessionSeconds
         self.lockout = lockout
         self.hasher = hasher
+        decoyHash = ServerSettings.decoy(hasher)
         self.secureCookies = secureCookies
         self.now = now
     }

@@ -8,7 +8,8 @@ public protocol AccountStore: Sendable {
     /// Adds a user. - Throws: ``StoreError`` (`.data`) when the name is taken.
     func addUser(name: String, role: UserRole, passwordHash: String, by: String) async throws(StoreError)
 
-    /// Sets a user's password hash and clears a lock.
+    /// Sets a user's password hash, clears a lock and ends the user's sessions (whoever signed
+    /// in with the old password is signed out).
     func setPassword(name: String, passwordHash: String, by: String) async throws(StoreError)
 
     /// Sets the SHA-256 of a user's API token (replacing any earlier token).

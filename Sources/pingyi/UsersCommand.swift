@@ -35,8 +35,8 @@ struct UsersCommand: AsyncParsableCommand {
             } else {
                 password = readLine(strippingNewline: true) ?? ""
             }
-            if let problem = Credentials.problem(password: password) {
-                throw UsageError(description: "\(problem.english) (it has \(password.count)); choose a longer one")
+            if let problem = Credentials.problem(password: password, name: name) {
+                throw UsageError(description: problem == .shortPassword ? "\(problem.english) (it has \(password.count)); choose a longer one" : problem.english)
             }
             return password
         }

@@ -32,7 +32,7 @@ struct ServeCommandTests {
         #expect(role.status == 64 && role.stderr.contains("Error: The value 'boss' is invalid for '--role <role>'. Please provide one of 'operator', 'interviewer', 'statistician', 'supervisor' or 'admin'."))
         let short = try Command.run(["users", "add", "a", "--role", "admin", "--password-file", "pw", "--db", "s.sqlite"], in: dir)
         #expect(short.status == 64)
-        #expect(short.stderr == "pingyi: error: the password must have at least 8 characters (it has 5); choose a longer one\n")
+        #expect(short.stderr == "pingyi: error: the password must have at least 10 characters (it has 5); choose a longer one\n")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("s.sqlite").path))
         let missing = try Command.run(["users", "add", "a", "--role", "admin", "--password-file", "nope"], in: dir)
         #expect(missing.status == 64 && missing.stderr == "pingyi: error: nope: no such file (--password-file)\n")

@@ -17,7 +17,7 @@ struct AdminAndAPITests {
             let taken = try await client.post("/admin/users", admin, [("name", "李明"), ("role", "admin"), ("password", "password-x1")])
             #expect(taken.status == .conflict && taken.text.contains("用户 李明 已存在"))
             let short = try await client.post("/admin/users", admin, [("name", "赵六"), ("role", "operator"), ("password", "short")])
-            #expect(short.status == .unprocessableContent && short.text.contains("密码至少 8 位"))
+            #expect(short.status == .unprocessableContent && short.text.contains("密码至少 10 位"))
             // The new user signs in; a lock is cleared by an admin.
             _ = try await client.login("李明")
             for _ in 0..<3 {
@@ -128,6 +128,9 @@ struct AdminAndAPITests {
             #expect(try await client.api(body(good, pass: 3), token: token).status == .unprocessableContent)
             let missing = try await client.api(body(good, questionnaire: "nope"), token: token)
             #expect(try missing.json()["error"] as? String == "the store has no questionnaire nope")
+            // The scheme in any case: the token is accepted (the request then fails on its questionnaire).
+            let lower = try await client.api(body(good, questionnaire: "nope"), token: token, scheme: "bearer")
+            #expect(lower.status == .unprocessableContent)
             let anonymous = try await client.api(body(good), token: nil)
             #expect(anonymous.status == .unauthorized && anonymous.headers[.wwwAuthenticate] == "Bearer")
             #expect(try await client.api(body(good), token: "forged").status == .unauthorized)

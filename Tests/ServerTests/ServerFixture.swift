@@ -99,9 +99,9 @@ struct Client: Sendable {
     }
 
     /// Posts JSON to the API with a bearer token.
-    func api(_ body: String, token: String?) async throws -> TestResponse {
+    func api(_ body: String, token: String?, scheme: String = "Bearer") async throws -> TestResponse {
         var headers: HTTPFields = [.contentType: "application/json"]
-        if let token { headers[.authorization] = "Bearer \(token)" }
+        if let token { headers[.authorization] = "\(scheme) \(token)" }
         return try await client.execute(uri: "/api/forms", method: .post, headers: headers, body: ByteBuffer(string: body))
     }
 

@@ -125,8 +125,9 @@ struct APIController {
     }
 
     func postForms(_ request: Request, context: AppContext) async throws -> Response {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
-              let user = try await user(tokenHash: Tokens.hash(String(header.dropFirst(7)))) else {
+        // The scheme in any case (RFC 9110: `bearer` is `Bearer`).
+        guard let header = request.headers[.authorization], header.prefix(7).lowercased() == "bearer ",
+              let user = try await user(tokenHash: Tokens.hash(header.dropFirst(7).trimmingCharacters(in: .whitespaces))) else {
             var response = jsonResponse(["error": "a valid API token is needed: Authorization: Bearer TOKEN"], status: .unauthorized)
             response.headers[.wwwAuthenticate] = "Bearer"
             return response

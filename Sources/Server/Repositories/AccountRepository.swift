@@ -15,8 +15,6 @@ struct AccountRepository: Sendable {
         case refused(String)
     }
 
-    /// A hash that no password matches quickly, so an unknown name costs as much as a known one.
-    private static let decoy = "pbkdf2-sha256$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 
     func login(name: String, password: String, source: String) async throws -> LoginResult {
         let now = settings.now()
@@ -27,7 +25,9 @@ struct AccountRepository: Sendable {
             matches = await Task.detached { hasher.verify(password, against: user.passwordHash) }.value
         } else if user == nil {
             let hasher = settings.hasher
-            _ = await Task.detached { hasher.verify(password, against: AccountRepository.decoy) }.value
+            // An unknown name costs one verification at the same iterations as a known one's.
+            let decoy = settings.decoyHash
+            _ = await Task.detached { hasher.verify(password, against: decoy) }.value
         }
         switch try await store.recordLogin(name: name, succeeded: matches, now: now, policy: settings.lockout, source: source) {
         case .succeeded:
@@ -48,7 +48,7 @@ struct AccountRepository: Sendable {
 
     /// Checks a new user's name and password; nil when acceptable, else the Chinese reason.
     static func problem(name: String, password: String) -> String? {
-        (Credentials.problem(name: name) ?? Credentials.problem(password: password))?.chinese
+        (Credentials.problem(name: name) ?? Credentials.problem(password: password, name: name))?.chinese
     }
 
     /// Adds a user with a new password hash.

@@ -25,19 +25,22 @@ extension PostgresStore {
     }
 
     /// Updates one user (`sql` returns its name), or throws when there is none.
-    private func changeUser(_ name: String, _ sql: String, _ values: [SQLValue], audit: AuditRecord) async throws(StoreError) {
+    private func changeUser(_ name: String, _ sql: String, _ values: [SQLValue], audit: AuditRecord,
+                            endingSessions: Bool = false) async throws(StoreError) {
         let location = self.location
         try await writing { db in
             var changed = false
             for try await _ in try await self.query(db, sql + " RETURNING name", values).decode(String.self) { changed = true }
             if !changed { throw AccountRules.noSuchUser(name, store: location) }
+            if endingSessions { try await db.query("DELETE FROM sessions WHERE user_name = \(name)", logger: self.logger) }
             try await self.audit(db, [audit])
         }
     }
 
     public func setPassword(name: String, passwordHash: String, by: String) async throws(StoreError) {
         try await changeUser(name, "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE name = $2",
-                             [.text(passwordHash), .text(name)], audit: AccountRules.userChange("user-password", name: name, by: by, new: nil))
+                             [.text(passwordHash), .text(name)], audit: AccountRules.userChange("user-password", name: name, by: by, new: nil),
+                             endingSessions: true)
     }
 
     public func setAPIToken(name: String, tokenHash: String, by: String) async throws(StoreError) {

@@ -19,17 +19,19 @@ extension SQLiteStore: AccountStore {
     }
 
     /// Updates one user, or throws when there is none.
-    private func changeUser(_ name: String, _ sql: String, _ arguments: StatementArguments, audit: AuditRecord) async throws(StoreError) {
+    private func changeUser(_ name: String, _ sql: String, _ arguments: StatementArguments, audit: AuditRecord,
+                            endingSessions: Bool = false) async throws(StoreError) {
         try await writing { db in
             try db.execute(sql: sql, arguments: arguments)
             if db.changesCount == 0 { throw AccountRules.noSuchUser(name, store: self.path) }
+            if endingSessions { try db.execute(sql: "DELETE FROM sessions WHERE user_name = ?", arguments: [name]) }
             try self.audit(db, audit)
         }
     }
 
     public func setPassword(name: String, passwordHash: String, by: String) async throws(StoreError) {
         try await changeUser(name, "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE name = ?",
-                             [passwordHash, name], audit: AccountRules.userChange("user-password", name: name, by: by, new: nil))
+                             [passwordHash, name], audit: AccountRules.userChange("user-password", name: name, by: by, new: nil), endingSessions: true)
     }
 
     public func setAPIToken(name: String, tokenHash: String, by: String) async throws(StoreError) {
