@@ -97,7 +97,7 @@ public struct InvitationProgress: Sendable, Equatable {
     /// then, and not closed through another channel.
     public func outstanding(at moment: Int64) -> Bool {
         if let at = submittedAt, at <= moment { return false }
-        return submittedAt != nil || disposition == "pending"
+        return submittedAt != nil || disposition == Disposition.pending.rawValue
     }
 }
 

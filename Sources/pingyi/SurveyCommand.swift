@@ -29,7 +29,7 @@ struct SurveyCommand: AsyncParsableCommand {
                 // Online answers saved but never submitted: counted by the questionnaire's partial-above rule at closing.
                 let unsubmitted = try await s.invitationProgress(questionnaire: questionnaire).filter { $0.savedAt != nil && $0.submittedAt == nil }
                 if closure != nil && !unsubmitted.isEmpty {
-                    let counted = unsubmitted.filter { $0.disposition == "partial" || $0.disposition == "complete" }.count
+                    let counted = unsubmitted.filter { $0.disposition == Disposition.partial.rawValue || $0.disposition == Disposition.complete.rawValue }.count
                     print("网上自填  已作答未提交 \(unsubmitted.count) 份，按问卷的部分完成规则计入 \(counted) 份，其余不计")
                 }
             }
