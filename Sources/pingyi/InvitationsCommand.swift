@@ -158,7 +158,7 @@ extension InvitationsCommand {
                                           uniquingKeysWith: { a, _ in a })
                 let now = Int64(Date().timeIntervalSince1970)
                 // The end of the day --by names, Beijing time (UTC+8).
-                let moment = by.flatMap(CivilDate.init).map { Int64($0.daysSinceEpoch + 1) * 86_400 - 8 * 3_600 - 1 } ?? now
+                let moment = by.flatMap(CivilDate.init).map { Int64($0.daysSinceEpoch + 1) * 86_400 - CallRules.offsetSeconds - 1 } ?? now
                 var due: [(Invitation, InvitationProgress)] = []
                 for invitation in codes {
                     guard let p = progress[InvitationLetters.hash(invitation)], p.outstanding(at: moment) else { continue }

@@ -246,7 +246,7 @@ struct SimulateCommand: AsyncParsableCommand {
                 }
                 let day = CivilDate(start) ?? CivilDate(daysSinceEpoch: 0)
                 // 09:00 Beijing on the first day.
-                let settings = OnlineSimulation.Settings(open: open, submit: submit, start: Int64(day.daysSinceEpoch) * 86_400 + 3_600)
+                let settings = OnlineSimulation.Settings(open: open, submit: submit, start: Int64(day.daysSinceEpoch) * 86_400 - CallRules.offsetSeconds + 9 * 3_600)
                 let simulation = OnlineSimulation(questionnaire: q, list: try CSVReader.read(path: list), seed: seed.value, settings: settings)
                 let summary = try await simulation.run(on: s, codes: codes.map { IssuedCode(caseID: $0.caseID, hash: InvitationLetters.hash($0)) })
                 print("模拟网上自填（演示与检验用，非真实调查）：邀请 \(summary.invited) 人，打开 \(summary.opened)，保存 \(summary.saves) 次，提交 \(summary.submitted)，中途停止 \(summary.brokenOff)")

@@ -24,13 +24,17 @@ struct SurveyCommand: AsyncParsableCommand {
         func apply(open: Bool) async throws {
             try await reportingErrors {
                 let s = try await store.open()
+                // Online answers saved but never submitted, of cases still pending: the closing
+                // counts those over the questionnaire's partial-above share.
+                let waiting = open ? [] : try await s.invitationProgress(questionnaire: questionnaire)
+                    .filter { $0.savedAt != nil && $0.submittedAt == nil && $0.disposition == Disposition.pending.rawValue }.map(\.caseID)
                 let closure = try await s.setEntry(questionnaire: questionnaire, open: open, reason: reason, operator: who.resolved)
                 print(closure.map { "已截止录入  \(questionnaire)（\($0.reason)）→ \(store.name)" } ?? "已恢复录入  \(questionnaire) → \(store.name)")
-                // Online answers saved but never submitted: counted by the questionnaire's partial-above rule at closing.
-                let unsubmitted = try await s.invitationProgress(questionnaire: questionnaire).filter { $0.savedAt != nil && $0.submittedAt == nil }
-                if closure != nil && !unsubmitted.isEmpty {
-                    let counted = unsubmitted.filter { $0.disposition == Disposition.partial.rawValue || $0.disposition == Disposition.complete.rawValue }.count
-                    print("网上自填  已作答未提交 \(unsubmitted.count) 份，按问卷的部分完成规则计入 \(counted) 份，其余不计")
+                if closure != nil && !waiting.isEmpty {
+                    let still = Set(try await s.invitationProgress(questionnaire: questionnaire)
+                        .filter { $0.disposition == Disposition.pending.rawValue }.map(\.caseID))
+                    let counted = waiting.filter { !still.contains($0) }.count
+                    print("网上自填  已作答未提交 \(waiting.count) 份，按问卷的部分完成规则计入 \(counted) 份，其余不计")
                 }
             }
         }

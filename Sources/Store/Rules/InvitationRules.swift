@@ -96,11 +96,12 @@ enum InvitationRules {
     /// the entry rules; answers below the share, or failing a check, are left as they are.
     static func atDeadline(_ rows: [(caseID: String, answers: String)], _ q: Questionnaire) -> [(FormBatch, EntryRules.Checked)] {
         guard let share = q.online?.partialAbove else { return [] }
-        return rows.compactMap { row in
-            let answers = decode(row.answers)
-            guard CompletionRules.answeredShare(answers, q) > share else { return nil }
-            let b = batch(row.caseID, answers: answers, q, complete: false)
-            guard case .success(let checked) = EntryRules.prepare([b])[0], checked.problems.isEmpty else { return nil }
+        let batches = rows.map { (caseID: $0.caseID, answers: decode($0.answers)) }
+            .filter { CompletionRules.answeredShare($0.answers, q) > share }
+            .map { batch($0.caseID, answers: $0.answers, q, complete: false) }
+        // One call, so one checker for all of them.
+        return zip(batches, EntryRules.prepare(batches)).compactMap { b, result in
+            guard case .success(let checked) = result, checked.problems.isEmpty else { return nil }
             return (b, checked)
         }
     }
