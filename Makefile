@@ -1,7 +1,7 @@
 # pingyi: the two commands a new user needs are `make demo` and `make test`.
 SWIFT ?= swift
 
-.PHONY: demo test setup release bench-read bench-sample bench-score bench-import bench-serve bench-calls bench-online bench-coverage clean-demo
+.PHONY: demo test setup release bench-read bench-xlsx bench-sample bench-score bench-import bench-serve bench-calls bench-online bench-coverage clean-demo
 
 ## Install what is missing, build in release mode, and run the main job on the shipped county.
 demo: setup release
@@ -21,6 +21,10 @@ release:
 ## Side-by-side benchmarks (need: PINGYI_SETUP_EXTRAS=1 scripts/setup.sh; pip install polars svy).
 bench-read: setup release
 	cd Benchmarks && python3 read_frame.py
+
+## .xlsx reading: a 200,000-row roster against openpyxl (read-only) and python-calamine.
+bench-xlsx: setup release
+	cd Benchmarks && python3 read_xlsx.py
 
 bench-sample: setup release
 	cd Benchmarks && python3 sample_frame.py

@@ -26,11 +26,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
         .target(name: "Stats", dependencies: ["CGSL"], swiftSettings: strict),
-        .target(name: "Tables", swiftSettings: strict),
+        // CSV and .xlsx tables (ZIPFoundation opens the .xlsx package; its XML is scanned here).
+        .target(name: "Tables", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: strict),
         // HTML fragments with escaping, for the server's pages and the reports.
         .target(name: "Markup", swiftSettings: strict),
         // The files one command writes and another reads: their columns and format versions.

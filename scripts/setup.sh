@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks to build and test pingyi: the C libraries pingyi links
-# (GSL, SQLite, ReadStat, libxlsxwriter, libqrencode; zbar to read QR codes back in a test) and the PostgreSQL server its multi-user store is tested
+# (zlib for ZIPFoundation, GSL, SQLite, ReadStat, libxlsxwriter, libqrencode; zbar to read QR codes back in a test) and the PostgreSQL server its multi-user store is tested
 # against (make test starts a throwaway one: scripts/with-postgres.sh). PINGYI_SETUP_BROWSER=1 adds
 # Chromium for the browser check (CI sets it), PINGYI_SETUP_EXTRAS=1 that and the benchmark tools.
 # Uses sudo when not run as root. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
-packages=(pkg-config libgsl-dev libsqlite3-dev libreadstat-dev libxlsxwriter-dev libqrencode-dev zbar-tools postgresql)
+packages=(pkg-config zlib1g-dev libgsl-dev libsqlite3-dev libreadstat-dev libxlsxwriter-dev libqrencode-dev zbar-tools postgresql)
 if [ "${PINGYI_SETUP_EXTRAS:-}" = "1" ] || [ "${PINGYI_SETUP_BROWSER:-}" = "1" ]; then
   # For the real-browser check of pingyi serve (scripts/browser-test.py): headless Chromium, its
   # driver, CJK fonts, and Selenium for python3 (unless python3 already has it).
@@ -19,6 +19,10 @@ fi
 if [ "${PINGYI_SETUP_EXTRAS:-}" = "1" ]; then
   # For benchmarks: R's survey and sampling packages, hyperfine.
   packages+=(r-cran-survey r-cran-sampling hyperfine)
+  # For the .xlsx fixtures (Tests/Fixtures/xlsx/make_fixtures.sh) and the xlsx read benchmark:
+  # LibreOffice's spreadsheet, openpyxl and python-calamine.
+  packages+=(libreoffice-calc)
+  python3 -m pip install --quiet openpyxl python-calamine 2>/dev/null || true
 fi
 
 missing=()

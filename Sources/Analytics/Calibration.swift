@@ -27,7 +27,7 @@ public struct Calibration: Sendable {
         /// named count, N, Freq or households).
         public static func read(path: String, columns: [String]) throws(AnalyticsError) -> Population {
             let table: Table
-            do { table = try CSVReader.read(path: path) } catch { throw .input(error) }
+            do { table = try TableFile.read(path: path) } catch { throw .input(error) }
             let countName = ["count", "N", "Freq", "households", "population"].first { table.index(of: $0) != nil }
                 ?? table.names.last ?? ""
             let countColumn: Column

@@ -45,7 +45,7 @@ public enum ScoreTable {
     public static func read(path: String, name: String? = nil) throws(AnalyticsError) -> (scores: [UnitScore], by: String?) {
         let table: Table
         do {
-            table = try CSVReader.read(path: path, name: name)
+            table = try TableFile.read(path: path, name: name)
             try ScoresFormat.format.check(table)
         } catch { throw .input(error) }
         typealias F = ScoresFormat

@@ -151,7 +151,7 @@ extension Questionnaire {
             let path = resolve(try fileNode.string(), directory)
             let table: Table
             do {
-                table = try CSVReader.read(path: path)
+                table = try TableFile.read(path: path)
             } catch {
                 throw fileNode.error("cannot read the units file: \(error.description)", hint: "check the path, relative to the questionnaire")
             }

@@ -17,7 +17,7 @@ struct CSVInput {
     /// - Parameter format: the pingyi format the file is; its `format` column (if any) must say so.
     init(path: String, options: CSVOptions, role: String, required: [String], format: FileFormat? = nil) throws(ReportError) {
         do {
-            table = try CSVReader.read(path: path, options: options)
+            table = try TableFile.read(path: path, options: options)
             try format?.check(table)
         } catch {
             throw ReportError(error)

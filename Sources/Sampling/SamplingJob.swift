@@ -50,7 +50,7 @@ public enum SamplingJob {
         // Read the frame on both cores, then hash it on one while the other draws.
         let table: Table
         do {
-            table = try CSVReader.read(path: framePath, options: request.csv)
+            table = try TableFile.read(path: framePath, options: request.csv)
         } catch {
             throw .frame(error)
         }
@@ -86,7 +86,7 @@ public enum SamplingJob {
         let designFile = try Design.load(path: designPath)
         let path = try resolveFrame(framePath, design: designFile)
         let table: Table
-        do { table = try CSVReader.read(path: path, options: csv) } catch { throw .frame(error) }
+        do { table = try TableFile.read(path: path, options: csv) } catch { throw .frame(error) }
         try check(designFile, against: table)
         let rows = try Sampler(design: designFile.design, table: table, designFile: designPath).participatingRows()
         return (designFile.design, table, rows)

@@ -11,10 +11,13 @@ public struct CSVOptions: Sendable {
     public var delimiter: UInt8
     /// Threads to parse with; defaults to the machine's cores.
     public var threads: Int
+    /// The sheet to read from a workbook (.xlsx); the first when nil. Not used for CSV files.
+    public var sheet: String?
 
-    public init(encoding: TextEncoding? = nil, delimiter: UInt8 = UInt8(ascii: ","), threads: Int? = nil) {
+    public init(encoding: TextEncoding? = nil, delimiter: UInt8 = UInt8(ascii: ","), threads: Int? = nil, sheet: String? = nil) {
         self.encoding = encoding
         self.delimiter = delimiter
+        self.sheet = sheet
         self.threads = max(1, threads ?? ProcessInfoLite.activeProcessorCount)
     }
 }
@@ -283,3 +286,45 @@ enum ProcessInfoLite {
 }
 
 
+
+/// Reads an input table from a CSV file or an Excel workbook (.xlsx), told apart by their first
+/// bytes (a workbook is a zip archive), not by the name, so that a renamed file still reads.
+/// Every command that reads a frame or an input table reads it through here.
+public enum TableFile {
+    /// Reads the table at `path`; for a workbook, sheet `options.sheet` (the first when nil).
+    /// - Parameter name: how to name the file in errors (defaults to `path`).
+    public static func read(path: String, name: String? = nil, options: CSVOptions = CSVOptions()) throws(TablesError) -> Table {
+        let file = name ?? path
+        switch kind(of: path) {
+        case .workbook:
+            return try XLSXReader.read(path: path, name: file, sheet: options.sheet)
+        case .legacyWorkbook:
+            throw TablesError(.syntax, file: file, message: "is an Excel 97–2003 workbook (.xls), which is not read",
+                              hint: "save it from Excel or WPS as an Excel workbook (.xlsx) or as CSV UTF-8")
+        case .text:
+            if let sheet = options.sheet {
+                throw TablesError(.io, file: file, message: "--sheet \(sheet) was given, but the file is not a workbook (.xlsx)",
+                                  hint: "leave out --sheet for a CSV file")
+            }
+            return try CSVReader.read(path: path, name: file, options: options)
+        }
+    }
+
+    enum Kind { case workbook, legacyWorkbook, text }
+
+    static func kind(of path: String) -> Kind {
+        // Only a regular file is looked into: opening a FIFO would wait for a writer (the CSV
+        // reader refuses what is not a file, with the reason).
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return .text }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return .text }  // the CSV reader says why it cannot be opened
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 8)
+        let n = head.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        guard n == 8 else { return .text }
+        if XLSXReader.looksLikeZip(head) { return .workbook }
+        if head == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] { return .legacyWorkbook }
+        return .text
+    }
+}

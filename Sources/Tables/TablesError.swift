@@ -59,9 +59,15 @@ public struct TablesError: Error, CustomStringConvertible, Sendable, Equatable {
 
 /// The one form of every located message pingyi prints: `FILE[:LINE[:COLUMN]]: what is wrong;
 /// what to do` (the form compilers use, so editors and terminals can jump to the place).
+///
+/// A table read from a spreadsheet names its sheet, and its rows and cells as the sheet does:
+/// `roster.xlsx: sheet 名单, row 17: …` or `roster.xlsx: sheet 名单, cell D17: …`.
 public func locatedDescription(file: String, line: Int?, column: Int? = nil, message: String, hint: String) -> String {
     var location = file
-    if let line {
+    if let (book, sheet) = spreadsheetLocation(file) {
+        location = "\(book): sheet \(sheet)"
+        if let line { location += column.map { ", cell \(columnLetters($0))\(line)" } ?? ", row \(line)" }
+    } else if let line {
         location += ":\(line)"
         if let column { location += ":\(column)" }
     }

@@ -44,7 +44,7 @@ struct CasesCommand: AsyncParsableCommand {
                 try requireFile(survey, option: "--survey")
                 let questionnaire = try Questionnaire.load(path: survey)
                 try checkAgainstManifest()
-                let table = try CSVReader.read(path: list, options: input.csvOptions)
+                let table = try TableFile.read(path: list, options: input.csvOptions)
                 let respondents = try RespondentList(table: table, for: questionnaire)
                 let s = try await store.open(create: true)
                 let summary = try await s.loadCases(respondents, for: questionnaire, replace: replace, operator: who.resolved)
@@ -97,7 +97,7 @@ struct CasesCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 try requireFile(file, option: "FILE")
-                let table = try CSVReader.read(path: file, options: input.csvOptions)
+                let table = try TableFile.read(path: file, options: input.csvOptions)
                 let ids = try table.column(DispositionsFile.caseID, purpose: "the case")
                 let codes = try table.column(DispositionsFile.disposition, purpose: "the disposition")
                 let notes = table.index(of: DispositionsFile.note).map { table.columns[$0] }

@@ -107,7 +107,7 @@ struct CompositeCommand: AsyncParsableCommand {
 
     private func read(_ path: String) throws(CompositeError) -> Table {
         do {
-            return try CSVReader.read(path: path, options: input.csvOptions)
+            return try TableFile.read(path: path, options: input.csvOptions)
         } catch {
             throw CompositeError(error)
         }

@@ -15,7 +15,7 @@ struct FrameCommand: AsyncParsableCommand {
             discussion: "With --id, also list values of that column that occur more than once."
         )
 
-        @Argument(help: "The frame, a CSV file (UTF-8, UTF-8 with BOM, or GB18030/GBK).")
+        @Argument(help: "The frame: a CSV file (UTF-8, UTF-8 with BOM, or GB18030/GBK) or an Excel workbook (.xlsx).")
         var file: String
 
         @Option(help: "A column that should identify each row; its duplicate values are listed.")
@@ -28,7 +28,7 @@ struct FrameCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let table = try CSVReader.read(path: file, options: input.csvOptions)
+                let table = try TableFile.read(path: file, options: input.csvOptions)
                 let duplicates = try id.map { try table.duplicates(in: $0) }
                 if json {
                     let report = FrameReport(rows: table.rowCount, encoding: table.encoding.rawValue,
@@ -45,7 +45,11 @@ struct FrameCommand: AsyncParsableCommand {
 
         private func printHuman(_ table: Table, duplicates: [Duplicate]?) {
             print("文件  \(file)")
-            print("编码  \(table.encoding.rawValue)")
+            if let (_, sheet) = spreadsheetLocation(table.source) {
+                print("工作表 \(sheet)")
+            } else {
+                print("编码  \(table.encoding.rawValue)")
+            }
             print("行数  \(table.rowCount)")
             print("列数  \(table.columns.count)")
             var rows = [["列名", "类型", "缺失"]]
@@ -90,6 +94,9 @@ struct InputOptions: ParsableArguments {
     @Option(help: "The field delimiter: ',' (default) or 'tab'.")
     var delimiter: String = ","
 
+    @Option(help: "The sheet to read from an Excel workbook (.xlsx); the first sheet when omitted.")
+    var sheet: String?
+
     func validate() throws {
         if delimiterByte == nil {
             throw ValidationError("--delimiter must be a single ASCII character or 'tab' (got '\(delimiter)').")
@@ -103,7 +110,7 @@ struct InputOptions: ParsableArguments {
     }
 
     var csvOptions: CSVOptions {
-        CSVOptions(encoding: encoding, delimiter: delimiterByte ?? 0x2C)
+        CSVOptions(encoding: encoding, delimiter: delimiterByte ?? 0x2C, sheet: sheet)
     }
 }
 

@@ -85,7 +85,7 @@ struct InvitationsCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 try requireFile(invitations, option: "--invitations")
-                let list = try InvitationLetters.read(try CSVReader.read(path: invitations, options: input.csvOptions), file: invitations)
+                let list = try InvitationLetters.read(try TableFile.read(path: invitations, options: input.csvOptions), file: invitations)
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
                 let wording = letter.wording
                 try writeAtomically(InvitationLetters.letters(list, wording), to: (out as NSString).appendingPathComponent("letters.html"))
@@ -149,7 +149,7 @@ extension InvitationsCommand {
         func run() async throws {
             try await reportingErrors {
                 try requireFile(invitations, option: "--invitations")
-                let codes = try InvitationLetters.read(try CSVReader.read(path: invitations), file: invitations)
+                let codes = try InvitationLetters.read(try TableFile.read(path: invitations), file: invitations)
                 guard let questionnaire = codes.first?.questionnaire else {
                     throw UsageError(description: "\(invitations) holds no invitation; give the codes file of pingyi invitations make")
                 }

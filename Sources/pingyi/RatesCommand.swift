@@ -38,7 +38,7 @@ struct RatesCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             try requireFile(cases, option: "--cases")
-            let table = try CSVReader.read(path: cases)
+            let table = try TableFile.read(path: cases)
             let rates = try ResponseRates.compute(cases: table, groupColumn: by, weighted: weighted, e: e)
             if let out { try writeAtomically(ResponseRates.csv(rates), to: out) }
             var rows = [["组别", "个案", "完成 I", "部分 P", "拒访 R", "未接触 NC", "其他 O", "未知 U", "不合格 NE", "e", "RR1", "RR3", "RR5", "COOP1", "REF1", "CON1"]]
@@ -91,7 +91,7 @@ struct WeightsCommand: AsyncParsableCommand {
         try await reportingErrors {
             try requireFile(responses, option: "--responses")
             if let cases { try requireFile(cases, option: "--cases") }
-            var table = try CSVReader.read(path: responses)
+            var table = try TableFile.read(path: responses)
             try LongFormat.format.check(table)
             let caseColumn = try table.column(LongFormat.caseID, purpose: "the respondent")
             let weightIndex = table.index(of: LongFormat.weight)
@@ -101,7 +101,7 @@ struct WeightsCommand: AsyncParsableCommand {
             let original = table.columns[weightIndex]
             var weights = (0..<table.rowCount).map { original.number($0) ?? .nan }
             if let cases {
-                let adjustment = try NonresponseAdjustment(cases: try CSVReader.read(path: cases), classColumn: classes)
+                let adjustment = try NonresponseAdjustment(cases: try TableFile.read(path: cases), classColumn: classes)
                 if let empty = adjustment.classes.first(where: { $0.factor.isNaN }) {
                     throw AnalyticsError.data(file: cases, line: nil, message: "weighting class \(empty.name) has \(empty.slots) sampled cases and no respondent",
                                               hint: "merge it with a neighbour by choosing coarser --classes")

@@ -57,7 +57,7 @@ struct ResponsesCommand: AsyncParsableCommand {
                 try requireFile(survey, option: "--survey")
                 let q = try Questionnaire.load(path: survey)
                 let s = try await store.open()
-                let table = try CSVReader.read(path: file, options: input.csvOptions)
+                let table = try TableFile.read(path: file, options: input.csvOptions)
                 let batch = try FormFile.batch(table, questionnaire: q, pass: pass, operator: operatorName,
                                                replace: replace, reason: reason)
                 let summary = try await s.enterForms(batch)

@@ -100,7 +100,7 @@ extension ResponsesCommand {
                 if let file {
                     try requireFile(file, option: "FILE")
                     source = file
-                    let table = try CSVReader.read(path: file, options: input.csvOptions)
+                    let table = try TableFile.read(path: file, options: input.csvOptions)
                     let cases = try table.column(DisagreementsFile.caseID, purpose: "the case")
                     let items = try table.column(DisagreementsFile.item, purpose: "the item")
                     let values = try table.column(DisagreementsFile.value, purpose: "the adjudicated value")

@@ -112,7 +112,7 @@ struct ScoreCommand: AsyncParsableCommand {
             }
             try await reportingErrors {
                 let scaleDefinition = try Scale.load(path: scale)
-                var table = try storeTable ?? CSVReader.read(path: responses ?? "", options: input.csvOptions)
+                var table = try storeTable ?? TableFile.read(path: responses ?? "", options: input.csvOptions)
                 try LongFormat.format.check(table)
                 for condition in `where` {
                     let parts = condition.split(separator: "=", maxSplits: 1).map(String.init)
@@ -297,7 +297,7 @@ extension ScoreCommand {
                 let (scores, by) = try ScoreTable.read(path: file)
                 var names: [String: String] = [:]
                 if let units {
-                    let table = try CSVReader.read(path: units)
+                    let table = try TableFile.read(path: units)
                     let id = try table.column(UnitsFormat.unitID), name = try table.column(UnitsFormat.unit)
                     for r in 0..<table.rowCount { names[id.string(r) ?? ""] = name.string(r) }
                 }

@@ -57,7 +57,7 @@ struct SimulateCommand: AsyncParsableCommand {
                 try requireFile(list, option: "--list")
                 try requireFile(survey, option: "--survey")
                 let questionnaire = try Questionnaire.load(path: survey)
-                let table = try CSVReader.read(path: list)
+                let table = try TableFile.read(path: list)
                 var settings = FieldSimulation.Settings.typical(for: questionnaire.group)
                 if let responseRate { settings.responseRate = responseRate }
                 var model: PopulationModel? = nil
@@ -190,7 +190,7 @@ struct SimulateCommand: AsyncParsableCommand {
                     throw SimulationError(message: "\(store.name) has no questionnaire \(questionnaire); load its list with pingyi cases load first")
                 }
                 let settings = CallSimulation.Settings(interviewers: interviewers, evenings: evenings, start: CivilDate(start) ?? CivilDate(daysSinceEpoch: 0))
-                let simulation = try CallSimulation(questionnaire: q, list: try CSVReader.read(path: list), seed: seed.value, settings: settings)
+                let simulation = try CallSimulation(questionnaire: q, list: try TableFile.read(path: list), seed: seed.value, settings: settings)
                 let summary = try await simulation.run(on: s) { print("  " + $0) }
                 print("模拟电话访问（演示与检验用，非真实调查）：\(interviewers) 名访员 \(evenings) 天，拨打 \(summary.dials) 次，访问 \(summary.interviews) 次，完成 \(summary.completes)，结束 \(summary.closed) 个案例，启用备选 \(summary.reserves) 个，回访 \(summary.callbacks) 次（不一致 \(summary.callbacksDiffering)）")
             }
@@ -236,7 +236,7 @@ struct SimulateCommand: AsyncParsableCommand {
             try await reportingErrors {
                 try requireFile(invitations, option: "--invitations")
                 try requireFile(list, option: "--list")
-                let codes = try InvitationLetters.read(try CSVReader.read(path: invitations), file: invitations)
+                let codes = try InvitationLetters.read(try TableFile.read(path: invitations), file: invitations)
                 guard let id = codes.first?.questionnaire else {
                     throw SimulationError(message: "\(invitations) holds no invitation; make codes with pingyi invitations make")
                 }
@@ -247,7 +247,7 @@ struct SimulateCommand: AsyncParsableCommand {
                 let day = CivilDate(start) ?? CivilDate(daysSinceEpoch: 0)
                 // 09:00 Beijing on the first day.
                 let settings = OnlineSimulation.Settings(open: open, submit: submit, start: Int64(day.daysSinceEpoch) * 86_400 - CallRules.offsetSeconds + 9 * 3_600)
-                let simulation = OnlineSimulation(questionnaire: q, list: try CSVReader.read(path: list), seed: seed.value, settings: settings)
+                let simulation = OnlineSimulation(questionnaire: q, list: try TableFile.read(path: list), seed: seed.value, settings: settings)
                 let summary = try await simulation.run(on: s, codes: codes.map { IssuedCode(caseID: $0.caseID, hash: InvitationLetters.hash($0)) })
                 print("模拟网上自填（演示与检验用，非真实调查）：邀请 \(summary.invited) 人，打开 \(summary.opened)，保存 \(summary.saves) 次，提交 \(summary.submitted)，中途停止 \(summary.brokenOff)")
             }
@@ -270,10 +270,10 @@ struct SimulateCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let open = try CSVReader.read(path: disagreements)
+                let open = try TableFile.read(path: disagreements)
                 var rowOf: [String: (table: Table, row: Int)] = [:]
                 for path in forms {
-                    let paper = try CSVReader.read(path: path)
+                    let paper = try TableFile.read(path: path)
                     let caseColumn = try paper.column(FormsFile.caseID)
                     for r in 0..<paper.rowCount { rowOf[caseColumn.string(r) ?? ""] = (paper, r) }
                 }

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import Tables
+
+/// The .xlsx fixtures (Tests/Fixtures/xlsx, made by make_fixtures.sh from roster.csv).
+private func workbook(_ name: String) -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/xlsx").appendingPathComponent(name).path
+}
+
+@Suite struct XLSXReaderTests {
+    /// Every writer's workbook reads to the CSV's table: names, types, missing cells, each value.
+    @Test(arguments: ["roster-openpyxl.xlsx", "roster-libxlsxwriter.xlsx", "roster-libreoffice.xlsx"])
+    func readsLikeTheCSV(file: String) throws {
+        let csv = try TableFile.read(path: workbook("roster.csv"))
+        let book = try TableFile.read(path: workbook(file), name: file)
+        #expect(book.names == csv.names)
+        #expect(book.columns.map(\.type) == csv.columns.map(\.type))
+        #expect(book.rowCount == csv.rowCount)
+        for (a, b) in zip(book.columns, csv.columns) {
+            for row in 0..<csv.rowCount {
+                #expect(a.string(row) == b.string(row), "\(file) \(a.name) row \(row)")
+            }
+        }
+        // Rows are numbered as in the sheet (the header is row 1).
+        #expect(book.line(of: 0) == 2)
+        #expect(spreadsheetLocation(book.source)?.file == file)
+    }
+
+    @Test func namedSheet() throws {
+        let first = try TableFile.read(path: workbook("two-sheets.xlsx"))
+        #expect(first.names.count == 1)
+        let roster = try TableFile.read(path: workbook("two-sheets.xlsx"), options: CSVOptions(sheet: "名单"))
+        #expect(roster.rowCount == 7)
+        #expect(try XLSXReader.sheetNames(path: workbook("two-sheets.xlsx")) == ["说明", "名单"])
+    }
+
+    private func refusal(_ file: String, sheet: String? = nil) -> TablesError? {
+        do {
+            _ = try TableFile.read(path: workbook(file), name: file, options: CSVOptions(sheet: sheet))
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func locatedRefusals() throws {
+        let formula = try #require(refusal("formula-no-value.xlsx"))
+        #expect(formula.description.hasPrefix("formula-no-value.xlsx: sheet 名单, cell E4: the cell holds a formula whose result is not saved"))
+        #expect(formula.exitStatus == 65)
+        let title = try #require(refusal("merged-title.xlsx"))
+        #expect(title.description.hasPrefix("merged-title.xlsx: sheet 名单, cell A1: the header cells A1:I1 are merged"))
+        let town = try #require(refusal("merged-town.xlsx"))
+        #expect(town.description.hasPrefix("merged-town.xlsx: sheet 名单, cell C2: the cells C2:C3 are merged"))
+        let sheet = try #require(refusal("two-sheets.xlsx", sheet: "无"))
+        #expect(sheet.description == "two-sheets.xlsx: the workbook has no sheet named '无'; its sheets are 说明, 名单; name one with --sheet")
+        #expect(sheet.exitStatus == 65)
+    }
+
+    @Test func corruptZip() throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: workbook("roster-openpyxl.xlsx")))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Cut short (no table of contents), and damaged inside a compressed part.
+        let cut = folder.appendingPathComponent("cut.xlsx")
+        try bytes.prefix(bytes.count / 2).write(to: cut)
+        var damaged = bytes
+        let sheetName = Data("xl/worksheets/sheet1.xml".utf8)
+        let header = try #require(bytes.range(of: sheetName))  // the sheet's local header
+        for k in header.upperBound + 20..<header.upperBound + 220 { damaged[k] ^= 0x5A }
+        let flipped = folder.appendingPathComponent("flipped.xlsx")
+        try damaged.write(to: flipped)
+        for path in [cut.path, flipped.path] {
+            do {
+                _ = try TableFile.read(path: path, name: "roster.xlsx")
+                Issue.record("read a damaged workbook")
+            } catch {
+                #expect(error.description.hasPrefix("roster.xlsx: is not a readable .xlsx workbook"))
+                #expect(error.exitStatus == 65)
+            }
+        }
+    }
+
+    @Test func dates() {
+        #expect(excelDate(46296, date1904: false) == "2026-10-01")
+        #expect(excelDate(1, date1904: false) == "1900-01-01")
+        #expect(excelDate(61, date1904: false) == "1900-03-01")
+        #expect(excelDate(0, date1904: true) == "1904-01-01")
+        #expect(excelDate(46296.5, date1904: false) == "2026-10-01 12:00:00")
+        #expect(excelDate(0.25, date1904: false) == "06:00:00")
+        #expect(XLSXWorkbookFormats.isDate("yyyy\"年\"m\"月\"d\"日\""))
+        #expect(!XLSXWorkbookFormats.isDate("General"))
+        #expect(!XLSXWorkbookFormats.isDate("[Red]#,##0.00"))
+        #expect(!XLSXWorkbookFormats.isDate("\"元\"0.00"))
+    }
+
+    @Test func columnLettersAndLocation() {
+        #expect(columnLetters(1) == "A")
+        #expect(columnLetters(26) == "Z")
+        #expect(columnLetters(27) == "AA")
+        #expect(locatedDescription(file: spreadsheetSource(file: "r.xlsx", sheet: "名单"), line: 17, message: "m", hint: "h") == "r.xlsx: sheet 名单, row 17: m; h")
+    }
+}
