@@ -56,3 +56,21 @@ roster_sheet(ws)
 ws["C3"] = None
 ws.merge_cells("C2:C3")
 save(wb, "merged-town.xlsx")
+
+# The shipped enterprise frame as a workbook (numbers as numbers, codes with leading zeros as
+# text), for the test that draws the same list from it as from the CSV.
+import csv
+with open(os.path.join(HERE, "..", "..", "..", "datasets", "enterprises.csv"), encoding="utf-8", newline="") as f:
+    rows = list(csv.reader(f))
+def cook(v):
+    if v == "":
+        return None
+    if v.isdigit() and not (len(v) > 1 and v[0] == "0"):
+        return int(v)
+    return v
+wb = openpyxl.Workbook(write_only=True)
+ws = wb.create_sheet("企业")
+ws.append(rows[0])
+for row in rows[1:]:
+    ws.append([cook(v) for v in row])
+save(wb, "enterprises.xlsx")
