@@ -463,7 +463,7 @@ private struct SheetReader {
             } else if x.is(tag.local, "mergeCell"), let ref = x.attribute("ref", of: tag) {
                 let text = x.string(ref)
                 let corners = text.split(separator: ":")
-                if let first = cellReference(corners.first ?? ""), let last = cellReference(corners.last ?? "") {
+                if let first = cellReference((corners.first ?? "").utf8), let last = cellReference((corners.last ?? "").utf8) {
                     merges.append((first, last))
                 }
             }
@@ -497,24 +497,27 @@ private struct SheetReader {
     }
 
     private mutating func startCell(_ tag: XMLTag, _ x: XMLScanner) {
-        if let ref = x.attribute("r", of: tag), let at = cellReference(x.string(ref)) {
+        if let ref = x.attribute("r", of: tag), let at = cellReference(UnsafeBufferPointer(start: x.p + ref.lowerBound, count: ref.count)) {
             column = at.column
             cellRow = at.row
         } else {
             column += 1
             cellRow = rowNumber
         }
-        let type = x.attribute("t", of: tag).map { x.string($0) } ?? "n"
-        switch type {
-        case "s": cellType = .shared
-        case "inlineStr": cellType = .inline
-        case "str": cellType = .formulaString
-        case "b": cellType = .boolean
-        case "e": cellType = .error
-        case "d": cellType = .isoDate
-        default: cellType = .number
+        // Read in place: a string per attribute per cell would cost more than the rest of the scan.
+        cellType = .number
+        if let t = x.attribute("t", of: tag) {
+            if x.is(t, "s") { cellType = .shared }
+            else if x.is(t, "inlineStr") { cellType = .inline }
+            else if x.is(t, "str") { cellType = .formulaString }
+            else if x.is(t, "b") { cellType = .boolean }
+            else if x.is(t, "e") { cellType = .error }
+            else if x.is(t, "d") { cellType = .isoDate }
         }
-        cellStyle = x.attribute("s", of: tag).flatMap { Int(x.string($0)) } ?? 0
+        cellStyle = 0
+        if let style = x.attribute("s", of: tag) {
+            for k in style where x.p[k] >= 0x30 && x.p[k] <= 0x39 { cellStyle = cellStyle * 10 + Int(x.p[k] - 0x30) }
+        }
         hasFormula = false
         hasValue = false
         inInline = false
@@ -530,8 +533,12 @@ private struct SheetReader {
         var text: [UInt8]
         switch cellType {
         case .shared:
-            let index = Int(String(decoding: value, as: UTF8.self).trimmed)
-            guard let index, index >= 0, index < sharedStrings.count else {
+            var index: Int? = value.isEmpty ? nil : 0
+            for b in value {
+                guard b >= 0x30, b <= 0x39, let i = index, i < 1 << 40 else { index = nil; break }
+                index = i * 10 + Int(b - 0x30)
+            }
+            guard let index, index < sharedStrings.count else {
                 if !hasValue { return }
                 throw problem("the cell refers to shared string \(String(decoding: value, as: UTF8.self)), which the workbook does not have",
                               hint: "the file is damaged: open it in Excel, WPS or LibreOffice and save it again")
@@ -656,11 +663,11 @@ private struct SheetReader {
 }
 
 /// `D17` as (row 17, column 4).
-private func cellReference(_ text: some StringProtocol) -> (row: Int, column: Int)? {
+private func cellReference(_ bytes: some Sequence<UInt8>) -> (row: Int, column: Int)? {
     var column = 0
     var row = 0
     var digits = false
-    for u in text.utf8 {
+    for u in bytes {
         switch u {
         case 0x41...0x5A where !digits: column = column * 26 + Int(u - 0x40)
         case 0x61...0x7A where !digits: column = column * 26 + Int(u - 0x60)
