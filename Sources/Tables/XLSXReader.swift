@@ -53,12 +53,6 @@ public func spreadsheetLocation(_ source: String) -> (file: String, sheet: Strin
     return (String(source[..<mark]), String(source[source.index(after: mark)...]))
 }
 
-/// A table's source as a person reads it: `roster.xlsx (sheet 名单)` or the file.
-public func displaySource(_ source: String) -> String {
-    guard let (file, sheet) = spreadsheetLocation(source) else { return source }
-    return "\(file) (sheet \(sheet))"
-}
-
 /// Separates the file from the sheet in a table's source (the ASCII unit separator, which no file
 /// name or sheet name holds).
 let spreadsheetMark: Character = "\u{1F}"
@@ -76,7 +70,7 @@ func columnLetters(_ column: Int) -> String {
 }
 
 /// The workbook's parts that say where its sheets are and how to read their cells.
-private struct Workbook {
+struct Workbook {
     struct Sheet {
         let name: String
         let part: String
@@ -290,13 +284,8 @@ private struct Workbook {
     }
 }
 
-/// The number-format rule, for tests.
-enum XLSXWorkbookFormats {
-    static func isDate(_ code: String) -> Bool { Workbook.isDateFormat(code) }
-}
-
 /// The workbook's shared strings, back to back.
-private struct SharedStrings {
+struct SharedStrings {
     var bytes: [UInt8] = []
     var offsets: [Int] = [0]
 

@@ -89,10 +89,10 @@ private func workbook(_ name: String) -> String {
         #expect(excelDate(0, date1904: true) == "1904-01-01")
         #expect(excelDate(46296.5, date1904: false) == "2026-10-01 12:00:00")
         #expect(excelDate(0.25, date1904: false) == "06:00:00")
-        #expect(XLSXWorkbookFormats.isDate("yyyy\"年\"m\"月\"d\"日\""))
-        #expect(!XLSXWorkbookFormats.isDate("General"))
-        #expect(!XLSXWorkbookFormats.isDate("[Red]#,##0.00"))
-        #expect(!XLSXWorkbookFormats.isDate("\"元\"0.00"))
+        #expect(Workbook.isDateFormat("yyyy\"年\"m\"月\"d\"日\""))
+        #expect(!Workbook.isDateFormat("General"))
+        #expect(!Workbook.isDateFormat("[Red]#,##0.00"))
+        #expect(!Workbook.isDateFormat("\"元\"0.00"))
     }
 
     @Test func columnLettersAndLocation() {
