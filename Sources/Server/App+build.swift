@@ -14,10 +14,11 @@ public func buildApplication(store: any ServerStore, settings: ServerSettings,
                        logger: logger)
 }
 
-/// The routes, by who may use them:
+/// The routes, by who may use them (while the first-start setup is pending, only `/setup/TOKEN`):
 /// - anyone: `GET/POST /login`, `POST /api/forms` (API token), `/s…` (online respondents, by access code);
 /// - every signed-in role (录入员 and up): `/`, `/entry…`, `/mine`, `POST /logout`;
 /// - 督导 and up: `/supervise/…`;
+/// - 统计人员 and 管理员: `/work/…` (the workbench);
 /// - 管理员: `/admin/…`.
 func buildRouter(store: any ServerStore, settings: ServerSettings) -> Router<AppContext> {
     let environment = ServerEnvironment(store: store, settings: settings)
@@ -26,7 +27,9 @@ func buildRouter(store: any ServerStore, settings: ServerSettings) -> Router<App
     // middleware catches what every other middleware and route throws (the session's too).
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: FirstStartMiddleware(environment: environment))
     router.add(middleware: SessionMiddleware(environment: environment))
+    SetupController(environment: environment).addRoutes(to: router)
     let login = LoginController(environment: environment)
     login.addRoutes(to: router)
     APIController(environment: environment).addRoutes(to: router)

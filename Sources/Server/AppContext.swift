@@ -12,6 +12,8 @@ struct AppContext: RequestContext {
     var hadSessionCookie = false
     /// The client's address, `web 127.0.0.1` style, for the audit trail.
     let source: String
+    /// Whether the client is this machine (a loopback address; a test's in-process client too).
+    let isLoopback: Bool
     /// The nonce of this response's inline script and style (see ``SecurityHeadersMiddleware``).
     var nonce = ""
 
@@ -19,6 +21,7 @@ struct AppContext: RequestContext {
         coreContext = .init(source: source)
         let address = source.channel.remoteAddress?.ipAddress ?? "local"
         self.source = "web \(address)"
+        isLoopback = address == "local" || address.hasPrefix("127.") || address == "::1" || address.hasPrefix("::ffff:127.")
     }
 
     /// The signed-in user; controllers behind ``RequireRole`` may rely on it.

@@ -21,6 +21,8 @@ public struct ServerSettings: Sendable {
     public var now: @Sendable () -> Int64
     /// How long the answer to a wrong online access code waits (slowing a guesser).
     public var wrongCodeDelayMilliseconds = 200
+    /// The first-start setup link, when the store has no users yet (``FirstStart``).
+    public var firstStart: FirstStart?
 
     /// The system clock, in Unix seconds.
     public static let systemTime: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
@@ -49,11 +51,14 @@ struct ServerEnvironment: Sendable {
     let tokens = TokenCache()
     /// Wrong online access codes, per client address and in all.
     let guesses = GuessLimiter()
+    /// The first-start setup, while it is pending.
+    let setup: SetupGate
 
     init(store: any ServerStore, settings: ServerSettings) {
         self.store = store
         self.settings = settings
         catalog = QuestionnaireCatalog(store: store, now: settings.now)
         writer = FormWriter(store: store, writers: store.concurrentWriters)
+        setup = SetupGate(settings.firstStart)
     }
 }

@@ -8,6 +8,15 @@ public protocol AccountStore: Sendable {
     /// Adds a user. - Throws: ``StoreError`` (`.data`) when the name is taken.
     func addUser(name: String, role: UserRole, passwordHash: String, by: String) async throws(StoreError)
 
+    /// Adds the first user, an admin, in one transaction that first finds the store without
+    /// users (the first-start setup of `pingyi serve`; two setups at once make one admin).
+    /// - Throws: ``StoreError`` (`.data`) when the store already has a user.
+    func addFirstAdmin(name: String, passwordHash: String, by: String) async throws(StoreError)
+
+    /// Appends an audit entry about work that is not a case's (a frame uploaded, a sample
+    /// drawn, a report made): who, what (`action`), on what (`subject`) and the outcome.
+    func recordWork(action: String, by: String, subject: String?, detail: String?, source: String?) async throws(StoreError)
+
     /// Sets a user's password hash, clears a lock and ends the user's sessions (whoever signed
     /// in with the old password is signed out).
     func setPassword(name: String, passwordHash: String, by: String) async throws(StoreError)

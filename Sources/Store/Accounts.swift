@@ -5,7 +5,8 @@ public enum UserRole: String, Sendable, Codable, CaseIterable, Hashable {
     case `operator`
     /// 访员: telephone interviews (the next case, its dials, the interview) and callbacks.
     case interviewer
-    /// 统计人员: the figures of the survey (progress, distributions), no respondent's data.
+    /// 统计人员: the figures of the survey (progress, distributions), no respondent's data; and
+    /// the workbench (frames, designs, draws, analyses), but not users.
     case statistician
     /// 督导: keys and calls too, adjudicates disagreements, records dispositions, activates
     /// reserves, follows quotas, interviewers and callbacks.
@@ -29,7 +30,7 @@ public enum UserRole: String, Sendable, Codable, CaseIterable, Hashable {
         switch self {
         case .operator: [.keying]
         case .interviewer: [.calling]
-        case .statistician: [.analysing]
+        case .statistician: [.analysing, .workbench]
         case .supervisor: [.keying, .calling, .supervising, .analysing]
         case .admin: Set(Permission.allCases)
         }
@@ -49,6 +50,9 @@ public enum Permission: String, Sendable, CaseIterable, Hashable {
     case supervising
     /// The survey's figures: progress and distributions, without personal data (统计).
     case analysing
+    /// The workbench: frames, designs, draws, loading cases, weights, scores, the composite and
+    /// the report (工作台). Not a supervisor's: who supervises the fieldwork does not draw it.
+    case workbench
     /// Users and surveys (管理).
     case administering
 
@@ -59,6 +63,7 @@ public enum Permission: String, Sendable, CaseIterable, Hashable {
         case .calling: "电话访问"
         case .supervising: "督导"
         case .analysing: "统计"
+        case .workbench: "工作台"
         case .administering: "管理"
         }
     }

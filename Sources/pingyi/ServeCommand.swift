@@ -13,6 +13,10 @@ struct ServeCommand: AsyncParsableCommand {
             On SQLite (--db, one office) or PostgreSQL (--postgres, several server processes and offices
             sharing one database). Sign-in uses the store's users (pingyi users add). Prints the address it
             listens at, then serves until stopped (Ctrl-C or SIGTERM). --port 0 picks a free port.
+
+            First start: on a store that does not exist yet (it is made) or has no users, it also prints a
+            one-time setup link (valid --setup-minutes, by default only from this computer) where the first
+            admin is made; until then every other page says the server is not set up.
             """
     )
 
@@ -30,22 +34,34 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Mark the session cookie Secure (when users reach the server over HTTPS through a proxy).")
     var secureCookies = false
 
+    @Option(help: "How long the first-start setup link is valid, in minutes.")
+    var setupMinutes = 30
+
+    @Flag(help: "Let the first-start setup link be opened from another computer (default: only from this one).")
+    var remoteSetup = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535 (got \(port)).") }
         guard sessionHours > 0 && sessionHours <= 24 * 7 else { throw ValidationError("--session-hours must be more than 0 and at most 168.") }
+        guard (1...24 * 60).contains(setupMinutes) else { throw ValidationError("--setup-minutes must be between 1 and 1440 (got \(setupMinutes)).") }
     }
 
     func run() async throws {
         try await reportingErrors {
-            let s = try await store.open()
+            let s = try await store.open(create: true)
+            var settings = ServerSettings(host: host, port: port, sessionSeconds: Int64(sessionHours * 3600), secureCookies: secureCookies)
             if try await s.users().isEmpty {
-                printNote("pingyi serve: the store has no users yet; add one with: pingyi users add NAME --role admin")
+                settings.firstStart = FirstStart(expires: settings.now() + Int64(setupMinutes) * 60, remote: remoteSetup)
             }
-            let settings = ServerSettings(host: host, port: port, sessionSeconds: Int64(sessionHours * 3600), secureCookies: secureCookies)
             let name = store.name
-            let host = self.host
+            let host = self.host, firstStart = settings.firstStart, minutes = setupMinutes, remote = remoteSetup
             let app = buildApplication(store: s, settings: settings) { port in
                 print("pingyi serve: http://\(host):\(port)/ (\(name))")
+                if let firstStart {
+                    let local = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+                    print("pingyi serve: first start: make the first admin at http://\(local):\(port)\(firstStart.path) "
+                          + "(valid \(minutes) minutes, once\(remote ? "" : ", from this computer only"))")
+                }
                 fflush(nil)
             }
             try await app.runService()

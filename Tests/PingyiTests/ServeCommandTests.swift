@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 
 @Suite("pingyi users and pingyi serve")
@@ -38,13 +41,50 @@ struct ServeCommandTests {
         #expect(missing.status == 64 && missing.stderr == "pingyi: error: nope: no such file (--password-file)\n")
         let port = try Command.run(["serve", "--port", "70000"], in: dir)
         #expect(port.status == 64 && port.stderr.contains("Error: --port must be between 0 and 65535 (got 70000)."))
-        let noStore = try Command.run(["serve", "--db", "none.sqlite"], in: dir)
-        #expect(noStore.status == 64)
-        #expect(noStore.stderr == "pingyi: error: none.sqlite: there is no store here; load a respondent list first (pingyi cases load), or name the store with --db\n")
+        let minutes = try Command.run(["serve", "--setup-minutes", "0"], in: dir)
+        #expect(minutes.status == 64 && minutes.stderr.contains("Error: --setup-minutes must be between 1 and 1440 (got 0)."))
         let badURL = try Command.run(["serve", "--postgres", "mysql://x/y"], in: dir)
         #expect(badURL.status == 64)
         #expect(badURL.stderr == "pingyi: error: --postgres: 'mysql://x/y' is not a PostgreSQL URL (it must start with postgres://); write postgres://USER:PASSWORD@HOST:PORT/DATABASE, or postgres://USER@/DATABASE?host=/socket/folder\n")
     }
+}
+
+/// `pingyi serve` on a store that does not exist: it makes the store and prints the one-time
+/// setup link, which answers with the first admin's form.
+@Test func serveOnANewStorePrintsTheSetupLink() async throws {
+    let dir = try Command.temporaryDirectory()
+    let process = Process()
+    process.executableURL = try Command.executable
+    process.arguments = ["serve", "--db", "new.sqlite", "--port", "0", "--setup-minutes", "5"]
+    process.currentDirectoryURL = dir
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    defer { process.terminate(); process.waitUntilExit() }
+    var text = ""
+    while !text.contains("/setup/"), !text.contains("minutes"), process.isRunning {
+        let chunk = pipe.fileHandleForReading.availableData
+        if chunk.isEmpty { break }
+        text += String(decoding: chunk, as: UTF8.self)
+    }
+    while !text.hasSuffix("\n"), process.isRunning {
+        let chunk = pipe.fileHandleForReading.availableData
+        if chunk.isEmpty { break }
+        text += String(decoding: chunk, as: UTF8.self)
+    }
+    let lines = text.split(separator: "\n").map(String.init)
+    #expect(lines.count == 2 && lines[0].hasPrefix("pingyi serve: http://127.0.0.1:") && lines[0].hasSuffix("/ (new.sqlite)"), "\(text)")
+    let setup = try #require(lines.last)
+    #expect(setup.hasPrefix("pingyi serve: first start: make the first admin at http://127.0.0.1:"))
+    #expect(setup.hasSuffix(" (valid 5 minutes, once, from this computer only)"))
+    #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("new.sqlite").path))
+    let link = try #require(setup.split(separator: " ").first { $0.hasPrefix("http://") }.flatMap { URL(string: String($0)) })
+    #expect(link.path.hasPrefix("/setup/") && link.path.count == "/setup/".count + 43)
+    let (page, response) = try await URLSession.shared.data(from: link)
+    #expect((response as? HTTPURLResponse)?.statusCode == 200)
+    #expect(String(decoding: page, as: UTF8.self).contains("创建管理员并登录"))
+    let (_, refused) = try await URLSession.shared.data(from: URL(string: "/login", relativeTo: link)!)
+    #expect((refused as? HTTPURLResponse)?.statusCode == 403)
 }
 
 /// The real-browser check (scripts/browser-test.py): headless Chromium signs in and keys two

@@ -32,11 +32,7 @@ struct AccountRepository: Sendable {
         switch try await store.recordLogin(name: name, succeeded: matches, now: now, policy: settings.lockout, source: source) {
         case .succeeded:
             guard let user else { return .refused("用户名或密码错误") }
-            let token = Tokens.make()
-            let session = SessionRecord(tokenHash: Tokens.hash(token), user: user.name, role: user.role, csrf: Tokens.make(),
-                                        createdAt: now, expiresAt: now + settings.sessionSeconds)
-            try await store.createSession(session)
-            return .signedIn(token: token, session: session)
+            return try await startSession(user: user.name, role: user.role)
         case .failed(let remaining):
             let warning = user != nil && remaining <= 2 ? "；再错 \(remaining) 次，账户将锁定 \(settings.lockout.lockSeconds / 60) 分钟" : ""
             return .refused("用户名或密码错误\(warning)")
@@ -44,6 +40,17 @@ struct AccountRepository: Sendable {
             let minutes = max(1, (until - now + 59) / 60)
             return .refused("连续 \(settings.lockout.maxFailures) 次密码错误，账户已锁定：请 \(minutes) 分钟后再试，或请管理员解锁")
         }
+    }
+
+    /// A new session for a user whose password was checked (or who was just made by the
+    /// first-start setup).
+    func startSession(user: String, role: UserRole) async throws -> LoginResult {
+        let now = settings.now()
+        let token = Tokens.make()
+        let session = SessionRecord(tokenHash: Tokens.hash(token), user: user, role: role, csrf: Tokens.make(),
+                                    createdAt: now, expiresAt: now + settings.sessionSeconds)
+        try await store.createSession(session)
+        return .signedIn(token: token, session: session)
     }
 
     /// Checks a new user's name and password; nil when acceptable, else the Chinese reason.

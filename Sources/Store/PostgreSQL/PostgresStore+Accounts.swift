@@ -24,6 +24,23 @@ extension PostgresStore {
         }
     }
 
+    public func addFirstAdmin(name: String, passwordHash: String, by: String) async throws(StoreError) {
+        let location = self.location
+        try await writing { db in
+            // Two servers' setups at once: the second waits for the first's commit, then finds its admin.
+            try await db.query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE", logger: self.logger)
+            if try await !self.strings(db, "SELECT name FROM users LIMIT 1").isEmpty { throw AccountRules.notFirst(store: location) }
+            try await db.query("""
+                INSERT INTO users (name, role, password_hash, created_at, created_by) VALUES (\(name), \(UserRole.admin.rawValue), \(passwordHash), \(timestamp()), \(by))
+                """, logger: self.logger)
+            try await self.audit(db, [AccountRules.userChange("user-add", name: name, by: by, new: UserRole.admin.rawValue)])
+        }
+    }
+
+    public func recordWork(action: String, by: String, subject: String?, detail: String?, source: String?) async throws(StoreError) {
+        try await writing { db in try await self.audit(db, [AccountRules.work(action, by: by, subject: subject, detail: detail, source: source)]) }
+    }
+
     /// Updates one user (`sql` returns its name), or throws when there is none.
     private func changeUser(_ name: String, _ sql: String, _ values: [SQLValue], audit: AuditRecord,
                             endingSessions: Bool = false) async throws(StoreError) {

@@ -50,6 +50,17 @@ enum AccountRules {
         StoreError(.data, file: store, message: "user \(name) already exists", hint: "choose another name, or change the password with the users page")
     }
 
+    /// The refusal of a first-start setup on a store that has users.
+    static func notFirst(store: String) -> StoreError {
+        StoreError(.data, file: store, message: "the store already has users, so the first-start setup is closed",
+                   hint: "sign in with an existing account, or ask its admin to add you")
+    }
+
+    /// The audit entry of work that is not a case's.
+    static func work(_ action: String, by: String, subject: String?, detail: String?, source: String?) -> AuditRecord {
+        AuditRecord(at: timestamp(), operator: by, action: action, caseID: nil, item: subject, new: detail, source: source)
+    }
+
     /// The refusal to change a user who does not exist.
     static func noSuchUser(_ name: String, store: String) -> StoreError {
         StoreError(.data, file: store, message: "there is no user \(name)", hint: "add the user first (pingyi users add)")

@@ -18,6 +18,20 @@ extension SQLiteStore: AccountStore {
         }
     }
 
+    public func addFirstAdmin(name: String, passwordHash: String, by: String) async throws(StoreError) {
+        try await writing { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM users LIMIT 1") != nil { throw AccountRules.notFirst(store: self.path) }
+            try db.execute(sql: """
+                INSERT INTO users (name, role, password_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [name, UserRole.admin.rawValue, passwordHash, timestamp(), by])
+            try self.audit(db, AccountRules.userChange("user-add", name: name, by: by, new: UserRole.admin.rawValue))
+        }
+    }
+
+    public func recordWork(action: String, by: String, subject: String?, detail: String?, source: String?) async throws(StoreError) {
+        try await writing { db in try self.audit(db, AccountRules.work(action, by: by, subject: subject, detail: detail, source: source)) }
+    }
+
     /// Updates one user, or throws when there is none.
     private func changeUser(_ name: String, _ sql: String, _ arguments: StatementArguments, audit: AuditRecord,
                             endingSessions: Bool = false) async throws(StoreError) {
