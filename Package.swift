@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Store", "Questionnaire", "Markup", "Formats", "Tables", "CQRencode",
+                "Store", "Questionnaire", "Markup", "Formats", "Tables", "Sampling", "Reports", "CQRencode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -115,6 +115,12 @@ def main():
     print("%d enterprises invited (codes made in %.1f s); %d respondents; %.0f s; think time %.2f s per answer (exponential mean)" % (
         len(codes), made, args.respondents, args.seconds, args.think))
 
+    # A server answers nobody before its first admin exists (the first-start setup).
+    password = os.path.join(directory, "password")
+    with open(password, "w") as f:
+        f.write("bench-admin-2026\n")
+    subprocess.run([pingyi, "users", "add", "admin", "--role", "admin", "--password-file", password, "--db", db],
+                   check=True, stdout=subprocess.DEVNULL)
     server = Server(pingyi, ["--db", db], os.path.join(directory, "serve.log"))
     log = {"save_ms": [], "submit_ms": [], "submitted": [], "opened": 0, "errors": []}
 

@@ -114,6 +114,7 @@ def main():
         # The supervisor sees the complete in the quota table.
         driver.delete_all_cookies()
         sign_in("督导乙", "/supervise/calls")
+        wait.until(lambda d: d.find_elements(By.ID, "quotas"))
         table = driver.find_element(By.ID, "quotas")
         rows = [[c.text for c in r.find_elements(By.TAG_NAME, "td")] for r in table.find_elements(By.TAG_NAME, "tr")[1:]]
         check(sum(int(r[2]) for r in rows) == 1 and sum(int(r[7]) for r in rows) == 2,

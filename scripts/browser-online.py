@@ -50,6 +50,10 @@ def main():
     case_id, code = first["case_id"], first["code"]
     path = first["link"].replace("http://127.0.0.1", "")
 
+    # A server answers nobody before its first admin exists (the first-start setup).
+    with open(os.path.join(work, "password"), "w") as f:
+        f.write("统计局管理员-2026\n")
+    run([pingyi, "users", "add", "管理员", "--role", "admin", "--password-file", os.path.join(work, "password"), "--db", db])
     server, base = start_server(checks, pingyi, db)
     driver = None
     try:
@@ -171,6 +175,7 @@ def one_screen(options, chromium, driver_path, work, out):
     with open(codes_file, encoding="utf-8") as f:
         first = next(csv.DictReader(f))
     case_id, path = first["case_id"], first["link"].replace("http://127.0.0.1", "")
+    run([pingyi, "users", "add", "管理员", "--role", "admin", "--password-file", os.path.join(work, "password"), "--db", db])
     server, base = start_server(checks, pingyi, db)
     driver = None
     answered = {}

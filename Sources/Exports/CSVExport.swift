@@ -1,3 +1,4 @@
+import Formats
 import Tables
 
 /// A data set as CSV (a header of variable names, then rows) and its codebook.
@@ -10,12 +11,12 @@ public enum CSVExport {
         return writer.bytes
     }
 
-    /// The codebook: columns `variable, label, type, versions, value, value_label, missing`;
-    /// one row per variable without codes, one row per code otherwise (`missing` is the Stata
-    /// extended-missing letter for special codes, empty for values).
+    /// The codebook (``Formats/CodebookFormat``): columns `variable, label, type, versions, value,
+    /// value_label, missing`; one row per variable without codes, one row per code otherwise
+    /// (`missing` is the Stata extended-missing letter for special codes, empty for values).
     public static func codebook(_ dataset: LabelledDataset) -> [UInt8] {
         var writer = CSVWriter()
-        writer.writeRow(["variable", "label", "type", "versions", "value", "value_label", "missing"])
+        writer.writeRow(CodebookFormat.header)
         for v in dataset.variables {
             let type = switch v.kind {
             case .integer: "integer"

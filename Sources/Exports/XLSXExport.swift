@@ -1,9 +1,10 @@
+import Formats
 import Spreadsheet
 
 /// Writes a ``LabelledDataset`` as an Excel workbook (``Workbook``, libxlsxwriter): sheet `数据`
 /// holds the data (variable names in a frozen, bold first row; numbers as numbers, codes as their
-/// numbers), sheet `变量` the codebook (variable, label, type, versions, codes with their labels,
-/// the missing-value letter of special codes).
+/// numbers), sheet `变量` the codebook (``Formats/CodebookFormat``: variable, label, type, versions,
+/// codes with their labels, the missing-value letter of special codes).
 public enum XLSXExport {
     /// The workbook's bytes; `file` is the output path, for messages.
     public static func bytes(_ dataset: LabelledDataset, file: String) throws(ExportError) -> [UInt8] {
@@ -23,7 +24,7 @@ public enum XLSXExport {
                 }
 
                 let codebook = try book.addSheet("变量")
-                codebook.header(["variable", "label", "type", "versions", "value", "value_label", "missing"])
+                codebook.header(CodebookFormat.header)
                 var r = 1
                 for v in dataset.variables {
                     let type = v.kind == .text ? "text" : (v.kind == .integer ? "integer" : "decimal")

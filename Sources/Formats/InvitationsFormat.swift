@@ -15,3 +15,29 @@ public enum InvitationsFormat {
 
     public static let header = [caseID, questionnaire, townID, town, code, link].withFormat()
 }
+
+/// The reminder list of `pingyi invitations remind` (reminders.csv, for the survey office; no
+/// pingyi command reads it back, so it carries no format column): one row per invited case that
+/// had not submitted by the day asked about. Columns `case_id, town_id, town, state`, `state` one
+/// of ``notOpened`` (`not_opened`), ``opened`` (opened, nothing saved) and ``saved`` (answers
+/// saved, not submitted).
+public enum RemindersFormat {
+    public static let caseID = InvitationsFormat.caseID
+    public static let townID = InvitationsFormat.townID
+    public static let town = InvitationsFormat.town
+    public static let state = "state"
+    public static let notOpened = "not_opened"
+    public static let opened = "opened"
+    public static let saved = "saved"
+
+    public static let header = [caseID, townID, town, state]
+}
+
+/// The SMS texts of `pingyi invitations print` and `remind` (sms.csv, for the texting service;
+/// no format column, as no pingyi command reads it back): `case_id, text`, one row per case.
+public enum SMSFormat {
+    public static let caseID = InvitationsFormat.caseID
+    public static let text = "text"
+
+    public static let header = [caseID, text]
+}

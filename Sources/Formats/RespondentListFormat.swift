@@ -1,7 +1,11 @@
+public import Tables
+
 /// The respondent list `pingyi sample` writes and `pingyi cases load`, `pingyi list print` and
 /// `pingyi simulate field` read: the frame's own columns, then the design columns of every stage
 /// (``DesignColumns``), then `prob, weight, role, reserve_rank, reserve_group, reserve_prob,
-/// case_id`, and `replicate` when several samples were drawn.
+/// case_id`, and `replicate` when several samples were drawn. Of the frame's columns pingyi
+/// reads `town_id` (the household's town, for the own-town item, the simulations and the
+/// invitations) and `town` (its name, the default page of `pingyi list print`).
 ///
 /// Its bytes are what the draw's manifest records (SHA-256) and what `pingyi sample verify`
 /// compares, so the format is not written into the list: the manifest records it
@@ -20,6 +24,10 @@ public enum RespondentListFormat {
     public static let reserveProbability = "reserve_prob"
     public static let caseID = "case_id"
     public static let replicate = "replicate"
+    /// The frame's town code: the own-town item's unit (urban and rural households).
+    public static let townID = "town_id"
+    /// The frame's town name.
+    public static let town = "town"
 
     /// The columns after the stage columns, in order.
     public static let tail = [prob, weight, role, reserveRank, reserveGroup, reserveProbability, caseID]
@@ -48,5 +56,26 @@ public enum RespondentListFormat {
         let missing = required(stages: stages).filter { !present.contains($0) }
         if missing.isEmpty { return 2 }
         return missing == [reserveProbability] ? 1 : nil
+    }
+
+    /// Refuses a list of an older version than this pingyi reads, told by its header (version 1
+    /// has no `reserve_prob`). A table that is no respondent list passes: its reader names the
+    /// columns it lacks.
+    /// - Throws: ``TablesError`` (schema) on line 1, saying which version the list is and what to do.
+    public static func check(_ table: Table) throws(TablesError) {
+        guard let found = version(ofHeader: table.names), found != format.version else { return }
+        throw TablesError(.schema, file: table.source, line: 1,
+                          message: "the list is a respondent list of format version \(found) (it has no \(reserveProbability) column); this pingyi reads version \(format.version)",
+                          hint: format.remedy)
+    }
+
+    /// Refuses a list whose draw manifest records another format (its `list.format`, `recorded`);
+    /// manifests written before formats were versioned record none and pass.
+    /// - Throws: ``TablesError`` (schema) on the list, naming the manifest and the format it records.
+    public static func check(manifestFormat recorded: String?, manifest: String, list: String) throws(TablesError) {
+        guard let recorded, recorded != manifestTag else { return }
+        throw TablesError(.schema, file: list,
+                          message: "its manifest \(manifest) records a respondent list of format \(recorded); this pingyi reads \(manifestTag)",
+                          hint: format.remedy)
     }
 }

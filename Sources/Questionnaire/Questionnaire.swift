@@ -58,7 +58,7 @@ public struct Questionnaire: Sendable, Codable, Equatable, Hashable {
         items += further
         self.items = items
         var columns = listColumns ?? [group.frameIdentifier]
-        if ownTown != nil && !columns.contains("town_id") { columns.append("town_id") }
+        if ownTown != nil && !columns.contains(RespondentListFormat.townID) { columns.append(RespondentListFormat.townID) }
         for phone in calls?.phones ?? [] where !columns.contains(phone) { columns.append(phone) }
         self.listColumns = columns
         self.secondPass = secondPassOperator

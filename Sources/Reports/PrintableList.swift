@@ -45,11 +45,13 @@ public struct PrintableList: Sendable {
 
     private typealias L = RespondentListFormat
 
-    /// Arranges a list read from `path`. `by` defaults to `town` when the list has it.
+    /// Arranges a list read from `path`. `by` defaults to `town` when the list has it. A list of
+    /// an older format (``Formats/RespondentListFormat/check(_:)``) is refused.
     public static func read(path: String, by: String?, options: CSVOptions = CSVOptions()) throws(ReportError) -> PrintableList {
         let input = try CSVInput(path: path, options: options, role: "the respondent list (pingyi sample output)",
                                  required: [L.caseID, L.role, L.reserveRank, L.reserveGroup])
-        let byColumn = by ?? (input.has("town") ? "town" : nil)
+        do { try L.check(input.table) } catch { throw ReportError(error) }
+        let byColumn = by ?? (input.has(L.town) ? L.town : nil)
         if let byColumn, !input.has(byColumn) {
             throw ReportError(.usage, file: input.file, line: 1, message: "no column '\(byColumn)' to split the list by",
                               hint: "the columns are \(input.table.names.joined(separator: ", "))")

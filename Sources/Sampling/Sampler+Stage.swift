@@ -20,20 +20,7 @@ extension Sampler {
         var sizeColumn = false
         if case .column = stage.size, stage.method == .ppsSystematic { sizeColumn = true }
         let lazyRows = !isLast && stage.unit != design.id && !sizeColumn
-        let (candidates, members) = try group(parent.rows, by: stage.unit, strata: stage.strata, stage: k, keepRows: !lazyRows)
-        var strata = try stratify(candidates, stage: stage, number: k, parent: parent)
-        let order = index.sortKey(stage.order.map(index.columnIndex))
-        for (i, _) in strata.enumerated() {
-            order.sort(&strata[i].candidates)
-            if stage.serpentine && i % 2 == 1 { strata[i].candidates.reverse() }
-            if let rule = stage.certainty {
-                let column = table.columns[index.columnIndex(rule.column)]
-                let isCertain: (Candidate) -> Bool = { (column.number($0.firstRow) ?? -.infinity) >= rule.minimum }
-                strata[i].certain = strata[i].candidates.filter(isCertain)
-                strata[i].candidates.removeAll(where: isCertain)
-            }
-        }
-        let sizes = try allocate(stage, strata: strata, number: k, parent: parent)
+        let (strata, members, sizes) = try prepare(stage, number: k, in: parent, keepRows: !lazyRows)
         var units: [DrawnUnit] = []
         var counts: [StratumCount] = []
         for (i, stratum) in strata.enumerated() {
@@ -54,6 +41,28 @@ extension Sampler {
         }
         if lazyRows { gatherRows(&units, from: parent.rows, unit: stage.unit) }
         return (units, counts)
+    }
+
+    /// A stage's strata inside one parent (sorted, certainty units set apart), the rows of its
+    /// units, and the units to draw in each stratum: everything of a draw before the random numbers.
+    func prepare(_ stage: Stage, number k: Int, in parent: Parent, keepRows: Bool) throws(SamplingError)
+        -> (strata: [StratumFrame], members: [Int], sizes: [Int])
+    {
+        let (candidates, members) = try group(parent.rows, by: stage.unit, strata: stage.strata, stage: k, keepRows: keepRows)
+        var strata = try stratify(candidates, stage: stage, number: k, parent: parent)
+        let order = index.sortKey(stage.order.map(index.columnIndex))
+        for (i, _) in strata.enumerated() {
+            order.sort(&strata[i].candidates)
+            if stage.serpentine && i % 2 == 1 { strata[i].candidates.reverse() }
+            if let rule = stage.certainty {
+                let column = table.columns[index.columnIndex(rule.column)]
+                let isCertain: (Candidate) -> Bool = { (column.number($0.firstRow) ?? -.infinity) >= rule.minimum }
+                strata[i].certain = strata[i].candidates.filter(isCertain)
+                strata[i].candidates.removeAll(where: isCertain)
+            }
+        }
+        let sizes = try allocate(stage, strata: strata, number: k, parent: parent)
+        return (strata, members, sizes)
     }
 
     /// Fills in the rows of the drawn sample units, in one pass over the parent's rows.

@@ -71,6 +71,31 @@ public struct Sampler {
         return SampleDraw(rows: output, strata: counts, stageCount: design.stages.count)
     }
 
+    /// The first stage's allocation without drawing: per stratum, the units and how many are
+    /// taken (certainty units included), with the checks a draw makes before its first random
+    /// number, so a preview that passes is a draw that passes them. `sample` and `reserves` are
+    /// what a one-stage draw lists (the reserves as many as the stratum has left); 0 for a
+    /// multi-stage design, whose later stages depend on the units drawn.
+    public func allocation() throws(SamplingError) -> [StratumCount] {
+        guard let first = design.stages.first else { return [] }
+        var grouping = design.filter.map(\.column) + first.strata
+        if first.unit != design.id { grouping.append(first.unit) }
+        index.prepare(grouping)
+        let rows = try participatingRows()
+        try checkNumericColumns(rows)
+        // The checks in the draw's order: ids before a one-stage design's only stage, after the first of several.
+        let single = design.stages.count == 1
+        if single { try checkIdentifiers(rows) }
+        let (strata, _, sizes) = try prepare(first, number: 1, in: Parent(rows: rows, stages: [], stratumNumber: 0), keepRows: false)
+        if !single { try checkIdentifiers(rows) }
+        return zip(strata, sizes).map { stratum, n in
+            let drawn = n + stratum.certain.count
+            let reserves = single && n > 0 ? max(0, min(first.reserve, stratum.candidates.count - n)) : 0
+            return StratumCount(stratum: stratum.label, units: stratum.candidates.count + stratum.certain.count, drawn: drawn,
+                                sample: single ? drawn : 0, reserves: reserves)
+        }
+    }
+
     /// Turns the last stage's units into list rows with case numbers: the design's prefix, the
     /// stage-1 stratum number and a serial within it, e.g. `H-03-0127` (`.2` appended for the
     /// second replicate when drawing several).

@@ -19,6 +19,8 @@ public enum SamplingJob {
         public var tool: String
         /// Called with the replicates drawn so far.
         public var progress: (@Sendable (Int) -> Void)?
+        /// How errors name the frame (the workbench: the name the file had when uploaded); the path when nil.
+        public var frameName: String?
 
         public init(designPath: String, framePath: String?, seed: UInt32, replicates: Int, listPath: String,
                     manifestPath: String, csv: CSVOptions = CSVOptions(), tool: String, progress: (@Sendable (Int) -> Void)? = nil) {
@@ -50,7 +52,7 @@ public enum SamplingJob {
         // Read the frame on both cores, then hash it on one while the other draws.
         let table: Table
         do {
-            table = try TableFile.read(path: framePath, options: request.csv)
+            table = try TableFile.read(path: framePath, name: request.frameName, options: request.csv)
         } catch {
             throw .frame(error)
         }
@@ -90,6 +92,32 @@ public enum SamplingJob {
         try check(designFile, against: table)
         let rows = try Sampler(design: designFile.design, table: table, designFile: designPath).participatingRows()
         return (designFile.design, table, rows)
+    }
+
+    /// The first stage's allocation of a design on a frame, without drawing (``Sampler/allocation()``):
+    /// `pingyi sample allocate` and the workbench's preview.
+    public static func allocation(designPath: String, framePath: String? = nil, frameName: String? = nil,
+                                  csv: CSVOptions = CSVOptions()) throws(SamplingError) -> (design: Design, strata: [StratumCount]) {
+        let designFile = try Design.load(path: designPath)
+        let path = try resolveFrame(framePath, design: designFile)
+        let table: Table
+        do { table = try TableFile.read(path: path, name: frameName, options: csv) } catch { throw .frame(error) }
+        try check(designFile, against: table)
+        return (designFile.design, try Sampler(design: designFile.design, table: table, designFile: designPath).allocation())
+    }
+
+    /// A list about to be loaded must be the one its manifest records, when the manifest lies
+    /// beside it (`pingyi cases load`, the workbench): of this pingyi's list format and with the
+    /// SHA-256 the draw wrote.
+    public static func checkList(_ list: String, manifest manifestPath: String) throws(SamplingError) {
+        guard FileManager.default.fileExists(atPath: manifestPath) else { return }
+        let manifest = try Manifest.decode(path: manifestPath)
+        do { try RespondentListFormat.check(manifestFormat: manifest.list.format, manifest: manifestPath, list: list) } catch {
+            throw .frame(error)
+        }
+        guard let hash = sha256Hex(file: list), hash != manifest.list.sha256 else { return }
+        throw .verification(file: list, message: "the list is not the one its manifest \(manifestPath) records (SHA-256 \(hash.prefix(12))…, the manifest has \(manifest.list.sha256.prefix(12))…): it was edited after the draw or comes from another draw",
+                            hint: "load the list as pingyi sample wrote it; pingyi sample verify --manifest \(manifestPath) shows the first difference")
     }
 
     /// The frame to read: the one given, or the design's own.

@@ -40,6 +40,7 @@ func buildRouter(store: any ServerStore, settings: ServerSettings) -> Router<App
     let supervision = SupervisionController(environment: environment)
     supervision.addRoutes(to: router.group("supervise").add(middleware: RequireSignIn(.supervising)))
     supervision.addFigureRoutes(to: router.group("supervise").add(middleware: RequireSignIn(.supervising, .analysing)))
+    WorkbenchController(environment: environment).addRoutes(to: router.group("work").add(middleware: RequireSignIn(.workbench)))
     AdminController(environment: environment).addRoutes(to: router.group("admin").add(middleware: RequireSignIn(.administering)))
     return router
 }

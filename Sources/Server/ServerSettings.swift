@@ -23,6 +23,14 @@ public struct ServerSettings: Sendable {
     public var wrongCodeDelayMilliseconds = 200
     /// The first-start setup link, when the store has no users yet (``FirstStart``).
     public var firstStart: FirstStart?
+    /// The workbench's folder (``Workspace``): uploads and the files each step writes; the
+    /// workbench pages say it is off when nil.
+    public var workspace: String?
+    /// The folder of the shipped designs and questionnaires (`designs/*.yaml`,
+    /// `questionnaires/*.yaml`) the workbench starts from.
+    public var surveys: String?
+    /// The program and version a draw's manifest records (`pingyi 0.9.0`).
+    public var tool = "pingyi"
 
     /// The system clock, in Unix seconds.
     public static let systemTime: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }

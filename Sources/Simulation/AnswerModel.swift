@@ -46,7 +46,7 @@ struct AnswerModel {
         self.quality = quality
         self.unknownShare = unknown
         clusterColumn = list.index(of: DesignColumns.unit(1)).map { list.columns[$0] }
-        townColumn = list.index(of: "town_id").map { list.columns[$0] }
+        townColumn = list.index(of: RespondentListFormat.townID).map { list.columns[$0] }
         membersColumn = list.index(of: "members").map { list.columns[$0] }
         var effects: [String: Double] = [:]
         if let clusterColumn {

@@ -70,6 +70,9 @@ public struct FieldSimulation: Sendable {
         self.population = population
     }
 
+    /// Draws the field period.
+    /// - Throws: ``SimulationError`` for a list that lacks a respondent list's columns or is of an
+    ///   older format (``Formats/RespondentListFormat/check(_:)``).
     public func run() throws(SimulationError) -> Output {
         let rng: RandomSource
         do { rng = try RandomSource(seed: seed) } catch { throw SimulationError(message: error.message) }
@@ -79,6 +82,7 @@ public struct FieldSimulation: Sendable {
             }
         }
         typealias L = RespondentListFormat
+        do { try L.check(list) } catch { throw SimulationError(message: error.description) }
         let caseID = try column(L.caseID), role = try column(L.role), rank = try column(L.reserveRank), group = try column(L.reserveGroup)
         // Reserves of each group, by rank.
         var reserves: [String: [Int]] = [:]

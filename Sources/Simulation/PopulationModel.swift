@@ -1,3 +1,4 @@
+public import Formats
 import Foundation
 public import Questionnaire
 public import Tables
@@ -23,7 +24,7 @@ public struct PopulationModel: Codable, Sendable, Equatable {
     public var clusterSD: Double
     public var memberSD: Double
 
-    public init(seed: UInt32, memberColumn: String, clusterColumn: String, townColumn: String = "town_id",
+    public init(seed: UInt32, memberColumn: String, clusterColumn: String, townColumn: String = RespondentListFormat.townID,
                 dontKnowShare: Double = 0.07, clusterSD: Double = 0.35, memberSD: Double = 1.0) {
         self.seed = seed
         self.memberColumn = memberColumn
@@ -96,10 +97,11 @@ public struct PopulationModel: Codable, Sendable, Equatable {
         }
     }
 
-    /// `unit,members,dont_know,score,rate` (the truth a coverage study compares with).
+    /// truth.csv (``Formats/TruthFormat``): `unit,members,dont_know,score,rate` (the truth a
+    /// coverage study compares with).
     public static func csv(_ truth: [Truth]) -> [UInt8] {
         var writer = CSVWriter()
-        writer.writeRow(["unit", "members", "dont_know", "score", "rate"])
+        writer.writeRow(TruthFormat.header)
         for t in truth { writer.writeRow([t.unit, String(t.members), formatDecimal(t.dontKnow), formatDecimal(t.score), formatDecimal(t.rate)]) }
         return writer.bytes
     }

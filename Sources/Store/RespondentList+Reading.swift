@@ -21,10 +21,8 @@ extension RespondentList {
                              hint: "load a respondent list written by pingyi sample")
         }
         let required = L.required(stages: stageCount)
-        if L.version(ofHeader: names) == 1 {
-            throw StoreError(.data, file: file, line: 1,
-                             message: "the list is a respondent list of format version 1 (it has no \(L.reserveProbability) column); this pingyi loads version \(L.format.version)",
-                             hint: L.format.remedy)
+        do { try L.check(table) } catch {
+            throw StoreError(.data, file: error.file, line: error.line, message: error.message, hint: error.hint)
         }
         for name in required where table.index(of: name) == nil {
             throw StoreError(.data, file: file, line: 1, message: "the list has no column \(name)",
@@ -91,7 +89,7 @@ extension RespondentList {
                                  message: "the list has no column \(column): it looks like a list of \(other.label) (it has \(other.frameIdentifier)), but questionnaire \(questionnaire.id) is for \(questionnaire.group.label)",
                                  hint: "load it with the \(other.rawValue) questionnaire, or load the \(questionnaire.group.rawValue) list with this one")
             }
-            let why = column == "town_id" && questionnaire.ownTown != nil
+            let why = column == L.townID && questionnaire.ownTown != nil
                 ? "which questionnaire \(questionnaire.id) needs for its own-town item (\(Questionnaire.ownTownName))"
                 : "which questionnaire \(questionnaire.id) needs"
             throw StoreError(.data, file: table.source, line: 1, message: "the list has no column \(column), \(why)",
@@ -204,15 +202,15 @@ struct ListRowReader {
         if !(weight > 0 && weight.isFinite) {
             problems.append(problem(row, L.weight, "weight = '\(text(L.weight, row) ?? "")' is not a positive number", "keep the value pingyi sample wrote"))
         }
-        let town = text("town_id", row)
+        let town = text(L.townID, row)
         if let towns {
             if let town {
                 if !towns.contains(town) {
-                    problems.append(problem(row, "town_id", "town_id \(town) is not a town of the own-town item (\(towns.sorted().joined(separator: ", ")))",
-                                            "check the frame's town_id, or the questionnaire's own_town units"))
+                    problems.append(problem(row, L.townID, "\(L.townID) \(town) is not a town of the own-town item (\(towns.sorted().joined(separator: ", ")))",
+                                            "check the frame's \(L.townID), or the questionnaire's own_town units"))
                 }
             } else {
-                problems.append(problem(row, "town_id", "town_id is empty, but the own-town item needs the household's town", "fill in town_id"))
+                problems.append(problem(row, L.townID, "\(L.townID) is empty, but the own-town item needs the household's town", "fill in \(L.townID)"))
             }
         }
         var phones: [String] = []

@@ -6,6 +6,15 @@ public enum ColumnType: String, Sendable, Codable {
     case decimal
     /// Anything else. Codes with leading zeros ("0012") stay text so that no digit is lost.
     case text
+
+    /// The type's name for people (`frame inspect`, the workbench): 整数, 小数, 文本.
+    public var chineseName: String {
+        switch self {
+        case .integer: "整数"
+        case .decimal: "小数"
+        case .text: "文本"
+        }
+    }
 }
 
 /// A column of UTF-8 strings, stored in one of two ways:

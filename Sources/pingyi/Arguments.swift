@@ -1,6 +1,7 @@
 public import Analytics
 public import ArgumentParser
 import Foundation
+public import Questionnaire
 public import Store
 
 /// The seed of a random draw, the same range for every command: 1 to 4294967295 (GSL's MT19937
@@ -29,6 +30,7 @@ extension RateInterval: ExpressibleByArgument {}
 extension Pass: ExpressibleByArgument {}
 extension DegreesOfFreedom: ExpressibleByArgument {}
 extension UserRole: ExpressibleByArgument {}
+extension RespondentGroup: ExpressibleByArgument {}
 
 /// How standard errors are computed (`--variance`).
 enum VarianceChoice: String, CaseIterable, ExpressibleByArgument {

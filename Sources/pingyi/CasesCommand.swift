@@ -43,7 +43,7 @@ struct CasesCommand: AsyncParsableCommand {
                 try requireFile(list, option: "--list")
                 try requireFile(survey, option: "--survey")
                 let questionnaire = try Questionnaire.load(path: survey)
-                try checkAgainstManifest()
+                try SamplingJob.checkList(list, manifest: manifestName(for: list))
                 let table = try TableFile.read(path: list, options: input.csvOptions)
                 let respondents = try RespondentList(table: table, for: questionnaire)
                 let s = try await store.open(create: true)
@@ -54,20 +54,6 @@ struct CasesCommand: AsyncParsableCommand {
                     print("电话访问  \(summary.callable) 个案例进入拨号队列" + (summary.withoutPhones > 0 ? "；\(summary.withoutPhones) 个没有电话号码（不拨打：请登记其状态或录入纸质问卷）" : ""))
                 }
             }
-        }
-
-        /// The list must be the one its manifest (when beside it) records.
-        private func checkAgainstManifest() throws(SamplingError) {
-            let manifestPath = manifestName(for: list)
-            guard FileManager.default.fileExists(atPath: manifestPath) else { return }
-            let manifest = try Manifest.decode(path: manifestPath)
-            if let format = manifest.list.format, format != RespondentListFormat.manifestTag {
-                throw .verification(file: list, message: "its manifest \(manifestPath) records a respondent list of format \(format); this pingyi loads \(RespondentListFormat.manifestTag)",
-                                    hint: RespondentListFormat.format.remedy)
-            }
-            guard let hash = sha256Hex(file: list), hash != manifest.list.sha256 else { return }
-            throw .verification(file: list, message: "the list is not the one its manifest \(manifestPath) records (SHA-256 \(hash.prefix(12))…, the manifest has \(manifest.list.sha256.prefix(12))…): it was edited after the draw or comes from another draw",
-                                hint: "load the list as pingyi sample wrote it; pingyi sample verify --manifest \(manifestPath) shows the first difference")
         }
     }
 

@@ -117,13 +117,3 @@ struct InputOptions: ParsableArguments {
 extension TextEncoding: ExpressibleByArgument {
     public init?(argument: String) { self.init(name: argument) }
 }
-
-extension ColumnType {
-    var chineseName: String {
-        switch self {
-        case .integer: "整数"
-        case .decimal: "小数"
-        case .text: "文本"
-        }
-    }
-}

@@ -50,7 +50,7 @@ struct InvitationsCommand: AsyncParsableCommand {
                 let records = Dictionary(uniqueKeysWithValues: try await s.snapshot(questionnaire: questionnaire).cases.map { ($0.caseID, $0) })
                 let invitations = InvitationLetters.make(ids.map { id in
                     let c = records[id]
-                    return (id, c?.townID ?? "", c.flatMap { listAttribute($0.attributes, "town") } ?? "")
+                    return (id, c?.townID ?? "", c.flatMap { listAttribute($0.attributes, RespondentListFormat.town) } ?? "")
                 }, questionnaire: questionnaire, baseURL: baseURL)
                 // The codes are written first: a store that then refuses leaves no file behind.
                 try writeAtomically(InvitationLetters.csv(invitations), to: out)
@@ -165,8 +165,11 @@ extension InvitationsCommand {
                     due.append((invitation, p))
                 }
                 var writer = CSVWriter()
-                writer.writeRow(["case_id", "town_id", "town", "state"])
-                for (i, p) in due { writer.writeRow([i.caseID, i.townID, i.town, p.savedAt != nil ? "saved" : p.openedAt != nil ? "opened" : "not_opened"]) }
+                writer.writeRow(RemindersFormat.header)
+                for (i, p) in due {
+                    let state = p.savedAt != nil ? RemindersFormat.saved : p.openedAt != nil ? RemindersFormat.opened : RemindersFormat.notOpened
+                    writer.writeRow([i.caseID, i.townID, i.town, state])
+                }
                 try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
                 let wording = letter.wording
                 let folder = out as NSString
@@ -185,14 +188,11 @@ struct WhichQuestionnaire: ParsableArguments {
     @Option(help: "The questionnaire id.")
     var questionnaire: String?
 
-    @Option(help: "The respondent group (deputies, enterprises, urban, rural): its questionnaire in the store.")
-    var group: String?
+    @Option(help: "The respondent group: its questionnaire in the store.")
+    var group: RespondentGroup?
 
     func validate() throws {
         if questionnaire == nil && group == nil { throw ValidationError("give --questionnaire ID or --group G") }
-        if let group, RespondentGroup(rawValue: group) == nil {
-            throw ValidationError("--group: unknown group '\(group)'; the groups are \(RespondentGroup.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
     }
 
     /// The questionnaire id, checked against the store.
@@ -203,17 +203,18 @@ struct WhichQuestionnaire: ParsableArguments {
                 throw StoreError(.usage, file: name, message: "the store has no questionnaire \(questionnaire)",
                                  hint: "load its list first (pingyi cases load), or check the id")
             }
-            if let group, q.group.rawValue != group {
-                throw StoreError(.usage, file: name, message: "questionnaire \(questionnaire) is of group \(q.group.rawValue), not \(group)",
+            if let group, q.group != group {
+                throw StoreError(.usage, file: name, message: "questionnaire \(questionnaire) is of group \(q.group.rawValue), not \(group.rawValue)",
                                  hint: "give one of --questionnaire and --group, or both that agree")
             }
             return questionnaire
         }
-        let ids = Array(Set(known.filter { $0.group.rawValue == group }.map(\.id))).sorted()
+        let ids = Array(Set(known.filter { $0.group == group }.map(\.id))).sorted()
+        let named = group?.rawValue ?? ""
         guard ids.count == 1 else {
             throw StoreError(.usage, file: name,
-                             message: ids.isEmpty ? "the store has no questionnaire of group \(group ?? "")"
-                                 : "the store has \(ids.count) questionnaires of group \(group ?? ""): \(ids.joined(separator: ", "))",
+                             message: ids.isEmpty ? "the store has no questionnaire of group \(named)"
+                                 : "the store has \(ids.count) questionnaires of group \(named): \(ids.joined(separator: ", "))",
                              hint: ids.isEmpty ? "load the group's list first (pingyi cases load)" : "name one with --questionnaire")
         }
         return ids[0]

@@ -1,5 +1,8 @@
 import ArgumentParser
+import Formats
+import Foundation
 import Reports
+import Sampling
 import Tables
 
 struct ListCommand: AsyncParsableCommand {
@@ -14,8 +17,10 @@ struct ListCommand: AsyncParsableCommand {
             commandName: "print",
             abstract: "Print a respondent list: a workbook and one printable HTML page per town or enumerator.",
             discussion: """
-                Reads a list written by pingyi sample. Writes into --out: index.html (the pages with their \
-                counts), page-01.html, page-02.html, … (one per value of --by; A4 landscape), and list.xlsx \
+                Reads a list written by pingyi sample; a list of an older format (told by its header, or by \
+                the format its manifest records: --manifest, or LIST.manifest.json beside the list) is refused. \
+                Writes into --out: index.html (the pages with their counts), page-01.html, page-02.html, … \
+                (one per value of --by; A4 landscape), and list.xlsx \
                 (all cases, then one sheet per page). On each page the sampled cases of each replacement \
                 group (reserve_group) come first, then its reserves in their order of use (备用1, 备用2, …). \
                 Nothing is written when the list is wrong.
@@ -43,6 +48,7 @@ struct ListCommand: AsyncParsableCommand {
             try await reportingErrors {
                 try requireFile(list, option: "--list")
                 if let manifest { try requireFile(manifest, option: "--manifest") }
+                try checkListFormat(list, manifest: manifest)
                 let survey = try manifest.map { (path) throws(ReportError) in try SurveyFacts.read(manifest: path) }
                 let printable = try PrintableList.read(path: list, by: by, options: input.csvOptions)
                 let heading = title ?? (survey.map { "\($0.design.name)样本名单" } ?? "样本名单")
@@ -61,4 +67,15 @@ struct ListCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// Refuses a respondent list whose draw manifest — `manifest`, or LIST.manifest.json beside the
+/// list when none is given and it exists — records another list format than this pingyi reads
+/// (``RespondentListFormat/check(manifestFormat:manifest:list:)``). Unlike `pingyi cases load`,
+/// the list's SHA-256 is not compared: a list to print or simulate may carry columns added by
+/// hand (an enumerator column to split the pages by).
+func checkListFormat(_ list: String, manifest: String?) throws {
+    let path = manifest ?? manifestName(for: list)
+    guard FileManager.default.fileExists(atPath: path) else { return }
+    try RespondentListFormat.check(manifestFormat: try Manifest.decode(path: path).list.format, manifest: path, list: list)
 }

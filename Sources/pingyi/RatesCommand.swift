@@ -23,7 +23,7 @@ struct RatesCommand: AsyncParsableCommand {
     var out: String?
 
     @Option(help: "Column to report by.")
-    var by: String = "group"
+    var by: String = CasesFormat.group
 
     @Option(help: "The share of unknown-eligibility cases that are eligible, 0–1 (default: estimated).")
     var e: Double?
@@ -44,7 +44,7 @@ struct RatesCommand: AsyncParsableCommand {
             var rows = [["组别", "个案", "完成 I", "部分 P", "拒访 R", "未接触 NC", "其他 O", "未知 U", "不合格 NE", "e", "RR1", "RR3", "RR5", "COOP1", "REF1", "CON1"]]
             for r in rates {
                 let cells = [r.complete, r.partial, r.refusal, r.nonContact, r.other, r.unknown, r.notEligible].map { weighted ? fixed($0, 1) : String(Int($0)) }
-                rows.append([r.group == "all" ? "合计" : r.group, String(r.cases)] + cells + [fixed(r.e, 3)]
+                rows.append([r.group == RatesFormat.total ? "合计" : r.group, String(r.cases)] + cells + [fixed(r.e, 3)]
                             + [r.rr1, r.rr3, r.rr5, r.coop1, r.ref1, r.con1].map { $0.map { fixed($0 * 100, 1) + "%" } ?? "—" })
             }
             print("AAPOR 结果率（\(weighted ? "按基础权数加权" : "未加权")；e \(e.map { "= \($0)（给定）" } ?? "按比例分配估计")）")

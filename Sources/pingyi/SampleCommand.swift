@@ -16,7 +16,7 @@ struct SampleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample",
         abstract: "Draw respondent lists (抽取样本名单), verify a drawn list, compute sample sizes.",
-        subcommands: [Draw.self, Verify.self, Size.self],
+        subcommands: [Draw.self, Allocate.self, Verify.self, Size.self],
         defaultSubcommand: Draw.self
     )
 
@@ -102,6 +102,35 @@ struct SampleCommand: AsyncParsableCommand {
             }
             print("名单  \(out)")
             print("清单  \(manifestPath)")
+        }
+    }
+
+    struct Allocate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the first stage's allocation (units and sample per stratum) without drawing.",
+            discussion: "The design and frame get every check a draw makes before its first random number; nothing is written."
+        )
+
+        @Option(help: "The sampling frame (CSV or .xlsx). Defaults to the design's frame: entry.")
+        var frame: String?
+
+        @Option(help: "The design (YAML), e.g. surveys/designs/rural.yaml.")
+        var design: String
+
+        @OptionGroup var input: InputOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                try requireFile(design, option: "--design")
+                let (d, strata) = try SamplingJob.allocation(designPath: design, framePath: frame, csv: input.csvOptions)
+                let single = d.stages.count == 1
+                print("\(d.name)：第一阶段 \(strata.count) 层，抽取 \(strata.reduce(0) { $0 + $1.drawn }) 个单位（共 \(strata.reduce(0) { $0 + $1.units }) 个）")
+                var table = [["层", "单位数", "抽取"] + (single ? ["备用"] : [])]
+                for s in strata {
+                    table.append([s.stratum, String(s.units), String(s.drawn)] + (single ? [String(s.reserves)] : []))
+                }
+                print(TextTable(rows: table, rightAligned: single ? [1, 2, 3] : [1, 2]).render(indent: "  "))
+            }
         }
     }
 

@@ -48,10 +48,10 @@ struct ScoreCommand: AsyncParsableCommand {
         @Option(help: "Also write each unit's weighted answer distribution (CSV).")
         var distribution: String?
 
-        @Option(help: "Evaluated-unit column.") var unit = "unit"
-        @Option(help: "Answer-code column.") var tier = "tier"
-        @Option(help: "Weight column.") var weight = "weight"
-        @Option(name: .customLong("case"), help: "Respondent column.") var caseColumn = "case_id"
+        @Option(help: "Evaluated-unit column.") var unit = LongFormat.unit
+        @Option(help: "Answer-code column.") var tier = LongFormat.tier
+        @Option(help: "Weight column.") var weight = LongFormat.weight
+        @Option(name: .customLong("case"), help: "Respondent column.") var caseColumn = LongFormat.caseID
         @Option(help: "Stage-1 strata column (default stage1_stratum when present).") var strata: String?
         @Option(help: "Cluster columns stage by stage, comma-separated (default stage1_unit,stage2_unit,…).") var ids: String?
         @Option(help: "Finite population corrections: probabilities (each stage's stage{k}_prob, the default: Brewer's approximation at a PPS stage), counts (stage{k}_N: pingyi's rule before, which understates a PPS stage), none (with replacement), or columns stage by stage.") var fpc: String?

@@ -17,6 +17,9 @@ struct ServeCommand: AsyncParsableCommand {
             First start: on a store that does not exist yet (it is made) or has no users, it also prints a
             one-time setup link (valid --setup-minutes, by default only from this computer) where the first
             admin is made; until then every other page says the server is not set up.
+
+            Workbench (统计人员 and 管理员, /work): frames uploaded from the browser are kept in --work, as
+            uploaded, each with who and when; the pages read them as pingyi frame inspect does.
             """
     )
 
@@ -40,6 +43,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Let the first-start setup link be opened from another computer (default: only from this one).")
     var remoteSetup = false
 
+    @Option(help: "The workbench's folder: uploaded frames and the files each step writes (default: beside the --db store, STORE.work; ./pingyi.work with --postgres).")
+    var work: String?
+
+    @Option(help: "The folder of shipped designs and questionnaires (designs/*.yaml, questionnaires/*.yaml) the workbench starts from.")
+    var surveys = "surveys"
+
+    /// The workbench folder: --work, else beside the SQLite store, else ./pingyi.work.
+    var workFolder: String {
+        if let work { return work }
+        guard store.postgres == nil else { return "pingyi.work" }
+        let db = store.db
+        return (db.hasSuffix(".sqlite") ? String(db.dropLast(".sqlite".count)) : db) + ".work"
+    }
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535 (got \(port)).") }
         guard sessionHours > 0 && sessionHours <= 24 * 7 else { throw ValidationError("--session-hours must be more than 0 and at most 168.") }
@@ -50,6 +67,9 @@ struct ServeCommand: AsyncParsableCommand {
         try await reportingErrors {
             let s = try await store.open(create: true)
             var settings = ServerSettings(host: host, port: port, sessionSeconds: Int64(sessionHours * 3600), secureCookies: secureCookies)
+            settings.workspace = workFolder
+            settings.surveys = surveys
+            settings.tool = "pingyi \(Pingyi.version)"
             if try await s.users().isEmpty {
                 settings.firstStart = FirstStart(expires: settings.now() + Int64(setupMinutes) * 60, remote: remoteSetup)
             }

@@ -57,6 +57,7 @@ struct SimulateCommand: AsyncParsableCommand {
                 try requireFile(list, option: "--list")
                 try requireFile(survey, option: "--survey")
                 let questionnaire = try Questionnaire.load(path: survey)
+                try checkListFormat(list, manifest: nil)
                 let table = try TableFile.read(path: list)
                 var settings = FieldSimulation.Settings.typical(for: questionnaire.group)
                 if let responseRate { settings.responseRate = responseRate }

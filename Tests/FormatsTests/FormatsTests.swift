@@ -23,6 +23,11 @@ struct FormatsTests {
         #expect(CompositeResultFormat.header(components: ["indicators", "public"], deductions: ["inspection"], uncertainty: true).joined(separator: ",")
                 == "unit,class,score,rank,grade,indicators,public,inspection,bonus,penalty,score_se,p_grade,notes,format")
         #expect(DisagreementsFile.header.joined(separator: ",") == "case_id,item,pass1,pass2,value,reason")
+        // Files for people and other programs, without a format column.
+        #expect(RemindersFormat.header.joined(separator: ",") == "case_id,town_id,town,state")
+        #expect(SMSFormat.header.joined(separator: ",") == "case_id,text")
+        #expect(TruthFormat.header.joined(separator: ",") == "unit,members,dont_know,score,rate")
+        #expect(CodebookFormat.header.joined(separator: ",") == "variable,label,type,versions,value,value_label,missing")
     }
 
     @Test func byColumnsAreFoundByOneRule() {
@@ -46,6 +51,29 @@ struct FormatsTests {
         #expect(RespondentListFormat.version(ofHeader: v2.filter { $0 != RespondentListFormat.reserveProbability }) == 1)
         #expect(RespondentListFormat.version(ofHeader: ["household_id", "town"]) == nil)
         #expect(RespondentListFormat.manifestTag == "respondent-list/2")
+    }
+
+    @Test func aListOfAnOlderVersionIsRefused() throws {
+        func list(_ names: [String]) throws -> Table {
+            let row = Array(repeating: "1", count: names.count).joined(separator: ",")
+            return try CSVReader.read(bytes: Array((names.joined(separator: ",") + "\n" + row + "\n").utf8), name: "list.csv")
+        }
+        let v2 = ["household_id"] + RespondentListFormat.addedColumns(stages: 2, replicates: 1)
+        try RespondentListFormat.check(list(v2))
+        // No respondent list at all: its reader names what is missing.
+        try RespondentListFormat.check(list(["household_id", "town"]))
+        #expect(throws: TablesError(.schema, file: "list.csv", line: 1,
+                                    message: "the list is a respondent list of format version 1 (it has no reserve_prob column); this pingyi reads version 2",
+                                    hint: RespondentListFormat.format.remedy)) {
+            try RespondentListFormat.check(list(v2.filter { $0 != RespondentListFormat.reserveProbability }))
+        }
+        try RespondentListFormat.check(manifestFormat: nil, manifest: "list.manifest.json", list: "list.csv")
+        try RespondentListFormat.check(manifestFormat: "respondent-list/2", manifest: "list.manifest.json", list: "list.csv")
+        #expect(throws: TablesError(.schema, file: "list.csv",
+                                    message: "its manifest list.manifest.json records a respondent list of format respondent-list/1; this pingyi reads respondent-list/2",
+                                    hint: RespondentListFormat.format.remedy)) {
+            try RespondentListFormat.check(manifestFormat: "respondent-list/1", manifest: "list.manifest.json", list: "list.csv")
+        }
     }
 
     func table(_ text: String) throws -> Table {

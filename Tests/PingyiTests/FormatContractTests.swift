@@ -49,6 +49,12 @@ struct FormatContractTests {
         #expect(weighted.hasPrefix("case_id,") && weighted.split(separator: "\n")[0].hasSuffix(",design_weight,format"))
         #expect(try Command.run(["score", "--responses", "weighted.csv", "--scale", scale, "--lonely-psu", "certainty", "--out", "w.csv"], in: dir).status == 0)
         #expect(try Command.run(["score", "combine", "scores.csv", "w.csv", "--weights", "1,1", "--out", "c.csv"], in: dir).status == 0)
+        // The report reads the rates and the distribution these writers made.
+        func report(rates: String = "rates.csv", distribution: String = "dist.csv", out: String) throws -> Command {
+            try Command.run(["report", "--scores", "scores.csv", "--distribution", distribution, "--rates", rates, "--scale", scale, "--out", out], in: dir)
+        }
+        let read = try report(out: "report")
+        #expect(read.status == 0, "\(read.stderr)")
 
         let oldLong = try Self.older(dir.appendingPathComponent("long.csv").path, "long", version: 2, in: dir)
         let long = try Command.run(["score", "--responses", oldLong, "--scale", scale, "--lonely-psu", "certainty", "--out", "x.csv"], in: dir)
@@ -66,7 +72,13 @@ struct FormatContractTests {
             #expect(refused.status == 65, "\(arguments)")
             #expect(refused.stderr.contains("a score file (pingyi score) of format version 1 (scores/1); this pingyi reads version 2; score the long file again"))
         }
-        #expect(!files(in: dir).contains("x.csv"))
+        let oldRates = try report(rates: try Self.older(dir.appendingPathComponent("rates.csv").path, "rates", in: dir), out: "refused")
+        #expect(oldRates.status == 65)
+        #expect(oldRates.stderr.contains("a rates file (pingyi rates --out) of format version 0 (rates/0); this pingyi reads version 1; compute the rates again with this pingyi"))
+        let oldDistribution = try report(distribution: try Self.older(dir.appendingPathComponent("dist.csv").path, "distribution", in: dir), out: "refused")
+        #expect(oldDistribution.status == 65)
+        #expect(oldDistribution.stderr.contains("a tier distribution (pingyi score --distribution) of format version 0 (distribution/0); this pingyi reads version 1; score again with this pingyi"))
+        #expect(!files(in: dir).contains("x.csv") && !files(in: dir).contains("refused"))
     }
 
     @Test func reportAndCompositeInputsAreCheckedToo() throws {
@@ -104,10 +116,24 @@ struct FormatContractTests {
         let deputies = Command.root.appendingPathComponent("surveys/questionnaires/deputies.yaml").path
         let byManifest = try Command.run(["cases", "load", "--list", "list.csv", "--survey", deputies], in: dir)
         #expect(byManifest.status == 65)
-        #expect(byManifest.stderr.contains("its manifest list.manifest.json records a respondent list of format respondent-list/1; this pingyi loads respondent-list/2; draw the list again with this pingyi"))
+        #expect(byManifest.stderr.contains("its manifest list.manifest.json records a respondent list of format respondent-list/1; this pingyi reads respondent-list/2; draw the list again with this pingyi"))
+        // Printing and simulating the field read the manifest beside the list too (its format, not its SHA-256).
+        for arguments in [["list", "print", "--list", "list.csv", "--out", "print"],
+                          ["simulate", "field", "--list", "list.csv", "--survey", deputies, "--seed", "1", "--out", "field"]] {
+            let refused = try Command.run(arguments, in: dir)
+            #expect(refused.status == 65, "\(arguments)")
+            #expect(refused.stderr.contains("list.csv: its manifest list.manifest.json records a respondent list of format respondent-list/1; this pingyi reads respondent-list/2; draw the list again with this pingyi"), "\(arguments): \(refused.stderr)")
+        }
         // A list of the first format (no reserve_prob), without a manifest.
-        let byHeader = try Command.run(["cases", "load", "--list", Command.fixture("store/lists/urban-format1.csv"), "--survey", StoreCommandTests.urban], in: dir)
-        #expect(byHeader.status == 65)
-        #expect(byHeader.stderr.contains(":1: the list is a respondent list of format version 1 (it has no reserve_prob column); this pingyi loads version 2; draw the list again"))
+        let format1 = Command.fixture("store/lists/urban-format1.csv")
+        for arguments in [["cases", "load", "--list", format1, "--survey", StoreCommandTests.urban],
+                          ["list", "print", "--list", format1, "--out", "print"],
+                          ["simulate", "field", "--list", format1, "--survey", StoreCommandTests.urban, "--seed", "1", "--out", "field"]] {
+            let byHeader = try Command.run(arguments, in: dir)
+            #expect(byHeader.status == 65, "\(arguments)")
+            #expect(byHeader.stderr.contains(":1: the list is a respondent list of format version 1 (it has no reserve_prob column); this pingyi reads version 2; draw the list again"),
+                    "\(arguments): \(byHeader.stderr)")
+        }
+        #expect(!files(in: dir).contains("print") && !files(in: dir).contains("field"))
     }
 }

@@ -47,6 +47,16 @@ struct InvitationsCommandTests {
         #expect(!store.contains(code) && !store.contains(code.replacingOccurrences(of: "-", with: "")))
         let bad = try Command.run(["invitations", "make", "--questionnaire", "deputies", "--base-url", "pingyi", "--out", "x.csv"], in: dir)
         #expect(bad.status == 64 && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.csv").path))
+        // A codes file of another version is refused by every reader, before anything is written.
+        let oldCodes = try FormatContractTests.older(dir.appendingPathComponent("codes.csv").path, "invitations", in: dir)
+        for command in ["print", "remind"] {
+            let refused = try Command.run(["invitations", command, "--invitations", oldCodes, "--from", "某某县统计局", "--deadline", "2026年12月20日",
+                                           "--out", "old"], in: dir)
+            #expect(refused.status == 65, "\(command)")
+            #expect(refused.stderr.contains(":2:7: online access codes (pingyi invitations make) of format version 0 (invitations/0); this pingyi reads version 1; make the codes with this pingyi"),
+                    "\(command): \(refused.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("old").path))
 
         let noMinutes = try Command.run(["invitations", "print", "--invitations", "codes.csv", "--from", "某某县统计局", "--deadline", "12月20日",
                                          "--minutes", "0", "--out", "bad"], in: dir)
@@ -93,6 +103,9 @@ struct InvitationsCommandTests {
         #expect(wrongGroup.status == 64 && wrongGroup.stderr.contains("is of group deputies, not urban"))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.csv").path))
         #expect(try Command.run(["invitations", "make", "--group", "enterprises", "--base-url", "https://x", "--out", "x.csv"], in: dir).status == 64)
+        let unknownGroup = try Command.run(["invitations", "make", "--group", "households", "--base-url", "https://x", "--out", "x.csv"], in: dir)
+        #expect(unknownGroup.status == 64)
+        #expect(unknownGroup.stderr.contains("Error: The value 'households' is invalid for '--group <group>'. Please provide one of 'deputies', 'enterprises', 'urban' or 'rural'."))
         let make = try Command.run(["invitations", "make", "--group", "deputies", "--base-url", "https://x", "--out", "codes.csv"], in: dir)
         #expect(make.stdout.contains("访问码  150 个（deputies）"), "\(make.stderr)")
 

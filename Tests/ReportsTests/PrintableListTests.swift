@@ -62,6 +62,8 @@ struct PrintableListTests {
         (header + "\n1,甲,reserve,,G1,R-1\n", "list.csv:2: field reserve_rank: is empty for reserve R-1; give the list as pingyi sample wrote it"),
         (header + ",replicate\n1,甲,sample,,G1,R-1.1,1\n1,甲,sample,,G1,R-1.2,2\n", "list.csv:1: the list holds 2 replicates (pingyi sample --reps); print a list drawn once, without --reps"),
         ("household_id,town\n1,甲\n", "list.csv:1: no column 'case_id', 'role', 'reserve_rank', 'reserve_group' (the respondent list (pingyi sample output) needs case_id,role,reserve_rank,reserve_group); the columns are household_id, town"),
+        ("household_id,town,stage1_stratum,stage1_unit,stage1_prob,stage1_N,stage1_n,prob,weight,role,reserve_rank,reserve_group,case_id\n1,甲,S1,G1,0.5,2,1,0.5,2,sample,,G1,R-1\n",
+         "list.csv:1: the list is a respondent list of format version 1 (it has no reserve_prob column); this pingyi reads version 2; draw the list again with this pingyi (pingyi sample: the same design, frame and seed draw the same cases)"),
     ]
 
     @Test(arguments: rejectedLists)

@@ -25,6 +25,9 @@ struct ServerFixture {
         ("admin", .admin), ("supervisor", .supervisor), ("operator", .operator), ("interviewer", .interviewer), ("statistician", .statistician),
     ]
 
+    /// The repository (the shipped designs, questionnaires and frames).
+    static let root = fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
     let store: SQLiteStore
     let clock = TestClock()
     let settings: ServerSettings
@@ -37,8 +40,12 @@ struct ServerFixture {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try SQLiteStore(path: directory.appendingPathComponent("test.sqlite").path, create: true)
         let clock = self.clock
-        settings = ServerSettings(sessionSeconds: 3600, lockout: LockoutPolicy(maxFailures: 3, lockSeconds: 600),
-                                  hasher: PasswordHasher(iterations: 1000), now: { clock.now })
+        var settings = ServerSettings(sessionSeconds: 3600, lockout: LockoutPolicy(maxFailures: 3, lockSeconds: 600),
+                                      hasher: PasswordHasher(iterations: 1000), now: { clock.now })
+        settings.workspace = directory.appendingPathComponent("work").path
+        settings.surveys = ServerFixture.root.appendingPathComponent("surveys").path
+        settings.tool = "pingyi test"
+        self.settings = settings
         questionnaire = try Questionnaire.load(path: ServerFixture.fixtures.appendingPathComponent("questionnaires/\(name).yaml").path)
         let list = try RespondentList(table: CSVReader.read(path: ServerFixture.fixtures.appendingPathComponent("lists/\(list).csv").path),
                                       for: questionnaire)
@@ -96,6 +103,26 @@ struct Client: Sendable {
         let token = csrf ?? session?.csrf
         let all = (token.map { [("csrf", $0)] } ?? []) + fields
         return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: Client.encode(all)))
+    }
+
+    /// Posts a `multipart/form-data` body as a browser's file upload does: the fields (with the
+    /// session's CSRF token) and one file part `file`.
+    func upload(_ uri: String, _ session: Session?, _ fields: [(String, String)], file: (name: String, bytes: [UInt8])?,
+                csrf: String? = nil) async throws -> TestResponse {
+        let boundary = "----pingyiTestBoundary7MA4YWxkTrZu0gW"
+        var body: [UInt8] = []
+        let token = csrf ?? session?.csrf
+        for (name, value) in (token.map { [("csrf", $0)] } ?? []) + fields {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+        }
+        if let file {
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+            body += file.bytes + Array("\r\n".utf8)
+        }
+        body += Array("--\(boundary)--\r\n".utf8)
+        var headers: HTTPFields = [.contentType: "multipart/form-data; boundary=\(boundary)"]
+        if let session { headers[.cookie] = "pingyi_session=\(session.cookie)" }
+        return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(bytes: body))
     }
 
     /// Posts JSON to the API with a bearer token.

@@ -27,7 +27,7 @@ struct LoginController {
         let what: [Permission: String] = [
             .keying: "录入纸质问卷（两遍独立录入）", .calling: "电话访问：取下一个案例、记录拨打结果、访问和回访",
             .supervising: "核对与裁定、处置与备选、电话督导、审计", .analysing: "进度和各单位的满意度分布",
-            .administering: "用户、问卷截止录入和登录记录",
+            .workbench: "工作台：上传抽样框、设计、抽样、加载名单", .administering: "用户、问卷截止录入和登录记录",
         ]
         var seen: Set<Permission> = []
         let cards = Page.links(for: session.role).compactMap { link -> HTML? in

@@ -101,7 +101,8 @@ struct SignedInFailure: Error {
 /// Lets a request through only with a session whose role may do one of `permissions` (any
 /// signed-in user when it is empty): without a session, pages redirect to the sign-in page
 /// (JSON requests get 401); a role without the permission gets 403. Every POST must also carry
-/// the session's CSRF token (form field `csrf` or header `X-CSRF-Token`), else 403.
+/// the session's CSRF token (form field `csrf`, in a urlencoded or multipart body, or header
+/// `X-CSRF-Token`), else 403.
 struct RequireSignIn: RouterMiddleware {
     typealias Context = AppContext
     let permissions: [Permission]
@@ -126,6 +127,8 @@ struct RequireSignIn: RouterMiddleware {
             let token: String
             if let header = FieldName("X-CSRF-Token").flatMap({ request.headers[$0] }) {
                 token = header
+            } else if MultipartBody.boundary(contentType: request.headers[.contentType]) != nil {
+                token = try await MultipartBody.read(&request, context: context)[field: "csrf"] ?? ""
             } else {
                 token = try await FormBody.read(&request, context: context)["csrf"] ?? ""
             }

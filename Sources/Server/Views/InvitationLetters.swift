@@ -128,7 +128,7 @@ public enum InvitationLetters {
     /// One SMS text per case (`case_id, text`): the link, the code and the deadline.
     public static func sms(_ invitations: [Invitation], _ w: Wording) -> [UInt8] {
         var writer = CSVWriter()
-        writer.writeRow(["case_id", "text"])
+        writer.writeRow(SMSFormat.header)
         for i in invitations {
             writer.writeRow([i.caseID, "【\(w.from)】您被随机抽中参加\(w.title)，请于\(w.deadline)前打开 \(i.link) 填写（约\(w.minutes)分钟，访问码 \(i.code)），回答严格保密。"])
         }
