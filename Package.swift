@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Store", "Questionnaire", "Markup", "Formats", "Tables", "Sampling", "Reports", "CQRencode",
+                "Store", "Questionnaire", "Markup", "Formats", "Tables", "Sampling", "Analytics", "Exports", "Composite", "Reports", "CQRencode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Store", "Questionnaire", "Tables", "Markup",
+                "Server", "Store", "Questionnaire", "Tables", "Markup", "Sampling", "Analytics", "Exports", "Simulation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

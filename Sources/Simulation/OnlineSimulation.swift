@@ -1,4 +1,4 @@
-public import Formats
+import Formats
 public import Questionnaire
 import Stats
 public import Store

@@ -29,10 +29,13 @@ public final class Workbook {
 
     /// Builds a workbook with `build` and returns the bytes of the .xlsx file.
     ///
-    /// The same content gives the same bytes when the creation time is fixed: `created` (seconds
-    /// since 1970), else the `SOURCE_DATE_EPOCH` environment variable (the reproducible-builds
-    /// convention), else libxlsxwriter records the current time.
+    /// The same content always gives the same bytes: the creation time recorded is `created`
+    /// (seconds since 1970), else the `SOURCE_DATE_EPOCH` environment variable (the
+    /// reproducible-builds convention), else 2000-01-01 00:00 UTC (``undated``), never the clock.
     /// - Throws: ``WorkbookError`` when libxlsxwriter fails or `build` throws.
+    /// The creation time of a workbook whose content has no date of its own (2000-01-01 00:00 UTC).
+    public static let undated = 946_684_800
+
     public static func bytes(created: Int? = nil, _ build: (Workbook) throws(WorkbookError) -> Void) throws(WorkbookError) -> [UInt8] {
         let temporary = NSTemporaryDirectory() + "/pingyi-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).xlsx"
         defer { unlink(temporary) }
@@ -41,11 +44,9 @@ public final class Workbook {
         }
         let book = Workbook(handle: handle)
         let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }
-        if let time = created ?? epoch {
-            var properties = lxw_doc_properties()
-            properties.created = time_t(time)
-            book.record(workbook_set_properties(handle, &properties))
-        }
+        var properties = lxw_doc_properties()
+        properties.created = time_t(created ?? epoch ?? Workbook.undated)
+        book.record(workbook_set_properties(handle, &properties))
         do {
             try build(book)
         } catch {

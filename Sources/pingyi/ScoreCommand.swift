@@ -112,52 +112,44 @@ struct ScoreCommand: AsyncParsableCommand {
             }
             try await reportingErrors {
                 let scaleDefinition = try Scale.load(path: scale)
-                var table = try storeTable ?? TableFile.read(path: responses ?? "", options: input.csvOptions)
-                try LongFormat.format.check(table)
-                for condition in `where` {
+                let table = try storeTable ?? TableFile.read(path: responses ?? "", options: input.csvOptions)
+                var request = ScoreJob.Request(scale: scaleDefinition, source: responses ?? store.name)
+                request.conditions = `where`.map { condition in
                     let parts = condition.split(separator: "=", maxSplits: 1).map(String.init)
-                    let column = try table.column(parts[0], purpose: "--where")
-                    let rows = (0..<table.rowCount).filter { column.string($0) == parts[1] }
-                    guard !rows.isEmpty else {
-                        throw AnalyticsError.usage(message: "--where \(condition): no row of \(responses ?? store.name) has \(parts[0]) = \(parts[1])")
-                    }
-                    table = table.rows(rows)
+                    return (parts[0], parts[1])
                 }
-                let correction = fpc.flatMap(DesignSpec.Correction.init(rawValue:)) ?? .probabilities
-                var spec = DesignSpec.pingyiLongFile(table, correction: correction)
-                spec.caseColumn = caseColumn
-                spec.unit = unit
-                spec.tier = tier
-                spec.weight = weight
-                if let strata { spec.strata = strata == "none" ? nil : strata }
-                if let ids { spec.ids = ids == "none" ? [] : ids.split(separator: ",").map(String.init) }
-                if let fpc, DesignSpec.Correction(rawValue: fpc) == nil { spec.fpc = fpc.split(separator: ",").map(String.init) }
-                if ids != nil && fpc == nil && spec.fpc.count != spec.ids.count { spec.fpc = [] }
-                spec.by = by
-                spec.lonely = lonelyPsu
-                let design = try SurveyDesign(table: table, spec: spec)
-                let calibration = try calibrationOptions.calibration()
-                let method: VarianceMethod = switch variance {
+                request.caseColumn = caseColumn
+                request.unit = unit
+                request.tier = tier
+                request.weight = weight
+                request.strata = strata
+                request.ids = ids
+                request.fpc = fpc
+                request.degreesOfFreedom = df
+                request.by = by
+                request.lonely = lonelyPsu
+                request.calibration = try calibrationOptions.calibration()
+                request.variance = switch variance {
                 case .jackknife: .jackknife
                 case .bootstrap: .bootstrap(replicates: replicates, seed: seed.value)
                 case .taylor: .taylor
                 }
-                let scoring = TierScoring(scale: scaleDefinition, dontKnowRule: dontKnow)
-                var options = ScoreOptions(scoring: scoring, variance: method, calibration: calibration,
-                                           rankReplicates: ranks ? replicates : nil, seed: seed.value, mse: mse,
-                                           rateInterval: rateInterval, degreesOfFreedom: df)
+                request.dontKnow = dontKnow
+                request.rankReplicates = ranks ? replicates : nil
+                request.seed = seed.value
+                request.mse = mse
+                request.rateInterval = rateInterval
+                request.distribution = distribution != nil
                 // The number of units is known only once scoring starts: the bar counts in thousandths.
                 let bar = Progress("测评", total: 1000)
-                options.progress = { done, total in bar.update(total > 0 ? done * 1000 / total : 0) }
-                let scorer = Scorer(design: design, options: options)
-                let results = try scorer.score()
+                request.progress = { done, total in bar.update(total > 0 ? done * 1000 / total : 0) }
+                let outcome = try ScoreJob.run(table, request)
+                let results = outcome.results, design = outcome.design
                 bar.finish()
                 var files = AtomicFileSet()
-                try files.add(ScoreTable.csv(results, by: by), to: out)
-                if let distribution {
-                    let labels = Dictionary(uniqueKeysWithValues: scaleDefinition.codes.compactMap { c in scaleDefinition.label(code: c).map { (c, $0) } })
-                    let rows = try TierDistribution.compute(design, weights: scorer.calibratedWeights(), labels: labels)
-                    try files.add(TierDistribution.csv(rows, by: by), to: distribution)
+                try files.add(outcome.scores, to: out)
+                if let distribution, let bytes = outcome.distribution {
+                    try files.add(bytes, to: distribution)
                 }
                 try files.commit()
                 printSummary(results, design: design)
@@ -239,27 +231,11 @@ struct ScoreCommand: AsyncParsableCommand {
                 var inputs: [(name: String, scores: [UnitScore])] = []
                 var parsed: [Double] = []
                 if let across, let named = namedWeights {
-                    let read = try ScoreTable.read(path: files[0])
-                    guard read.by == across else {
-                        throw AnalyticsError.usage(message: "\(files[0]) is not scored by \(across); run pingyi score --by \(across)")
-                    }
-                    let groups = Set(read.scores.compactMap(\.by))
-                    var named_ = Set<String>()
-                    for (name, _) in named where !named_.insert(name).inserted {
-                        throw AnalyticsError.usage(message: "--weights names \(across) '\(name)' twice; give each value of \(across) one weight")
-                    }
-                    if let left = groups.subtracting(named_).sorted().first {
-                        throw AnalyticsError.usage(message: "--weights gives no weight to \(across) '\(left)' of \(files[0]); give NAME=NUMBER for every value (\(groups.sorted().joined(separator: ", "))), 0 to leave one out")
-                    }
-                    for (name, weight) in named {
-                        let part = read.scores.filter { $0.by == name }.map { var s = $0; s.by = nil; return s }
-                        guard !part.isEmpty else {
-                            throw AnalyticsError.data(file: files[0], line: nil, message: "no \(across) '\(name)' in the file",
-                                                      hint: "the values are \(Set(read.scores.compactMap(\.by)).sorted().joined(separator: ", "))")
-                        }
-                        inputs.append(("\(files[0]) (\(across) = \(name))", part))
-                        parsed.append(weight)
-                    }
+                    let combined = try ScoreJob.combine(try ScoreTable.read(path: files[0]), name: files[0], across: across, weights: named,
+                                                        partial: partial, rateInterval: rateInterval)
+                    try writeAtomically(ScoreTable.csv(combined, by: nil), to: out)
+                    print("合并 \(named.count) 组（权重 \(weights)\(partial ? "，缺项按比例" : "")）：\(combined.count) 个单位 → \(out)")
+                    return
                 } else {
                     parsed = weights.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
                     for f in files {

@@ -20,6 +20,15 @@ struct PrintableListTests {
         #expect(list.groupTitle(first.groups[0]) == "T01V01 湖龙村")
     }
 
+    /// The same list printed a moment later gives the same workbook: no clock in its properties.
+    @Test func theWorkbookIsTheSameAtAnotherTime() throws {
+        let list = try PrintableList.read(path: Support.fixture("list.csv"), by: nil)
+        let first = try list.files(title: "名单", subtitle: nil).first { $0.path == "list.xlsx" }
+        Thread.sleep(forTimeInterval: 1.2)
+        let second = try list.files(title: "名单", subtitle: nil).first { $0.path == "list.xlsx" }
+        #expect(first != nil && first?.bytes == second?.bytes)
+    }
+
     @Test func files() throws {
         let list = try PrintableList.read(path: Support.fixture("list.csv"), by: nil)
         let files = try list.files(title: "农村居民户样本名单", subtitle: "种子 2017")

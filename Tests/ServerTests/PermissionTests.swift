@@ -16,7 +16,7 @@ struct PermissionTests {
         ("/supervise/units?q=small&keyed=1", [.supervising, .analysing]),
         ("/supervise/audit?case=H-01-0001", [.supervising]),
         ("/admin/users", [.administering]), ("/admin/surveys", [.administering]), ("/admin/audit", [.administering]),
-        ("/work", [.workbench]), ("/work/designs/new?from=enterprises", [.workbench]),
+        ("/work", [.workbench]), ("/work/designs/new?from=enterprises", [.workbench]), ("/work/analysis", [.workbench]),
     ]
 
     /// Every write (POST) and the permission it needs.
@@ -26,7 +26,8 @@ struct PermissionTests {
         ("/supervise/dispositions", .supervising), ("/admin/users", .administering), ("/admin/users/unlock", .administering),
         ("/admin/users/password", .administering), ("/admin/users/token", .administering), ("/admin/surveys/close", .administering),
         ("/admin/surveys/reopen", .administering),
-        ("/work/frames", .workbench), ("/work/designs", .workbench), ("/work/draws", .workbench),
+        ("/work/frames", .workbench), ("/work/designs", .workbench), ("/work/draws", .workbench), ("/work/analysis", .workbench),
+        ("/work/answers", .workbench),
     ]
 
     static func opens(_ role: UserRole, _ needed: [Permission]) -> Bool {

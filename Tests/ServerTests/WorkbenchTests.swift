@@ -1,7 +1,11 @@
+import Analytics
+import Exports
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Questionnaire
 import Sampling
+import Simulation
 @testable import Server
 import Store
 import Tables
@@ -201,5 +205,79 @@ struct WorkbenchTests {
         #expect(MultipartBody.parse(Array("--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1".utf8), boundary: "XyZ") == nil)
         #expect(MultipartBody.boundary(contentType: "multipart/form-data; boundary=\"a b\"") == "a b")
         #expect(MultipartBody.boundary(contentType: "application/x-www-form-urlencoded") == nil)
+    }
+}
+
+/// Keyed answers uploaded, then scored and combined: the files are the library's (the calls
+/// `pingyi score --db` and `pingyi score combine` make) on the same store.
+@Suite("Workbench analysis")
+struct WorkbenchAnalysisTests {
+    @Test func answersAreUploadedScoredAndCombined() async throws {
+        let f = try await ServerFixture(questionnaire: "small-single")
+        let work = try #require(f.settings.workspace)
+        let listTable = try TableFile.read(path: ServerFixture.fixtures.appendingPathComponent("lists/urban.csv").path)
+        let settings = FieldSimulation.Settings(responseRate: 0.9, notEligibleRate: 0, keyingSlipRate: 0)
+        var field = try FieldSimulation(questionnaire: f.questionnaire, list: listTable, seed: 7, settings: settings).run()
+        // Only the sampled cases (reserves are keyed once their disposition activates them).
+        let roles = try listTable.column("role"), ids = try listTable.column("case_id")
+        let sampled = Set((0..<listTable.rowCount).filter { roles.string($0) == "sample" }.compactMap { ids.string($0) })
+        field.pass1 = field.pass1.filter { sampled.contains($0.caseID) }
+        let keyed = field
+        var writer = CSVWriter()
+        writer.writeRow(["case_id"] + field.items)
+        for form in field.pass1 { writer.writeRow([form.caseID] + form.answers.map { $0 ?? "" }) }
+        let formsFile = writer.bytes
+        try await f.test { client in
+            let session = try await client.login("admin")
+            // A file with a bad code is refused whole, with its place.
+            var bad = CSVWriter()
+            bad.writeRow(["case_id"] + keyed.items)
+            for (i, form) in keyed.pass1.enumerated() { bad.writeRow([form.caseID] + form.answers.enumerated().map { j, a in i == 1 && j == 0 ? "好" : (a ?? "") }) }
+            let refused = try await client.upload("/work/answers", session, [("questionnaire", "small-once"), ("pass", "1"), ("keyer", "录入员甲")],
+                                                  file: ("第一遍.csv", bad.bytes))
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("第一遍.csv:3"), "\(refused.text)")
+            #expect(try await f.store.snapshot(questionnaire: nil).forms.isEmpty)
+
+            let uploaded = try await client.upload("/work/answers", session, [("questionnaire", "small-once"), ("pass", "1"), ("keyer", "录入员甲")],
+                                                   file: ("第一遍.csv", formsFile))
+            #expect(uploaded.status == .seeOther, "\(uploaded.text)")
+            let snapshot = try await f.store.snapshot(questionnaire: nil)
+            #expect(snapshot.forms.count == keyed.pass1.count)
+
+            let scored = try await client.post("/work/analysis", session, [("scale", "four-tier"), ("dont_know", "exclude"), ("variance", "taylor"),
+                                                                           ("rate_interval", "logit"), ("lonely", "adjust"), ("weights", "urban=20"), ("partial", "on")])
+            #expect(scored.status == .seeOther, "\(scored.text)")
+            let id = try WorkbenchTests.id(scored, "analysis")
+            // The library's scoring of the same store, as the command line runs it.
+            let scale = try Scale.load(path: ServerFixture.root.appendingPathComponent("surveys/scales/four-tier.yaml").path)
+            var job = ScoreJob.Request(scale: scale, source: "store")
+            job.by = "group"
+            job.rateInterval = .logit
+            job.lonely = .adjust
+            job.distribution = true
+            let outcome = try ScoreJob.run(ResponseTables.longTable(snapshot, name: "store"), job)
+            let combined = try ScoreJob.combine((outcome.results, "group"), name: "x", across: "group", weights: [("urban", 20)], partial: true, rateInterval: .logit)
+            for (file, expected) in [("scores_by_group.csv", outcome.scores), ("distribution.csv", outcome.distribution ?? []), ("scores.csv", ScoreTable.csv(combined, by: nil))] {
+                let download = try await client.get("/work/analysis/\(id)/\(file)", session)
+                #expect(download.status == .ok, "\(file)")
+                #expect(Array(download.body.readableBytesView) == expected, "\(file)")
+            }
+            let page = try await client.get("/work/analysis/\(id)", session)
+            #expect(page.text.contains("<table id=\"scores\">"))
+            #expect(page.text.contains("市政府办"))
+            // A composite without the components file is refused; the report is made from the scores.
+            let report = try await client.post("/work/analysis/\(id)/report", session, [("title", "测试报告"), ("issued", ""), ("fieldwork", ""), ("weighting", "")])
+            #expect(report.status == .seeOther, "\(report.text)")
+            let zip = try await client.get("/work/analysis/\(id)/report.zip", session)
+            #expect(zip.status == .ok && Array(zip.body.readableBytesView.prefix(4)) == [0x50, 0x4B, 0x03, 0x04])
+            #expect(FileManager.default.fileExists(atPath: "\(work)/analyses/\(id)/report.zip"))
+            let audit = try await f.store.auditEntries(AuditQuery(withoutCase: true, limit: 1000))
+            for action in ["forms-upload", "score", "report"] { #expect(audit.contains { $0.action == action && $0.operator == "admin" }, "\(action)") }
+            // An operator cannot see analyses.
+            let clerk = try await client.login("operator")
+            #expect(try await client.get("/work/analysis/\(id)", clerk).status == .forbidden)
+            #expect(try await client.get("/work/analysis/\(id)/scores.csv", clerk).status == .forbidden)
+        }
     }
 }

@@ -17,6 +17,7 @@ struct WorkbenchController {
         group.get("/frames/:frame", use: inspect)
         addDesignRoutes(to: group)
         addDrawRoutes(to: group)
+        addAnalysisRoutes(to: group)
     }
 
     /// The workspace, or a 503 page when `pingyi serve` runs without one.
@@ -32,7 +33,8 @@ struct WorkbenchController {
     func home(_ request: Request, context: AppContext) async throws -> Response {
         let session = try context.user()
         let workspace = try self.workspace
-        let page = WorkbenchView.home(frames: workspace.frames(), designs: workspace.designs(), draws: workspace.draws(), session: session,
+        let page = WorkbenchView.home(frames: workspace.frames(), designs: workspace.designs(), draws: workspace.draws(),
+                                      questionnaires: try await environment.catalog.all(), session: session,
                                       notice: request.uri.queryParameters["notice"].map(String.init))
         return page.response(context: context)
     }

@@ -57,7 +57,7 @@ struct Page {
             ("/entry", "录入", .keying), ("/mine", "我的录入", .keying), ("/calls", "电话访问", .calling),
             ("/supervise/disagreements", "核对与裁定", .supervising), ("/supervise/cases", "处置与备选", .supervising),
             ("/supervise/calls", "电话督导", .supervising), ("/supervise/progress", "进度", .analysing),
-            ("/supervise/units", "单位分布", .analysing), ("/work", "工作台", .workbench), ("/supervise/audit", "审计", .supervising),
+            ("/supervise/units", "单位分布", .analysing), ("/work", "工作台", .workbench), ("/work/analysis", "分析与结果", .workbench), ("/supervise/audit", "审计", .supervising),
             ("/admin/users", "用户", .administering), ("/admin/surveys", "问卷", .administering), ("/admin/audit", "登录记录", .administering),
         ]
         return all.filter { role.may($0.2) }.map { (path: $0.0, label: $0.1, permission: $0.2) }

@@ -1,3 +1,4 @@
+import Analytics
 import Foundation
 import Markup
 import Questionnaire
@@ -7,8 +8,21 @@ import Tables
 
 /// The workbench pages.
 enum WorkbenchView {
-    static func home(frames: [Workspace.Frame], designs: [Workspace.SavedDesign], draws: [Workspace.SavedDraw],
+    static func home(frames: [Workspace.Frame], designs: [Workspace.SavedDesign], draws: [Workspace.SavedDraw], questionnaires: [Questionnaire],
                      session: SessionRecord, notice: String?) -> Page {
+        let questionnaireOptions = questionnaires.map { q -> HTML in "<option value=\"\(q.id)\">\(q.title)（\(q.id) v\(q.version)）</option>" }
+        let answersForm: HTML = questionnaires.isEmpty ? .empty : """
+            <h2>录入结果</h2>
+            <form class="card" method="post" action="/work/answers" enctype="multipart/form-data" id="answers-form">
+            <input type="hidden" name="csrf" value="\(session.csrf)">
+            <label class="field">问卷 <select name="questionnaire" id="answers-questionnaire">\(questionnaireOptions)</select></label>
+            <label class="field">遍次 <select name="pass" id="answers-pass"><option value="1">第 1 遍</option><option value="2">第 2 遍</option></select></label>
+            <label class="field">录入员（留空为本人）<input type="text" name="keyer" id="answers-keyer"></label>
+            <label class="field">文件（case_id 与各题一列；CSV 或 .xlsx）<input type="file" name="file" id="answers-file" required></label>
+            <button type="submit" id="answers-upload">导入</button>
+            <span class="muted small">与 pingyi responses import 相同的检查：有一处错误则整份文件不导入。</span>
+            </form>
+            """
         let rows = frames.map { f -> HTML in
             """
             <tr><td><a href="/work/frames/\(f.id)">\(f.name)</a></td><td>\(f.sheet ?? "")</td><td class="n">\(sizeText(f.bytes))</td>\
@@ -30,6 +44,7 @@ enum WorkbenchView {
             ? "<p class=\"muted\">还没有上传抽样框。</p>"
             : "<table id=\"frames\"><tr><th>文件</th><th>工作表</th><th>大小</th><th>上传人</th><th>上传时间</th><th></th></tr>\(rows)</table>"
         let body: HTML = """
+            <p><a href="/work/analysis" id="to-analysis">分析与结果</a>：测评、综合考评、报告</p>
             <h2>抽样框</h2>
             <form class="card" method="post" action="/work/frames" enctype="multipart/form-data">
             <input type="hidden" name="csrf" value="\(session.csrf)">
@@ -40,6 +55,7 @@ enum WorkbenchView {
             </form>
             \(list)
             \(later)
+            \(answersForm)
             """
         return Page(title: "工作台", session: session, body: body, notice: notice)
     }
@@ -192,6 +208,85 @@ enum WorkbenchView {
             <p><a href="/work">返回工作台</a></p>
             """
         return Page(title: "抽样 \(draw.id)", session: session, body: body, notice: notice)
+    }
+
+    /// The scoring form and the analyses made so far.
+    static func analysisForm(scales: [String], groups: [String], analyses: [Workspace.SavedAnalysis], session: SessionRecord) -> Page {
+        let scaleOptions = scales.map { name -> HTML in name == "four-tier" ? "<option selected>\(name)</option>" : "<option>\(name)</option>" }
+        let even = groups.isEmpty ? "" : groups.map { "\($0)=1" }.joined(separator: ",")
+        let rows = analyses.map { a -> HTML in
+            "<tr><td><a href=\"/work/analysis/\(a.id)\">\(a.id)</a></td><td>\(a.options.joined(separator: " "))</td><td class=\"n\">\(a.forms)</td><td class=\"n\">\(a.units)</td><td>\(a.by)</td><td>\(timeText(a.at))</td></tr>"
+        }
+        let body: HTML = """
+            <form class="card" method="post" action="/work/analysis" id="score-form">
+            <input type="hidden" name="csrf" value="\(session.csrf)">
+            <p class="muted">按受访群体（group）测评库中已计入的问卷，与 pingyi score --db … --by group 相同；填写群体权重则再合成（pingyi score combine --across group）。</p>
+            <label class="field">量表 <select name="scale" id="score-scale">\(scaleOptions)</select></label>
+            <label class="field">“不了解” <select name="dont_know" id="score-dont-know"><option value="exclude">不计入分母（另报比例）</option><option value="dissatisfied">计为不满意</option></select></label>
+            <label class="field">方差 <select name="variance" id="score-variance"><option value="taylor">泰勒线性化</option><option value="jackknife">刀切法（JKn）</option><option value="bootstrap">自助法（Rao–Wu，500 次）</option></select></label>
+            <label class="field">只有一个初级单位的层 <select name="lonely" id="score-lonely"><option value="fail">报错（R 默认）</option><option value="adjust">以总体均值为中心（adjust，保守）</option><option value="average">取其他层的平均（average）</option><option value="remove">不计方差（remove）</option><option value="certainty">视为必选（certainty）</option></select></label>
+            <label class="field">满意率区间 <select name="rate_interval" id="score-rate-interval"><option value="logit">logit（不越出 0–100 %）</option><option value="wald">Wald</option></select></label>
+            <label class="field">群体权重（群体=权重，逗号分开；留空不合成）<input type="text" name="weights" id="score-weights" size="50" value="\(even)"></label>
+            <label class="field"><input type="checkbox" name="partial" checked> 单位只由部分群体评价时按其权重比例合成（--partial）</label>
+            <button type="submit" id="score">测评</button>
+            </form>
+            \(analyses.isEmpty ? HTML.empty : HTML("<h2>已有分析</h2><table id=\"analyses\"><tr><th>编号</th><th>选项</th><th>问卷</th><th>单位</th><th>分析人</th><th>时间</th></tr>\(rows)</table>"))
+            <p><a href="/work">返回工作台</a></p>
+            """
+        return Page(title: "分析与结果", session: session, body: body)
+    }
+
+    /// An analysis: ranked scores with intervals, then the composite and report forms and results.
+    static func analysis(_ analysis: Workspace.SavedAnalysis, scores: [UnitScore], names: [String: String], composite: [[String]]?,
+                         schemes: [String], session: SessionRecord, notice: String?) -> Page {
+        func f(_ x: Double) -> String { x.isFinite ? String(format: "%.1f", x) : "—" }
+        let ranked = scores.sorted { ($0.by ?? "", -$0.score, $0.unit) < ($1.by ?? "", -$1.score, $1.unit) }
+        let rows = ranked.map { s -> HTML in
+            "<tr><td>\(s.by ?? "")</td><td>\(s.unit)</td><td>\(names[s.unit] ?? "")</td><td class=\"n\">\(s.n)</td><td class=\"n\">\(f(s.score))</td><td class=\"n\">\(f(s.scoreLow))–\(f(s.scoreHigh))</td><td class=\"n\">\(f(s.rate * 100))%</td><td class=\"n\">\(s.df)</td></tr>"
+        }
+        let downloads = analysis.files.filter { $0 != "units.csv" }.map { name -> HTML in
+            "<a href=\"/work/analysis/\(analysis.id)/\(name)\" id=\"download-\(name.replacingOccurrences(of: ".", with: "-"))\">\(name)</a> "
+        }
+        var compositeTable: HTML = .empty
+        if let composite, let header = composite.first {
+            let head = header.map { HTML("<th>\($0)</th>") }
+            let body = composite.dropFirst().map { row -> HTML in "<tr>\(row.map { HTML("<td>\($0)</td>") })</tr>" }
+            compositeTable = "<h2>综合考评（\(analysis.scheme ?? "")）</h2><table id=\"composite\"><tr>\(head)</tr>\(body)</table>"
+        }
+        let schemeOptions = schemes.map { HTML("<option>\($0)</option>") }
+        let combined = analysis.files.contains("scores.csv")
+        let compositeForm: HTML = combined ? """
+            <form class="card" method="post" action="/work/analysis/\(analysis.id)/composite" enctype="multipart/form-data" id="composite-form">
+            <input type="hidden" name="csrf" value="\(session.csrf)">
+            <h2>综合考评（pingyi composite）</h2>
+            <label class="field">方案 <select name="scheme" id="composite-scheme">\(schemeOptions)</select></label>
+            <label class="field">考核组成部分 components（CSV 或 .xlsx）<input type="file" name="components" id="composite-components" required></label>
+            <label class="field">指标 indicators（可选）<input type="file" name="indicators" id="composite-indicators"></label>
+            <label class="field">加减分与否决 events（可选）<input type="file" name="events" id="composite-events"></label>
+            <label class="field">单位名称 units（可选，unit_id,unit）<input type="file" name="units" id="composite-units"></label>
+            <button type="submit" id="composite">计算综合得分</button></form>
+            """ : "<p class=\"muted\">未按群体权重合成，不能计算综合考评。</p>"
+        let reportForm: HTML = """
+            <form class="card" method="post" action="/work/analysis/\(analysis.id)/report" id="report-form">
+            <input type="hidden" name="csrf" value="\(session.csrf)">
+            <h2>报告（pingyi report）</h2>
+            <label class="field">标题 <input type="text" name="title" id="report-title" size="40" value="公众评议结果报告"></label>
+            <label class="field">发布日期（YYYY-MM-DD，有综合考评时必填）<input type="text" name="issued" id="report-issued" size="12"></label>
+            <label class="field">调查时间 <input type="text" name="fieldwork" id="report-fieldwork" size="40"></label>
+            <label class="field">加权说明 <input type="text" name="weighting" id="report-weighting" size="60"></label>
+            <button type="submit" id="report">生成报告</button></form>
+            """
+        let body: HTML = """
+            <p class="muted">\(analysis.options.joined(separator: " "))；\(analysis.forms) 份问卷，\(analysis.units) 个单位；\(analysis.by) · \(timeText(analysis.at))</p>
+            <p>下载：\(downloads)</p>
+            <h2>\(combined ? "合成得分" : "各群体得分")（按得分排序，95 % 区间）</h2>
+            <table id="scores"><tr><th>群体</th><th>单位</th><th>名称</th><th>人数</th><th>得分</th><th>95 % 区间</th><th>满意率</th><th>自由度</th></tr>\(rows)</table>
+            \(compositeTable)
+            \(compositeForm)
+            \(reportForm)
+            <p><a href="/work/analysis">返回分析</a></p>
+            """
+        return Page(title: "分析 \(analysis.id)", session: session, body: body, notice: notice)
     }
 
     static func methodLabel(_ method: Method) -> String {

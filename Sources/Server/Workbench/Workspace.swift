@@ -183,6 +183,51 @@ extension Workspace {
         try write([(list, listPath(record.id)), (manifest, manifestPath(record.id)), (try Workspace.json(record), folder + "/draw.json")], folder: folder)
     }
 
+    /// An analysis made in the workbench: `analyses/ID/` holds the files each step wrote
+    /// (scores_by_group.csv, distribution.csv, scores.csv, then composite.csv, then report.zip)
+    /// and `analysis.json`, this record. ID: 16 random hex digits.
+    struct SavedAnalysis: Codable, Sendable, Equatable {
+        var id: String
+        var by: String
+        var at: Int64
+        /// The choices of the form, as the command line would spell them (`--dont-know exclude`).
+        var options: [String]
+        /// Group weights of the combined score (`deputies=30,…`), if combined.
+        var weights: String?
+        var forms: Int
+        var units: Int
+        /// The files written so far, by name.
+        var files: [String]
+        /// The scheme the composite was computed with (`dashiqiao`), once it was.
+        var scheme: String?
+    }
+
+    var analysesFolder: String { root + "/analyses" }
+    func analysisFolder(_ id: String) -> String { "\(analysesFolder)/\(id)" }
+
+    func analysis(_ id: String) -> SavedAnalysis? {
+        guard Workspace.isID(id), let data = FileManager.default.contents(atPath: analysisFolder(id) + "/analysis.json") else { return nil }
+        return try? JSONDecoder().decode(SavedAnalysis.self, from: data)
+    }
+
+    func analyses() -> [SavedAnalysis] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: analysesFolder)) ?? []
+        return names.filter(Workspace.isID).compactMap(analysis).sorted { ($0.at, $0.id) > ($1.at, $1.id) }
+    }
+
+    /// Writes an analysis's new files with its updated record, all or none.
+    func saveAnalysis(_ record: SavedAnalysis, files: [(name: String, bytes: [UInt8])]) throws {
+        let folder = analysisFolder(record.id)
+        var record = record
+        for file in files where !record.files.contains(file.name) { record.files.append(file.name) }
+        try write(files.map { ($0.bytes, "\(folder)/\($0.name)") } + [(try Workspace.json(record), folder + "/analysis.json")], folder: folder)
+    }
+
+    /// A new random id.
+    static func newID() -> String {
+        (0..<16).map { _ in String("0123456789abcdef".randomElement() ?? "0") }.joined()
+    }
+
     /// Writes files all or none, in `folder` (made when missing).
     private func write(_ files: [([UInt8], String)], folder: String) throws {
         do {
