@@ -143,6 +143,7 @@ extension WorkbenchController {
             let table = try TableFile.read(path: list, name: "list-\(draw.id).csv")
             let respondents = try RespondentList(table: table, for: questionnaire)
             summary = try await store.loadCases(respondents, for: questionnaire, replace: fields["replace"] != nil, operator: session.user)
+            environment.catalog.invalidate()
         } catch let error as StoreError {
             guard error.kind != .database else { throw error }
             throw PageError(.unprocessableContent, "名单未载入：\(error.description)", details: error.problems.map(\.description))

@@ -32,6 +32,12 @@ final class QuestionnaireCatalog: Sendable {
         return state.withLock { $0.latest.values.sorted { ($0.group, $0.id) < ($1.group, $1.id) } }
     }
 
+    /// Forgets what was read, so the next request reads the store (after this process stored a
+    /// questionnaire: the workbench's loading of a list).
+    func invalidate() {
+        state.withLock { $0.readAt = nil }
+    }
+
     /// The latest version of `id` (or version `version`), or nil when the store has none.
     func questionnaire(_ id: String, version: Int? = nil) async throws -> Questionnaire? {
         if let found = lookup(id, version) { return found }

@@ -120,7 +120,7 @@ enum WorkbenchView {
         let reserve = design?.stages.last?.reserve ?? 0
         let checked: (Bool) -> HTML = { $0 ? " checked" : "" }
         let starts = shipped.map { name -> HTML in
-            "<a href=\"/work/designs/new?from=\(name)\(frame.map { "&frame=" + $0.id } ?? "")\">\(name)</a>"
+            "<a href=\"/work/designs/new?from=\(name)\(frame.map { "&frame=" + $0.id } ?? "")\">\(name)</a> "
         }
         let form: HTML = """
             <form class="card" method="post" action="/work/designs" id="design-form">
@@ -253,7 +253,7 @@ enum WorkbenchView {
             let body = composite.dropFirst().map { row -> HTML in "<tr>\(row.map { HTML("<td>\($0)</td>") })</tr>" }
             compositeTable = "<h2>综合考评（\(analysis.scheme ?? "")）</h2><table id=\"composite\"><tr>\(head)</tr>\(body)</table>"
         }
-        let schemeOptions = schemes.map { HTML("<option>\($0)</option>") }
+        let schemeOptions = schemes.map { HTML("<option value=\"\($0)\">\($0)</option>") }
         let combined = analysis.files.contains("scores.csv")
         let compositeForm: HTML = combined ? """
             <form class="card" method="post" action="/work/analysis/\(analysis.id)/composite" enctype="multipart/form-data" id="composite-form">
