@@ -91,51 +91,17 @@ struct WeightsCommand: AsyncParsableCommand {
         try await reportingErrors {
             try requireFile(responses, option: "--responses")
             if let cases { try requireFile(cases, option: "--cases") }
-            var table = try TableFile.read(path: responses)
-            try LongFormat.format.check(table)
-            let caseColumn = try table.column(LongFormat.caseID, purpose: "the respondent")
-            let weightIndex = table.index(of: LongFormat.weight)
-            guard let weightIndex else {
-                throw TablesError(.schema, file: responses, line: 1, message: "no column named '\(LongFormat.weight)'", hint: "give a pingyi long file")
-            }
-            let original = table.columns[weightIndex]
-            var weights = (0..<table.rowCount).map { original.number($0) ?? .nan }
-            if let cases {
-                let adjustment = try NonresponseAdjustment(cases: try TableFile.read(path: cases), classColumn: classes)
-                if let empty = adjustment.classes.first(where: { $0.factor.isNaN }) {
-                    throw AnalyticsError.data(file: cases, line: nil, message: "weighting class \(empty.name) has \(empty.slots) sampled cases and no respondent",
-                                              hint: "merge it with a neighbour by choosing coarser --classes")
-                }
-                for r in 0..<table.rowCount {
-                    let id = caseColumn.string(r) ?? ""
-                    guard let w = adjustment.weights[id] else {
-                        throw AnalyticsError.data(file: responses, line: table.line(of: r), message: "respondent \(id) is not a respondent in the case file",
-                                                  hint: "export the long and case files from the same store")
-                    }
-                    weights[r] = w
-                }
+            let table = try TableFile.read(path: responses)
+            let outcome = try WeightsJob.run(table, cases: try cases.map { try TableFile.read(path: $0) }, classes: classes,
+                                             calibration: try calibrationOptions.calibration())
+            if let factors = outcome.classes {
                 var rows = [["加权类", "样本", "应答", "调整系数"]]
-                for c in adjustment.classes { rows.append([c.name, String(c.slots), String(c.responding), fixed(c.factor, 4)]) }
+                for c in factors { rows.append([c.name, String(c.slots), String(c.responding), fixed(c.factor, 4)]) }
                 print("无回答调整（按 \(classes)）")
                 print(TextTable(rows: rows, rightAligned: [1, 2, 3]).render(indent: "  "))
             }
-            var columns = table.columns
-            columns[weightIndex] = Column(name: LongFormat.weight, decimals: weights)
-            table = Table(source: table.source, encoding: table.encoding, columns: columns)
-            if let calibration = try calibrationOptions.calibration(), let summary = calibrationOptions.summary {
-                let spec = DesignSpec.pingyiLongFile(table)
-                let design = try SurveyDesign(table: table, spec: spec)
-                let calibrated = try Scorer(design: design, options: ScoreOptions(scoring: .fourTier, calibration: calibration)).calibratedWeights()
-                let cases = try table.column(LongFormat.caseID).factorize()
-                weights = (0..<table.rowCount).map { calibrated[Int(cases.codes[$0])] }
-                columns[weightIndex] = Column(name: LongFormat.weight, decimals: weights)
-                print("校准：\(summary)")
-            }
-            // The long file with design_weight kept, and the format column last.
-            let format = columns.firstIndex { $0.name == FileFormat.column }.map { columns.remove(at: $0) }
-            if table.index(of: LongFormat.designWeight) == nil { columns.append(Column(name: LongFormat.designWeight, decimals: original.numbers)) }
-            if let format { columns.append(format) }
-            try writeAtomically(Table(source: out, columns: columns).csv(), to: out)
+            if let summary = calibrationOptions.summary, calibrationOptions.population != nil { print("校准：\(summary)") }
+            try writeAtomically(outcome.table.csv(), to: out)
             print("结果  \(out)")
         }
     }

@@ -108,7 +108,7 @@ struct Client: Sendable {
     /// Posts a `multipart/form-data` body as a browser's file upload does: the fields (with the
     /// session's CSRF token) and one file part `file`.
     func upload(_ uri: String, _ session: Session?, _ fields: [(String, String)], file: (name: String, bytes: [UInt8])?,
-                csrf: String? = nil) async throws -> TestResponse {
+                fileField: String = "file", csrf: String? = nil) async throws -> TestResponse {
         let boundary = "----pingyiTestBoundary7MA4YWxkTrZu0gW"
         var body: [UInt8] = []
         let token = csrf ?? session?.csrf
@@ -116,7 +116,7 @@ struct Client: Sendable {
             body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
         }
         if let file {
-            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
+            body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(fileField)\"; filename=\"\(file.name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8)
             body += file.bytes + Array("\r\n".utf8)
         }
         body += Array("--\(boundary)--\r\n".utf8)

@@ -51,7 +51,8 @@ extension WorkbenchController {
         let session = try context.user()
         let workspace = try self.workspace
         var request = request
-        let fields = try await FormBody.read(&request, context: context)
+        let body = try await MultipartBody.read(&request, context: context)
+        let fields = Dictionary(body.parts.filter { $0.filename == nil }.map { ($0.name, $0.text) }, uniquingKeysWith: { _, last in last })
         let scaleName = fields["scale"] ?? ""
         let scalePath = try shippedPath("scales", scaleName)
         let scale: Scale
@@ -74,9 +75,38 @@ extension WorkbenchController {
             weights = pairs.map { ($0[0], Double($0[1]) ?? 0) }
         }
         let partial = fields["partial"] != nil
+        let classes = (fields["classes"] ?? "").trimmingCharacters(in: .whitespaces)
+        let nonresponse = fields["nonresponse"] != nil
+        let method = fields["calibrate"] ?? "none"
+        let calibrationColumns = (fields["calibrate_columns"] ?? "").split(whereSeparator: { $0 == "," || $0 == "，" || $0 == " " }).map(String.init)
+        var calibration: Calibration?
+        var uploads: [(name: String, bytes: [UInt8])] = []
+        if method == "poststratify" || method == "rake" {
+            guard !calibrationColumns.isEmpty, let population = body.file("population") else {
+                throw PageError(.unprocessableContent, "校准需要总体列名和总体数文件（列名与 count 列）：未测评")
+            }
+            let staged = try workspace.stage(population.bytes, suffix: population.bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) ? ".xlsx" : ".csv")
+            defer { workspace.discard(staged) }
+            do {
+                calibration = Calibration(method: method == "rake" ? .rake : .poststratify,
+                                          population: try Calibration.Population.read(path: staged, columns: calibrationColumns))
+            } catch {
+                throw PageError(.unprocessableContent, "未测评：\(error.description.replacingOccurrences(of: staged, with: population.filename ?? "population.csv"))")
+            }
+            uploads.append(("population.csv", population.bytes))
+        }
         let snapshot = try await store.snapshot(questionnaire: nil)
-        let table = ResponseTables.longTable(snapshot, name: "the store's answers")
+        var table = ResponseTables.longTable(snapshot, name: "the store's answers")
+        if nonresponse {
+            do {
+                let cases = try CSVReader.read(bytes: ResponseTables.cases(snapshot), name: "the store's cases")
+                table = try WeightsJob.run(table, cases: cases, classes: classes.isEmpty ? CasesFormat.defaultClasses : classes, calibration: nil).table
+            } catch {
+                throw PageError(.unprocessableContent, "未测评：\(String(describing: error))")
+            }
+        }
         var job = ScoreJob.Request(scale: scale, source: "the store's answers")
+        job.calibration = calibration
         job.by = LongFormat.group
         job.dontKnow = dontKnow
         job.rateInterval = rateInterval
@@ -84,7 +114,7 @@ extension WorkbenchController {
         job.variance = varianceName == "jackknife" ? .jackknife : varianceName == "bootstrap" ? .bootstrap(replicates: 500, seed: 20_170_401) : .taylor
         job.distribution = true
         let id = Workspace.newID()
-        var files: [(name: String, bytes: [UInt8])] = []
+        var files = uploads
         var units = 0
         do {
             let outcome = try ScoreJob.run(table, job)
@@ -101,7 +131,9 @@ extension WorkbenchController {
         } catch {
             throw PageError(.unprocessableContent, "未测评：\(error.description)")
         }
-        let options = ["--scale \(scaleName)", "--by group", "--dont-know \(dontKnow.rawValue)", "--variance \(varianceName)",
+        let weighting = (nonresponse ? ["weights --cases (non-response by \(classes.isEmpty ? CasesFormat.defaultClasses : classes))"] : [])
+            + (calibration == nil ? [] : ["--\(method) \(calibrationColumns.joined(separator: ","))"])
+        let options = weighting + ["--scale \(scaleName)", "--by group", "--dont-know \(dontKnow.rawValue)", "--variance \(varianceName)",
                        "--rate-interval \(rateInterval.rawValue)"] + (lonely == .fail ? [] : ["--lonely-psu \(lonely.rawValue)"]) + (weights == nil ? [] : ["combine --weights \(weightsText)" + (partial ? " --partial" : "")])
         let record = Workspace.SavedAnalysis(id: id, by: session.user, at: environment.settings.now(), options: options, weights: weights == nil ? nil : weightsText,
                                              forms: snapshot.forms.count, units: units, files: [], scheme: nil)

@@ -218,10 +218,17 @@ enum WorkbenchView {
             "<tr><td><a href=\"/work/analysis/\(a.id)\">\(a.id)</a></td><td>\(a.options.joined(separator: " "))</td><td class=\"n\">\(a.forms)</td><td class=\"n\">\(a.units)</td><td>\(a.by)</td><td>\(timeText(a.at))</td></tr>"
         }
         let body: HTML = """
-            <form class="card" method="post" action="/work/analysis" id="score-form">
+            <form class="card" method="post" action="/work/analysis" id="score-form" enctype="multipart/form-data">
             <input type="hidden" name="csrf" value="\(session.csrf)">
             <p class="muted">按受访群体（group）测评库中已计入的问卷，与 pingyi score --db … --by group 相同；填写群体权重则再合成（pingyi score combine --across group）。</p>
             <label class="field">量表 <select name="scale" id="score-scale">\(scaleOptions)</select></label>
+            <fieldset><legend>权数</legend>
+            <label class="field"><input type="checkbox" name="nonresponse" id="score-nonresponse"> 无回答调整（pingyi weights --cases）：在加权类内把无回答者的权数分给应答者</label>
+            <label class="field">加权类（案例文件的列）<input type="text" name="classes" id="score-classes" value="stage1_stratum"></label>
+            <label class="field">校准 <select name="calibrate" id="score-calibrate"><option value="none">不校准</option><option value="poststratify">事后分层（--poststratify）</option><option value="rake">耙权（--rake）</option></select>
+            列 <input type="text" name="calibrate_columns" id="score-calibrate-columns" size="20" placeholder="town_id"></label>
+            <label class="field">总体数（CSV 或 .xlsx：校准列与 count 列）<input type="file" name="population" id="score-population"></label>
+            </fieldset>
             <label class="field">“不了解” <select name="dont_know" id="score-dont-know"><option value="exclude">不计入分母（另报比例）</option><option value="dissatisfied">计为不满意</option></select></label>
             <label class="field">方差 <select name="variance" id="score-variance"><option value="taylor">泰勒线性化</option><option value="jackknife">刀切法（JKn）</option><option value="bootstrap">自助法（Rao–Wu，500 次）</option></select></label>
             <label class="field">只有一个初级单位的层 <select name="lonely" id="score-lonely"><option value="fail">报错（R 默认）</option><option value="adjust">以总体均值为中心（adjust，保守）</option><option value="average">取其他层的平均（average）</option><option value="remove">不计方差（remove）</option><option value="certainty">视为必选（certainty）</option></select></label>
