@@ -16,11 +16,7 @@ extension WorkbenchController {
     }
 
     /// The shipped designs (`surveys/designs/NAME.yaml`), by name.
-    var shippedDesigns: [String] {
-        guard let folder = environment.settings.surveys.map({ $0 + "/designs" }) else { return [] }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
-    }
+    var shippedDesigns: [String] { shipped("designs") }
 
     /// `GET /work/designs/new?frame=ID&from=NAME`: the form, filled from a shipped design.
     func newDesign(_ request: Request, context: AppContext) async throws -> Response {

@@ -93,9 +93,7 @@ struct Workspace: Sendable {
         do {
             try fm.createDirectory(atPath: temporary, withIntermediateDirectories: false)
             try fm.moveItem(atPath: staged, toPath: "\(temporary)/\(file)")
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try encoder.encode(record).write(to: URL(fileURLWithPath: "\(temporary)/meta.json"))
+            try Data(Workspace.json(record)).write(to: URL(fileURLWithPath: "\(temporary)/meta.json"))
             if fm.fileExists(atPath: folder) { try fm.removeItem(atPath: folder) }
             try fm.moveItem(atPath: temporary, toPath: folder)
         } catch {
