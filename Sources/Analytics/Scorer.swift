@@ -144,7 +144,7 @@ public struct Scorer {
         var calibrated: Calibration.Result? = nil
         if let calibration = options.calibration {
             if options.variance != .taylor {
-                throw .usage(message: "calibration (--poststratify, --rake) is supported with --variance taylor only")
+                throw .usage(message: "calibration and trimming (--poststratify, --rake, --calibrate, --trim) are supported with --variance taylor only")
             }
             let result = try calibration.apply(to: design)
             weights = result.weights
@@ -254,9 +254,9 @@ public struct Scorer {
             var variance: SIMD2<Double>
             switch options.variance {
             case .taylor:
-                if let calibrated, let method = options.calibration?.method {
+                if let calibrated, calibrated.adjustsVariance {
                     var all = caseZ
-                    Calibration.residuals(&all, result: calibrated, method: method)
+                    calibrated.residuals(&all)
                     variance = try engine.variance(all.enumerated().map { ($0.offset, $0.element) }, everything: true, domain: domain.unit)
                 } else {
                     variance = try engine.variance(touchedCases.map { ($0, caseZ[$0]) }, everything: false, domain: domain.unit)

@@ -123,4 +123,35 @@ public enum LinearAlgebra {
         try GSL.check(gsl_linalg_cholesky_solve(chol.pointer, rhs.pointer, x.pointer), "Cholesky solve")
         return x.values
     }
+
+    /// Solves `A x = b` for symmetric `A` through its Moore–Penrose pseudo-inverse, as R's
+    /// `MASS::ginv(A, tol) %*% b`: singular values at or below `tolerance` × the largest are
+    /// dropped (R's calibration Newton step uses `tol = 256 * .Machine$double.eps`). A singular
+    /// `A` (a calibration cell whose weights all sit at a bound) gives the least-norm step.
+    /// Uses `gsl_linalg_SV_decomp`.
+    /// - Complexity: O(n³).
+    public static func pseudoInverseSolve(_ a: Matrix, _ b: [Double], tolerance: Double = 256 * Double.ulpOfOne) throws(StatsError) -> [Double] {
+        guard a.rows == a.columns, b.count == a.rows else {
+            throw StatsError(message: "cannot solve: a \(a.rows)×\(a.columns) matrix with \(b.count) right-hand sides")
+        }
+        let n = a.rows
+        if n == 0 { return [] }
+        GSL.prepare()
+        let u = try OwnedMatrix(a)
+        let v = try OwnedMatrix(Matrix(rows: n, columns: n))
+        let s = try OwnedVector(count: n)
+        let work = try OwnedVector(count: n)
+        try GSL.check(gsl_linalg_SV_decomp(u.pointer, v.pointer, s.pointer, work.pointer), "singular value decomposition")
+        let singular = s.values
+        let largest = singular.max() ?? 0
+        // x = V · diag(1/s) · Uᵀ · b over the kept singular values.
+        var x = [Double](repeating: 0, count: n)
+        for k in 0..<n where singular[k] > max(tolerance * largest, 0) {
+            var projection = 0.0
+            for i in 0..<n { projection += gsl_matrix_get(u.pointer, i, k) * b[i] }
+            projection /= singular[k]
+            for i in 0..<n { x[i] += gsl_matrix_get(v.pointer, i, k) * projection }
+        }
+        return x
+    }
 }

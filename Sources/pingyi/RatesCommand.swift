@@ -62,8 +62,11 @@ struct WeightsCommand: AsyncParsableCommand {
             Non-response: within weighting classes (default: the stage-1 stratum) respondents' weights are \
             multiplied by Σ eligible sampled weight / Σ responding sampled weight; a reserve carries the weight \
             of the case it replaced. Calibration: --poststratify or --rake respondent weights to the counts in \
-            --population. Writes the long file with 'weight' replaced and the original kept in 'design_weight'. \
-            For standard errors that account for calibration, give the same --poststratify/--rake to pingyi score.
+            --population; --rake or --calibrate linear|raking|logit (GREG, with --bounds on g) to margin tables \
+            given one per column (--margin town=pop_town.csv --margin age=pop_age.csv); --trim L,U cuts extreme \
+            weights and shares what is cut among the others. Writes the long file with 'weight' replaced and the \
+            original kept in 'design_weight'. For standard errors that account for calibration, give the same \
+            options to pingyi score.
             """
     )
 
@@ -82,8 +85,8 @@ struct WeightsCommand: AsyncParsableCommand {
     var out: String
 
     func validate() throws {
-        if cases == nil && calibrationOptions.population == nil {
-            throw ValidationError("give --cases (non-response) and/or --rake/--poststratify with --population.")
+        if cases == nil && !calibrationOptions.isRequested {
+            throw ValidationError("give --cases (non-response) and/or a calibration (--poststratify, --rake, --calibrate) or --trim.")
         }
     }
 
@@ -100,7 +103,7 @@ struct WeightsCommand: AsyncParsableCommand {
                 print("无回答调整（按 \(classes)）")
                 print(TextTable(rows: rows, rightAligned: [1, 2, 3]).render(indent: "  "))
             }
-            if let summary = calibrationOptions.summary, calibrationOptions.population != nil { print("校准：\(summary)") }
+            if let summary = calibrationOptions.summary { print("校准：\(summary)") }
             try writeAtomically(outcome.table.csv(), to: out)
             print("结果  \(out)")
         }

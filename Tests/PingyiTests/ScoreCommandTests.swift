@@ -65,6 +65,73 @@ struct ScoreCommandTests {
         #expect(bad.status == 64 && bad.stderr.contains("Error: The value 'wilson' is invalid for '--rate-interval <rate-interval>'. Please provide one of 'wald' and 'logit'."))
     }
 
+    /// GREG calibration to margin files with bounds and trimming, through the command line: the
+    /// scores equal R's calibrate() (calibrate-linear fixture) and trimWeights() (trim), pingyi
+    /// weights writes R's calibrated weights, and wrong options or margins are refused.
+    @Test func calibrationToMarginFiles() throws {
+        let dir = try Command.temporaryDirectory()
+        let fixtures = Command.root.appendingPathComponent("Tests/AnalyticsTests/Fixtures").path
+        func compare(_ out: String, _ expected: String) throws {
+            let ours = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst()
+            let r = try String(contentsOfFile: expected, encoding: .utf8).split(separator: "\n").dropFirst()
+            #expect(ours.count == r.count && ours.count == 8)
+            for (a, b) in zip(ours, r) {
+                let x = a.split(separator: ",", omittingEmptySubsequences: false), y = b.split(separator: ",", omittingEmptySubsequences: false)
+                #expect(x[0] == y[0])
+                for i in 2...11 {
+                    let p = Double(x[i]) ?? .nan, q = Double(y[i]) ?? .nan
+                    #expect(abs(p - q) <= 1e-9 * max(abs(p), abs(q)), "\(expected) \(x[0]) column \(i): \(p) vs R \(q)")
+                }
+            }
+        }
+        let design = ["--ids", "stage1_unit,stage2_unit", "--fpc", "stage1_N,stage2_N", "--strata", "stage1_stratum", "--df", "design"]
+        for (folder, options) in [("calibrate-linear", ["--calibrate", "linear", "--bounds", "0.5,1.85"]),
+                                  ("trim", ["--rake", "town,urban", "--trim", "60,300"])] {
+            let margins = ["--margin", "town=\(fixtures)/\(folder)/margin_town.csv", "--margin", "urban=\(fixtures)/\(folder)/margin_urban.csv"]
+            let out = dir.appendingPathComponent("\(folder).csv").path
+            let result = try Command.run(["score", "--responses", "\(fixtures)/\(folder)/long.csv", "--scale", "surveys/scales/four-tier.yaml",
+                                          "--out", out] + design + options + margins)
+            #expect(result.status == 0, "\(result.stderr)")
+            try compare(out, "\(fixtures)/\(folder)/expected.csv")
+            let weighted = dir.appendingPathComponent("\(folder)-weighted.csv").path
+            let weights = try Command.run(["weights", "--responses", "\(fixtures)/\(folder)/long.csv", "--out", weighted] + options + margins)
+            #expect(weights.status == 0, "\(weights.stderr)")
+            let table = try String(contentsOfFile: weighted, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            let header = table[0].map(String.init)
+            let id = try #require(header.firstIndex(of: "case_id")), w = try #require(header.firstIndex(of: "weight"))
+            var ours: [String: Double] = [:]
+            for row in table.dropFirst() { ours[String(row[id])] = Double(row[w]) }
+            let expected = try String(contentsOfFile: "\(fixtures)/\(folder)/weights.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+            #expect(expected.count == 89)
+            for line in expected {
+                let parts = line.split(separator: ",")
+                let p = ours[String(parts[0])] ?? .nan, q = Double(parts[1]) ?? .nan
+                #expect(abs(p - q) <= 1e-9 * q, "\(folder) \(parts[0])")
+            }
+        }
+        // Refusals: usage (64) and data (65), nothing written.
+        let out = dir.appendingPathComponent("refused.csv").path
+        let base = ["score", "--responses", "\(fixtures)/rake/long.csv", "--scale", "surveys/scales/four-tier.yaml", "--out", out] + design
+        let town = "town=\(fixtures)/rake/margin_town.csv", urban = "urban=\(fixtures)/rake/margin_urban.csv"
+        let usage: [([String], String)] = [
+            (["--bounds", "0.5,2", "--rake", "town,urban", "--margin", town, "--margin", urban], "--bounds goes with --calibrate."),
+            (["--calibrate", "linear", "--margin", "town"], "--margin town: give COLUMN=FILE"),
+            (["--calibrate", "linear", "--margin", town, "--margin", urban, "--bounds", "2,0.5"], "--bounds 2,0.5: give two numbers L,U with L below U"),
+            (["--rake", "town,urban", "--margin", town], "--rake town,urban needs one --margin for each of its columns"),
+            (["--calibrate", "quadratic", "--margin", town], "Please provide one of 'linear', 'raking' or 'logit'"),
+            (["--calibrate", "logit", "--margin", town, "--margin", urban], "logit calibration needs finite bounds"),
+        ]
+        for (options, message) in usage {
+            let r = try Command.run(base + options)
+            #expect(r.status == 64 && r.stderr.contains(message), "\(options): \(r.status) \(r.stderr)")
+        }
+        let bigger = try write("urban,Freq\nrural,8140\nurban,7150\n", to: "margin_urban.csv", in: dir)
+        let inconsistent = try Command.run(base + ["--calibrate", "raking", "--margin", town, "--margin", "urban=\(bigger)"])
+        #expect(inconsistent.status == 65 && inconsistent.stderr.contains("margin_urban.csv: the margin of urban adds up to 15290 but that of town to 15190; give margins of the same population"),
+                "\(inconsistent.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     @Test func badUsageAndBadData() throws {
         let dir = try Command.temporaryDirectory()
         let out = dir.appendingPathComponent("s.csv").path

@@ -592,16 +592,32 @@ calib_notes <- c(
     pingyi_cmd("--ids stage1_unit,stage2_unit --fpc stage1_N,stage2_N --strata stage1_stratum --weight weight --variance taylor")))
 }
 
+# The town and urban margins of POP as files (household counts), read back and multiplied by K
+# for R (the long file has K rows per respondent).
+write_margins <- function(dir) {
+  pop_town <- aggregate(Freq ~ town, POP, sum)
+  pop_urban <- aggregate(Freq ~ urban, POP, sum)
+  write.csv(pop_town, file.path(dir, "margin_town.csv"), row.names = FALSE, quote = FALSE)
+  write.csv(pop_urban, file.path(dir, "margin_urban.csv"), row.names = FALSE, quote = FALSE)
+  pt <- read.csv(file.path(dir, "margin_town.csv"), stringsAsFactors = FALSE); pt$Freq <- pt$Freq * K
+  pu <- read.csv(file.path(dir, "margin_urban.csv"), stringsAsFactors = FALSE); pu$Freq <- pu$Freq * K
+  list(town = pt, urban = pu)
+}
+
+write_weights <- function(design, d, dir) {
+  cw <- data.frame(case_id = d$case_id, w = weights(design))[!duplicated(d$case_id), ]
+  write.csv(data.frame(case_id = cw$case_id, calibrated_weight = g17(cw$w)),
+            file.path(dir, "weights.csv"), row.names = FALSE, quote = FALSE)
+}
+
 {
   name <- "rake"
   d <- write_long(calib_data(1010), case_dir(name))
   write.csv(POP, file.path(case_dir(name), "population.csv"), row.names = FALSE, quote = FALSE)
   design <- svydesign(ids = ~stage1_unit + stage2_unit, strata = ~stage1_stratum,
                       fpc = ~stage1_N + stage2_N, weights = ~weight, data = d)
-  pop_town <- aggregate(Freq ~ town, POP, sum)
-  pop_urban <- aggregate(Freq ~ urban, POP, sum)
-  pt <- pop_town; pt$Freq <- pt$Freq * K
-  pu <- pop_urban; pu$Freq <- pu$Freq * K
+  margins <- write_margins(case_dir(name))
+  pt <- margins$town; pu <- margins$urban
   rk <- rake(design, list(~town, ~urban), list(pt, pu), control = list(maxit = 200, epsilon = 1e-13))
   df <- degf(rk)
   r <- results(rk, d, df)
@@ -646,6 +662,9 @@ calib_notes <- c(
     "Variance (svyrecvar): 10 fixed sweeps over the two margins of x <- x - w_m * ave(x / w_m, cell),",
     "  w_m = the weights right after that margin's step in rake's last pass (see estimation.md).",
     sprintf("DF = degf(rk) = %d", df), DF_NOTE, "",
+    "margin_town.csv and margin_urban.csv are those margins as files (household counts; R was given",
+    "  Freq * 8 read from them): pingyi --rake town,urban --margin town=margin_town.csv",
+    "  --margin urban=margin_urban.csv gives the same weights and results as --population.",
     "pingyi:", "pingyi weights --responses long.csv --rake town,urban --population population.csv ... (raking), then",
     pingyi_cmd("--ids stage1_unit,stage2_unit --fpc stage1_N,stage2_N --strata stage1_stratum --weight weight --variance taylor")))
 }
@@ -674,6 +693,86 @@ calib_notes <- c(
     "dont_know = svyby(~dk, ~unit+group, subset(design, answered), svymean)",
     sprintf("DF = degf(design) = %d", df), DF_NOTE, "",
     "pingyi:", pingyi_cmd("--ids stage1_unit,stage2_unit --fpc stage1_N,stage2_N --strata stage1_stratum --weight weight --by group --variance taylor")))
+}
+
+## GREG calibration to margin files (calibrate(), linear / logit with bounds, raking distance) ---
+## and trimming (trimWeights) of raked weights: the rake case's data.
+for (calfun in c("linear", "logit", "raking")) {
+  name <- paste0("calibrate-", calfun)
+  d <- write_long(calib_data(1010), case_dir(name))
+  design <- svydesign(ids = ~stage1_unit + stage2_unit, strata = ~stage1_stratum,
+                      fpc = ~stage1_N + stage2_N, weights = ~weight, data = d)
+  margins <- write_margins(case_dir(name))
+  # Bounds on g: unbounded linear g runs from 1.229 (T2 rural) to 1.864 (T1 urban); an upper
+  # bound of 1.85 binds T1 urban's 13 respondents for linear (T1 rural takes up the town's
+  # total) and bends the logit curve without reaching it. Raking: no bounds.
+  bounds <- if (calfun == "raking") c(-Inf, Inf) else c(0.5, 1.85)
+  cl <- calibrate(design, list(~town, ~urban), list(margins$town, margins$urban), calfun = calfun,
+                  bounds = bounds, epsilon = 1e-12, maxit = 100)
+  g <- weights(cl) / weights(design)
+  at_bound <- sum(abs(g - bounds[2]) < 1e-9) / K
+  df <- degf(cl)
+  r <- results(cl, d, df)
+  write_expected(r, case_dir(name), standard_extra(r, cl, d))
+  write_weights(cl, d, case_dir(name))
+  option <- if (calfun == "raking") "" else " --bounds 0.5,1.85"
+  write_design(case_dir(name), c(
+    sprintf("Case %s: the rake case's two-stage design and data, calibrated (GREG) to the household", name),
+    "margins by town (margin_town.csv) and by urban (margin_urban.csv) with R's calibrate().",
+    describe(d), calib_notes, "",
+    "R:", "d <- read.csv(\"long.csv\")", std_two_stage_design_lines(),
+    "pt <- read.csv(\"margin_town.csv\"); pt$Freq <- pt$Freq * 8",
+    "pu <- read.csv(\"margin_urban.csv\"); pu$Freq <- pu$Freq * 8",
+    sprintf("cl <- calibrate(design, list(~town, ~urban), list(pt, pu), calfun = \"%s\",", calfun),
+    sprintf("                bounds = c(%s, %s), epsilon = 1e-12, maxit = 100)", bounds[1], bounds[2]),
+    "  epsilon = 1e-12: every margin met to 1e-12 x (1 + its count) (R's default 1e-7 leaves the",
+    "  weights converged to about 1e-7 only); pingyi iterates to the same 1e-12.",
+    sprintf("  respondents whose g sits at the upper bound: %d", at_bound),
+    "weights.csv: the calibrated weight of each respondent.",
+    "Variance (svyrecvar, greg_calibration): x <- qr.resid(qr(X * sqrt(d)), x / (g * sqrt(d))) * g * sqrt(d),",
+    "  X = model.matrix(~town + urban), d = the design weights, g = calibrated / design weight.",
+    sprintf("DF = degf(cl) = %d", df), DF_NOTE, "",
+    "pingyi:", sprintf("pingyi weights --responses long.csv --calibrate %s --margin town=margin_town.csv --margin urban=margin_urban.csv%s ..., then", calfun, option),
+    pingyi_cmd(sprintf("--ids stage1_unit,stage2_unit --fpc stage1_N,stage2_N --strata stage1_stratum --weight weight --variance taylor --calibrate %s --margin town=margin_town.csv --margin urban=margin_urban.csv%s", calfun, option))))
+}
+
+{
+  name <- "trim"
+  d <- write_long(calib_data(1010), case_dir(name))
+  design <- svydesign(ids = ~stage1_unit + stage2_unit, strata = ~stage1_stratum,
+                      fpc = ~stage1_N + stage2_N, weights = ~weight, data = d)
+  margins <- write_margins(case_dir(name))
+  rk <- rake(design, list(~town, ~urban), list(margins$town, margins$urban), control = list(maxit = 200, epsilon = 1e-13))
+  # Raked weights run from 50.8 to 368.8; trimmed to [60, 300].
+  tr <- trimWeights(rk, lower = 60, upper = 300)
+  trs <- trimWeights(rk, lower = 60, upper = 300, strict = TRUE)
+  df <- degf(tr)
+  r <- results(tr, d, df)
+  e <- standard_extra(r, tr, d)
+  rs <- svyby(~score + satisfied, ~unit, subset(trs, valid), svymean)
+  e$score_strict <- g17(rs$score)
+  e$score_se_strict <- g17(SE(rs)[, 1])
+  write_expected(r, case_dir(name), e)
+  write_weights(tr, d, case_dir(name))
+  cw <- data.frame(case_id = d$case_id, w = weights(trs))[!duplicated(d$case_id), ]
+  write.csv(data.frame(case_id = cw$case_id, calibrated_weight = g17(cw$w)),
+            file.path(case_dir(name), "weights_strict.csv"), row.names = FALSE, quote = FALSE)
+  trimmed <- sum(weights(rk) < 60 | weights(rk) > 300) / K
+  write_design(case_dir(name), c(
+    "Case trim: the rake case's design and data raked to the margin files, then the raked weights",
+    "trimmed to [60, 300] with R's trimWeights(): weights outside are set to the bound and what was",
+    "cut is shared equally among the weights inside (per row in R; every respondent has K rows, so",
+    "per respondent as pingyi trims).",
+    describe(d), calib_notes, "",
+    "R:", "d <- read.csv(\"long.csv\")", std_two_stage_design_lines(),
+    "pt, pu <- margin_town.csv, margin_urban.csv with Freq * 8",
+    "rk <- rake(design, list(~town, ~urban), list(pt, pu), control = list(maxit = 200, epsilon = 1e-13))",
+    "tr <- trimWeights(rk, lower = 60, upper = 300)            # expected.csv, weights.csv",
+    "trs <- trimWeights(rk, lower = 60, upper = 300, strict = TRUE)  # extra.csv score_strict, score_se_strict; weights_strict.csv",
+    sprintf("  respondents outside [60, 300] before trimming: %d", trimmed),
+    "Variance: the raking residuals of rk (trimWeights changes the weights, not rk's postStrata).",
+    sprintf("DF = degf(tr) = %d", df), DF_NOTE, "",
+    "pingyi:", pingyi_cmd("--ids stage1_unit,stage2_unit --fpc stage1_N,stage2_N --strata stage1_stratum --weight weight --variance taylor --rake town,urban --margin town=margin_town.csv --margin urban=margin_urban.csv --trim 60,300 [--trim-strict]")))
 }
 
 cat("fixtures written to", HERE, "\n")
