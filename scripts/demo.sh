@@ -76,16 +76,30 @@ $pingyi responses export --format cases --out $out/cases.csv --db $db
 step "5. 加权与测评 Weight, score every unit by group and overall, response rates"
 show '$p' weights --responses $out/long.csv --cases $out/cases.csv --out $out/weighted.csv
 show 1p score --responses $out/weighted.csv --scale surveys/scales/four-tier.yaml --by group --rate-interval logit \
-  --out $out/scores_by_group.csv --distribution $out/distribution.csv
+  --out $out/scores_by_group.csv --distribution $out/distribution.csv --replicates-out $out/replicates_by_group.csv
 show 1p score --responses $out/weighted.csv --scale surveys/scales/four-tier.yaml --by mode --rate-interval logit --out $out/scores_by_mode.csv
 $pingyi score combine $out/scores_by_group.csv --across group --rate-interval logit \
-  --weights deputies=30,enterprises=30,urban=20,rural=20 --partial --out $out/scores.csv
+  --weights deputies=30,enterprises=30,urban=20,rural=20 --partial --out $out/scores.csv \
+  --replicates $out/replicates_by_group.csv --replicates-out $out/replicates.csv
 $pingyi rates --cases $out/cases.csv --out $out/rates.csv
 
 step "6. 综合考评 Composite scores under the 大石桥 scheme"
 $pingyi composite --scheme surveys/schemes/dashiqiao.yaml --components datasets/dashiqiao/components.csv \
   --indicators datasets/dashiqiao/indicators.csv --events datasets/dashiqiao/events.csv \
-  --public $out/scores.csv --units datasets/units.csv --out $out/composite.csv
+  --public $out/scores.csv --replicates $out/replicates.csv --units datasets/units.csv --out $out/composite.csv
+
+step "6b. 等次的不确定性 Grade uncertainty: departments graded by their public score alone (demonstration scheme)"
+# Independent normal draws of each department's score against the replicates of the whole design.
+{ echo "unit,class,component,period,value"; awk -F, 'NR > 1 && $3 == "department" { print $1 ",department,,," }' datasets/units.csv; } > $out/quota-components.csv
+awk -F, 'NR == 1 || $1 ~ /^D/' $out/scores.csv > $out/scores_departments.csv
+awk -F, 'NR == 1 || $1 ~ /^D/' $out/replicates.csv > $out/replicates_departments.csv
+show 1p composite --scheme datasets/demo/public-quota.yaml --components $out/quota-components.csv --public $out/scores_departments.csv \
+  --top 0 --out $out/quota-normal.csv
+show 1p composite --scheme datasets/demo/public-quota.yaml --components $out/quota-components.csv --public $out/scores_departments.csv \
+  --replicates $out/replicates_departments.csv --top 0 --out $out/quota-replicates.csv
+echo "  单位  名次（95% 区间）等次  等次变动概率：各单位独立的正态模拟 → 全设计重复样本"
+awk -F, 'FNR == 1 { next } NR == FNR { p[$1] = $10; next } ($10 > 0.01 || p[$1] > 0.01) { printf "  %s  %s（%s–%s）%s  %.1f%% → %.1f%%\n", $1, $4, $11, $12, $5, 100 * p[$1], 100 * $10 }' \
+  $out/quota-normal.csv $out/quota-replicates.csv
 
 step "7. 报告 The report: HTML with charts, workbook, feedback sheets; printable lists"
 show 1p report --scores $out/scores.csv --scores $out/scores_by_group.csv --distribution $out/distribution.csv \

@@ -25,33 +25,15 @@ public enum ScoreCombiner {
         }
         let key: (UnitScore) -> String = { $0.unit + "\u{1F}" + ($0.by ?? "") }
         // A unit with n = 0 (only don't-know answers) has no score in that input.
-        let lookups = inputs.map { input in
-            Dictionary(input.scores.filter { $0.n > 0 }.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
-        }
-        // Units in order of first appearance across the inputs.
-        var order: [UnitScore] = []
-        var seen = Set<String>()
-        for input in inputs {
-            for s in input.scores where seen.insert(key(s)).inserted { order.append(s) }
+        let matched = try match(inputs.map { ($0.name, $0.scores) }, weights: weights, partial: partial, key: key, counted: { $0.n > 0 }) {
+            (first, q) -> AnalyticsError in
+            let dontKnowOnly = inputs[q].scores.contains { key($0) == key(first) }
+            return .data(file: inputs[q].name, line: nil,
+                         message: "unit \(first.unit)\(first.by.map { " (\($0))" } ?? "") has no score here\(dontKnowOnly ? " (only don't-know answers)" : "")",
+                         hint: "every file must score the same units, or combine with --partial")
         }
         var result: [UnitScore] = []
-        for first in order {
-            var parts: [UnitScore] = []
-            var partWeights: [Double] = []
-            for (q, lookup) in lookups.enumerated() {
-                guard let s = lookup[key(first)] else {
-                    if partial { continue }
-                    let dontKnowOnly = inputs[q].scores.contains { key($0) == key(first) }
-                    throw .data(file: inputs[q].name, line: nil,
-                                message: "unit \(first.unit)\(first.by.map { " (\($0))" } ?? "") has no score here\(dontKnowOnly ? " (only don't-know answers)" : "")",
-                                hint: "every file must score the same units, or combine with --partial")
-                }
-                parts.append(s)
-                partWeights.append(weights[q])
-            }
-            let total = partWeights.reduce(0, +)
-            guard total > 0 else { continue }
-            let shares = partWeights.map { $0 / total }
+        for (first, parts, shares) in matched {
             var score = 0.0, rate = 0.0, dk = 0.0, v = 0.0, vRate = 0.0, vSRS = 0.0, dfDenominator = 0.0
             var n = 0, psus = 0
             for (q, s) in parts.enumerated() {
@@ -77,6 +59,41 @@ public enum ScoreCombiner {
             result.append(UnitScore(unit: first.unit, by: first.by, n: n, dontKnow: dk, score: score, scoreSE: se,
                                     scoreLow: score - t * se, scoreHigh: score + t * se, rate: rate, rateSE: rateSE,
                                     rateLow: rateBounds.low, rateHigh: rateBounds.high, deff: v / vSRS, rateDeff: .nan, df: df, psus: psus))
+        }
+        return result
+    }
+
+    /// The rows of every unit (and by value) across the inputs, in order of first appearance,
+    /// with each input's share of the weight among the inputs that have the unit: what every
+    /// combination (scores, replicates) weights. A unit missing from an input is an error unless
+    /// `partial`; a unit whose inputs all weigh 0 is left out.
+    static func match<Row>(_ inputs: [(name: String, rows: [Row])], weights: [Double], partial: Bool, key: (Row) -> String,
+                           counted: (Row) -> Bool, missing: (Row, Int) -> AnalyticsError) throws(AnalyticsError)
+        -> [(first: Row, parts: [Row], shares: [Double])]
+    {
+        let lookups = inputs.map { input in
+            Dictionary(input.rows.filter(counted).map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        var order: [Row] = []
+        var seen = Set<String>()
+        for input in inputs {
+            for row in input.rows where seen.insert(key(row)).inserted { order.append(row) }
+        }
+        var result: [(first: Row, parts: [Row], shares: [Double])] = []
+        for first in order {
+            var parts: [Row] = []
+            var partWeights: [Double] = []
+            for (q, lookup) in lookups.enumerated() {
+                guard let row = lookup[key(first)] else {
+                    if partial { continue }
+                    throw missing(first, q)
+                }
+                parts.append(row)
+                partWeights.append(weights[q])
+            }
+            let total = partWeights.reduce(0, +)
+            guard total > 0 else { continue }
+            result.append((first, parts, partWeights.map { $0 / total }))
         }
         return result
     }

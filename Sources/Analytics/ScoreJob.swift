@@ -28,6 +28,8 @@ public enum ScoreJob {
         public var variance = VarianceMethod.taylor
         /// Bootstrap replicates for ranks (nil: no ranks).
         public var rankReplicates: Int?
+        /// Write every unit's score under this many bootstrap replicates (nil: none).
+        public var replicateScores: Int?
         public var seed: UInt32 = 20_170_401
         public var mse = false
         public var rateInterval = RateInterval.wald
@@ -51,6 +53,8 @@ public enum ScoreJob {
         public var scores: [UInt8]
         /// The distribution file, when asked for.
         public var distribution: [UInt8]?
+        /// The replicate score file (``ReplicatesFormat``), when asked for.
+        public var replicates: [UInt8]?
     }
 
     public static func run(_ table: Table, _ request: Request) throws(AnalyticsError) -> Outcome {
@@ -83,8 +87,9 @@ public enum ScoreJob {
                                    rankReplicates: request.rankReplicates, seed: request.seed, mse: request.mse,
                                    rateInterval: request.rateInterval, degreesOfFreedom: request.degreesOfFreedom)
         options.progress = request.progress
+        options.replicateScores = request.replicateScores
         let scorer = Scorer(design: design, options: options)
-        let results = try scorer.score()
+        let (results, replicates) = try scorer.run()
         var distribution: [UInt8]?
         if request.distribution {
             let scale = request.scale
@@ -92,17 +97,37 @@ public enum ScoreJob {
             let rows = try TierDistribution.compute(design, weights: scorer.calibratedWeights(), labels: labels)
             distribution = TierDistribution.csv(rows, by: request.by)
         }
-        return Outcome(results: results, design: design, scores: ScoreTable.csv(results, by: request.by), distribution: distribution)
+        return Outcome(results: results, design: design, scores: ScoreTable.csv(results, by: request.by), distribution: distribution,
+                       replicates: replicates?.csv(by: request.by))
     }
 
     /// The groups of one score file (scored `--by across`) combined with a weight per group
     /// (`pingyi score combine --across group --weights deputies=30,…`).
     public static func combine(_ file: (scores: [UnitScore], by: String?), name: String, across: String, weights named: [(String, Double)],
                                partial: Bool, rateInterval: RateInterval) throws(AnalyticsError) -> [UnitScore] {
-        guard file.by == across else {
+        let parts = try groups(file.scores, by: file.by, groupOf: \.by, name: name, across: across, weights: named) { var s = $0; s.by = nil; return s }
+        return try ScoreCombiner.combine(parts.inputs, weights: parts.weights, partial: partial, rateInterval: rateInterval)
+    }
+
+    /// The replicates of one file scored `--by across`, combined as ``combine(_:name:across:weights:partial:rateInterval:)``
+    /// combines its scores.
+    public static func combine(_ file: (replicates: ReplicateScores, by: String?), name: String, across: String, weights named: [(String, Double)],
+                               partial: Bool) throws(AnalyticsError) -> ReplicateScores {
+        let parts = try groups(file.replicates.units, by: file.by, groupOf: \.by, name: name, across: across, weights: named) { var u = $0; u.by = nil; return u }
+        return try ReplicateScores.combine(parts.inputs.map { ($0.name, ReplicateScores(units: $0.scores, count: file.replicates.count)) },
+                                           weights: parts.weights, partial: partial)
+    }
+
+    /// The rows of each group named in the weights, with the by value dropped; every group of
+    /// the file must have a weight, and none twice.
+    private static func groups<Row>(_ rows: [Row], by: String?, groupOf: KeyPath<Row, String?>, name: String, across: String,
+                                    weights named: [(String, Double)], strip: (Row) -> Row) throws(AnalyticsError)
+        -> (inputs: [(name: String, scores: [Row])], weights: [Double])
+    {
+        guard by == across else {
             throw .usage(message: "\(name) is not scored by \(across); run pingyi score --by \(across)")
         }
-        let groups = Set(file.scores.compactMap(\.by))
+        let groups = Set(rows.compactMap { $0[keyPath: groupOf] })
         var seen = Set<String>()
         for (group, _) in named where !seen.insert(group).inserted {
             throw .usage(message: "--weights names \(across) '\(group)' twice; give each value of \(across) one weight")
@@ -110,10 +135,10 @@ public enum ScoreJob {
         if let left = groups.subtracting(seen).sorted().first {
             throw .usage(message: "--weights gives no weight to \(across) '\(left)' of \(name); give NAME=NUMBER for every value (\(groups.sorted().joined(separator: ", "))), 0 to leave one out")
         }
-        var inputs: [(name: String, scores: [UnitScore])] = []
+        var inputs: [(name: String, scores: [Row])] = []
         var weights: [Double] = []
         for (group, weight) in named {
-            let part = file.scores.filter { $0.by == group }.map { var s = $0; s.by = nil; return s }
+            let part = rows.filter { $0[keyPath: groupOf] == group }.map(strip)
             guard !part.isEmpty else {
                 throw .data(file: name, line: nil, message: "no \(across) '\(group)' in the file",
                             hint: "the values are \(groups.sorted().joined(separator: ", "))")
@@ -121,6 +146,6 @@ public enum ScoreJob {
             inputs.append(("\(name) (\(across) = \(group))", part))
             weights.append(weight)
         }
-        return try ScoreCombiner.combine(inputs, weights: weights, partial: partial, rateInterval: rateInterval)
+        return (inputs, weights)
     }
 }

@@ -1,9 +1,9 @@
 extension Scorer {
-    /// Ranks (1 = highest score) within each `by` group, with a 95 % interval from Rao–Wu
-    /// bootstrap replicates: every replicate re-estimates all units from the same resampled PSUs,
-    /// so units that share respondents move together. `p_top_quarter` is the share of replicates
-    /// in which the unit ranks in the top quarter (the first ⌈units/4⌉).
-    func addRanks(_ results: inout [UnitScore], domains: [Domain], weights: [Double], replicates count: Int) throws(AnalyticsError) {
+    /// Every domain's score under each of `count` Rao–Wu bootstrap replicates of the whole design
+    /// (seeded by the options): every replicate re-estimates all units from the same resampled
+    /// PSUs, so units that share respondents move together. NaN where a replicate leaves a
+    /// domain without weight.
+    func bootstrapScores(domains: [Domain], weights: [Double], replicates count: Int) throws(AnalyticsError) -> [[Double]] {
         var lonelySafe = design.spec
         if lonelySafe.lonely != .remove && lonelySafe.lonely != .certainty { lonelySafe.lonely = .remove }
         let boot = try Replicates(bootstrapFor: SurveyDesign(sharing: design, spec: lonelySafe), replicates: count, seed: options.seed)
@@ -30,6 +30,14 @@ extension Scorer {
                 psuW[a] = 0
             }
         }
+        return thetas
+    }
+
+    /// Ranks (1 = highest score) within each `by` group, with a 95 % interval from the replicate
+    /// scores (``bootstrapScores(domains:weights:replicates:)``). `p_top_quarter` is the share of
+    /// replicates in which the unit ranks in the top quarter (the first ⌈units/4⌉).
+    func addRanks(_ results: inout [UnitScore], thetas: [[Double]]) {
+        let count = thetas.first?.count ?? 0
         // Rank within each by group.
         var groups: [String: [Int]] = [:]
         for (i, r) in results.enumerated() where r.n > 0 { groups[r.by ?? "", default: []].append(i) }

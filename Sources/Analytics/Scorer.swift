@@ -88,6 +88,9 @@ public struct ScoreOptions: Sendable {
     public var calibration: Calibration?
     /// Rank intervals from this many Rao–Wu bootstrap replicates (nil: no ranks).
     public var rankReplicates: Int?
+    /// Every unit's score under this many Rao–Wu bootstrap replicates (``Scorer/run()``), for
+    /// the composite's grades; the same replicates as the ranks' (nil: none).
+    public var replicateScores: Int?
     public var seed: UInt32
     /// Centre replicate variances at the full-sample estimate (R's `mse = TRUE`).
     public var mse: Bool
@@ -139,6 +142,13 @@ public struct Scorer {
 
     /// Scores of every unit, in unit order within each `by` group.
     public func score() throws(AnalyticsError) -> [UnitScore] {
+        try run().scores
+    }
+
+    /// Scores of every unit and, when ``ScoreOptions/replicateScores`` asks, every unit's score
+    /// under each Rao–Wu bootstrap replicate of the whole design (the ranks' replicates: the same
+    /// seed gives the same replicates).
+    public func run() throws(AnalyticsError) -> (scores: [UnitScore], replicates: ReplicateScores?) {
         let domains = try makeDomains()
         var weights = design.caseWeight
         var calibrated: Calibration.Result? = nil
@@ -286,10 +296,19 @@ public struct Scorer {
                                      rate: mean[1], rateSE: se[1], rateLow: rateBounds.low, rateHigh: rateBounds.high,
                                      deff: deff[0], rateDeff: deff[1], df: df, psus: psuList.count))
         }
-        if let count = options.rankReplicates {
-            try addRanks(&results, domains: domains, weights: weights, replicates: count)
+        var thetas: [[Double]]? = nil
+        if let count = options.replicateScores ?? options.rankReplicates {
+            thetas = try bootstrapScores(domains: domains, weights: weights, replicates: count)
         }
-        return results
+        if let thetas, options.rankReplicates != nil {
+            addRanks(&results, thetas: thetas)
+        }
+        var replicateScores: ReplicateScores? = nil
+        if let thetas, options.replicateScores != nil {
+            replicateScores = ReplicateScores(units: zip(results, thetas).map { ReplicateScores.Unit(unit: $0.unit, by: $0.by, estimate: $0.n > 0 ? $0.score : .nan, values: $1) },
+                                         count: thetas.first?.count ?? (options.replicateScores ?? 0))
+        }
+        return (results, replicateScores)
     }
 
     /// Domains: each unit, crossed with the `by` column, ordered like R's `svyby` (units vary

@@ -27,6 +27,8 @@ public struct CompositeInputs: Sendable {
     var hasPublicErrors = false
     /// Whether last year's ranks were given.
     var hasPrevious = false
+    /// R when the public scores came with replicates (then grades are re-drawn from them).
+    var replicateCount: Int?
 
     /// Reads and checks the inputs.
     /// - Parameters:
@@ -35,8 +37,10 @@ public struct CompositeInputs: Sendable {
     ///   - events: bonus, penalty and veto events.
     ///   - publicScores: the public-evaluation scores, required when a class has a public component.
     ///   - previous: last year's result.
+    ///   - publicReplicates: the public scores' replicates (`pingyi score --replicates-out`), one
+    ///     file per public file: grades, rank intervals and standard errors then come from them.
     public init(scheme: Scheme, components: Table, indicators: Table? = nil, events: Table? = nil,
-                publicScores: [PublicScores] = [], previous: Table? = nil) throws(CompositeError) {
+                publicScores: [PublicScores] = [], previous: Table? = nil, publicReplicates: [PublicScores] = []) throws(CompositeError) {
         var reader = InputReader(scheme: scheme)
         try reader.readComponents(InputTable(components, role: "components file", required: ["unit", "class", "component", "value"]))
         if let indicators {
@@ -48,6 +52,14 @@ public struct CompositeInputs: Sendable {
         }
         if !publicScores.isEmpty {
             hasPublicErrors = try reader.readPublic(publicScores)
+        }
+        if !publicReplicates.isEmpty {
+            guard !publicScores.isEmpty else {
+                throw CompositeError(.usage, file: publicReplicates[0].table.source, line: nil, message: "replicates were given without public scores",
+                                     hint: "give --public with --replicates")
+            }
+            replicateCount = try reader.readReplicates(publicReplicates)
+            hasPublicErrors = true
         }
         if let previous {
             try reader.readPrevious(InputTable(previous, role: "previous year's result", required: CompositeResultFormat.previousRequired,
@@ -111,4 +123,6 @@ struct PublicCell: Sendable {
     let score: Double
     let se: Double?
     let rate: Double?
+    /// The score in replicates 1…R (NaN where a replicate had no respondent for the unit).
+    var replicates: [Double]? = nil
 }

@@ -25,6 +25,12 @@ public struct UnitResult: Sendable, Equatable {
     public let pGrade: Double?
     /// Why the unit got its grade, in Chinese.
     public let notes: [String]
+    /// The rank's 95 % interval over the replicates of the public scores (nil without them).
+    public var rankLow: Int? = nil
+    public var rankHigh: Int? = nil
+    /// Units of a class whose order the replicates cannot tell apart share a group number
+    /// (statistically tied); nil for a unit alone or without replicates.
+    public var tieGroup: Int? = nil
 }
 
 /// The result of a composite calculation: units ordered by class (scheme order), rank, unit id.
@@ -36,6 +42,9 @@ public struct CompositeResult: Sendable {
     /// Whether score_se and p_grade are reported.
     public let hasUncertainty: Bool
     let decimals: Int
+    /// R when score_se, p_grade and the rank intervals come from replicates of the public scores;
+    /// nil when p_grade is simulated from independent normal draws.
+    public var replicates: Int? = nil
 
     /// RESULT.csv, ``Formats/CompositeResultFormat``: `unit,class,score,rank,grade`, one column per
     /// top-level component's contribution, one per deduction, `bonus,penalty`, then
@@ -43,7 +52,8 @@ public struct CompositeResult: Sendable {
     /// with "；") and `format`. Numbers have the scheme's decimals; score_se and p_grade four.
     public func csv(byteOrderMark: Bool = false) -> [UInt8] {
         var writer = CSVWriter(byteOrderMark: byteOrderMark)
-        writer.writeRow(CompositeResultFormat.header(components: componentColumns, deductions: deductionColumns, uncertainty: hasUncertainty))
+        writer.writeRow(CompositeResultFormat.header(components: componentColumns, deductions: deductionColumns, uncertainty: hasUncertainty,
+                                                     replicates: replicates != nil))
         let fixed = { (value: Double) in ScoreRounding.text(value, decimals: decimals) }
         for unit in units {
             var row: [String?] = [unit.unit, unit.unitClass, fixed(unit.score), String(unit.rank), unit.grade]
@@ -52,6 +62,9 @@ public struct CompositeResult: Sendable {
             row += [fixed(unit.bonus), fixed(unit.penalty)]
             if hasUncertainty {
                 row += [unit.scoreSE.map { ScoreRounding.text($0, decimals: 4) }, unit.pGrade.map { ScoreRounding.text($0, decimals: 4) }]
+            }
+            if replicates != nil {
+                row += [unit.rankLow.map { String($0) }, unit.rankHigh.map { String($0) }, unit.tieGroup.map { String($0) }]
             }
             row.append(unit.notes.joined(separator: CompositeResultFormat.notesSeparator))
             row.append(CompositeResultFormat.format.tag)

@@ -133,6 +133,82 @@ extension InputReader {
         return allHaveErrors
     }
 
+    // MARK: Replicates of the public scores
+
+    /// Reads the public scores' replicates (`pingyi score --replicates-out`, one file per public
+    /// file, the same periods): every unit with a public score needs replicates 0…R with
+    /// replicate 0 equal to its score, and every file the same R. Returns R.
+    mutating func readReplicates(_ files: [PublicScores]) throws(CompositeError) -> Int {
+        typealias F = ReplicatesFormat
+        var count: Int? = nil
+        var found: [String: [Double]] = [:]
+        var origins: [String: String] = [:]
+        for file in files {
+            let input = try InputTable(file.table, role: "replicate scores (pingyi score --replicates-out)",
+                                       required: [F.unit, F.replicate, F.score], format: F.format)
+            if let by = F.byColumn(in: file.table.names), by != ScoresFormat.period {
+                throw CompositeError(file: input.file, line: 1, message: "the replicates are split by '\(by)'; the public component needs one score per unit (and period)",
+                                     hint: "write them with pingyi score combine --replicates-out, as the public scores")
+            }
+            var row = 0
+            while row < input.rowCount {
+                let u = try knownUnit(input, row)
+                let unit = units[u].id
+                let period = file.period ?? input.text(ScoresFormat.period, row) ?? ""
+                let key = unit + "\u{1F}" + period
+                if let first = origins[key] {
+                    throw input.rowError(row, "unit \(unit)\(period.isEmpty ? "" : ", period \(period)") has replicates twice (also from \(first))",
+                                         hint: "give each unit's replicates 0…R once")
+                }
+                origins[key] = "\(input.file):\(input.line(row))"
+                var values: [Double] = []
+                while row < input.rowCount, input.text(F.unit, row) == unit, (file.period ?? input.text(ScoresFormat.period, row) ?? "") == period {
+                    guard let r = try input.number(F.replicate, row), r == Double(values.count) else {
+                        throw input.error(row, field: F.replicate, "'\(input.text(F.replicate, row) ?? "")' where replicate \(values.count) of unit \(unit) belongs",
+                                          hint: "give each unit's replicates 0…R in order, as pingyi score --replicates-out writes them")
+                    }
+                    let value = try input.number(F.score, row) ?? .nan
+                    if !value.isNaN && !(0...100).contains(value) {
+                        throw input.error(row, field: F.score, "\(number(value)) is outside 0–100 (unit \(unit))", hint: "give pingyi score --replicates-out output")
+                    }
+                    values.append(value)
+                    row += 1
+                }
+                let replicates = values.count - 1
+                if let count, count != replicates {
+                    throw input.error(row - 1, field: F.replicate, "unit \(unit) has \(replicates) replicates, the units before it \(count)",
+                                      hint: "give the replicates of one scoring")
+                }
+                guard replicates >= 1 else {
+                    throw input.error(row - 1, field: F.replicate, "unit \(unit) has no replicate beyond the estimate (replicate 0)",
+                                      hint: "give pingyi score --replicates-out output")
+                }
+                count = replicates
+                guard let cell = units[u].publicScores[period] else {
+                    throw input.error(row - 1, field: F.unit, "unit \(unit)\(period.isEmpty ? "" : ", period \(period)") has replicates but no public score",
+                                      hint: "give the replicates of the --public scores")
+                }
+                guard abs(values[0] - cell.score) <= 1e-9 * max(1, abs(cell.score)) else {
+                    throw input.error(row - 1, field: F.score,
+                                      "unit \(unit)'s replicate 0 is \(number(values[0])) but its public score is \(number(cell.score))",
+                                      hint: "give the replicate file written with the public scores (pingyi score or score combine --replicates-out)")
+                }
+                found[key] = Array(values.dropFirst())
+            }
+        }
+        for u in units.indices {
+            for (period, cell) in units[u].publicScores {
+                guard let values = found[units[u].id + "\u{1F}" + period] else {
+                    throw CompositeError(file: files.first?.table.source ?? "", line: nil,
+                                         message: "unit \(units[u].id)\(period.isEmpty ? "" : ", period \(period)") has a public score but no replicates",
+                                         hint: "give the replicate file written with the public scores (pingyi score or score combine --replicates-out)")
+                }
+                units[u].publicScores[period] = PublicCell(score: cell.score, se: cell.se, rate: cell.rate, replicates: values)
+            }
+        }
+        return count ?? 0
+    }
+
     // MARK: Previous year
 
     mutating func readPrevious(_ input: InputTable) throws(CompositeError) {

@@ -14,6 +14,8 @@ struct UnitScore: Sendable {
     /// The public component's value (0–100), its standard error and satisfaction rate.
     var publicValue: Double?
     var publicSE: Double?
+    /// The public component's value in each replicate (when the inputs have replicates).
+    var publicReplicates: [Double]?
     var rate: Double?
     /// The public component's weight in the score: its points / 100.
     var publicWeight = 0.0
@@ -41,6 +43,7 @@ extension Scheme {
             result.publicValue = combined.score
             result.publicSE = combined.se
             result.rate = combined.rate
+            result.publicReplicates = combinedReplicates(leaf, data)
             result.publicWeight = leaf.points / 100
         }
         applyDeductions(data, to: &result)
@@ -85,6 +88,26 @@ extension Scheme {
             }
         }
         return (score, variance.map { $0.squareRoot() }, rate)
+    }
+
+    /// The public component in each replicate, combined over periods as ``combinePublic(_:_:)``
+    /// combines the scores; a replicate without the unit's respondents keeps the period's score.
+    func combinedReplicates(_ leaf: Component, _ data: UnitData) -> [Double]? {
+        let terms = leaf.periods.isEmpty ? [PeriodWeight(periods: [""], weight: 1, label: nil)] : leaf.periods
+        var result: [Double]? = nil
+        for term in terms {
+            let k = Double(term.periods.count)
+            for period in term.periods {
+                guard let cell = data.publicScores[period], let values = cell.replicates else { return nil }
+                if result == nil { result = [Double](repeating: 0, count: values.count) }
+                guard result?.count == values.count else { return nil }
+                for r in values.indices {
+                    let v = values[r].isNaN ? cell.score : values[r]
+                    result?[r] += term.weight * v / k
+                }
+            }
+        }
+        return result
     }
 
     func applyDeductions(_ data: UnitData, to result: inout UnitScore) {

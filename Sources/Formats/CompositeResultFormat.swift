@@ -1,7 +1,9 @@
 /// RESULT.csv (`pingyi composite --out`, read by `pingyi report --composite` and as last year's
 /// result by `pingyi composite --previous`): `unit, class, score, rank, grade`, one column per
 /// top-level component of the scheme (its id) and per deduction, `bonus, penalty`, with
-/// uncertainty `score_se, p_grade`, then `notes` (joined with ``notesSeparator``) and `format`
+/// uncertainty `score_se, p_grade`, with replicates of the public scores also `rank_low,
+/// rank_high, tie_group` (the rank's 95 % interval; units the data cannot separate share a tie
+/// group number), then `notes` (joined with ``notesSeparator``) and `format`
 /// (`composite/1`).
 public enum CompositeResultFormat {
     public static let format = FileFormat(name: "composite", version: 1, what: "a composite result (pingyi composite)",
@@ -15,19 +17,23 @@ public enum CompositeResultFormat {
     public static let penalty = "penalty"
     public static let scoreSE = "score_se"
     public static let pGrade = "p_grade"
+    public static let rankLow = "rank_low"
+    public static let rankHigh = "rank_high"
+    public static let tieGroup = "tie_group"
     public static let notes = "notes"
     public static let notesSeparator = "；"
 
     /// The header for a scheme's component and deduction ids.
-    public static func header(components: [String], deductions: [String], uncertainty: Bool) -> [String] {
-        ([unit, unitClass, score, rank, grade] + components + deductions + [bonus, penalty] + (uncertainty ? [scoreSE, pGrade] : []) + [notes])
+    public static func header(components: [String], deductions: [String], uncertainty: Bool, replicates: Bool = false) -> [String] {
+        ([unit, unitClass, score, rank, grade] + components + deductions + [bonus, penalty] + (uncertainty ? [scoreSE, pGrade] : [])
+            + (replicates ? [rankLow, rankHigh, tieGroup] : []) + [notes])
             .withFormat()
     }
 
     /// The columns every result has.
     public static let fixed = [unit, unitClass, score, rank, grade, bonus, penalty, notes]
     /// The columns a result may have besides its components and deductions.
-    public static let optional = [scoreSE, pGrade, FileFormat.column]
+    public static let optional = [scoreSE, pGrade, rankLow, rankHigh, tieGroup, FileFormat.column]
     /// What last year's result must have (`--previous`).
     public static let previousRequired = [unit, rank]
     /// Ids a scheme's components may not take: the result's own columns, and the `period` and

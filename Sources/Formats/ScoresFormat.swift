@@ -57,6 +57,30 @@ public enum ScoresFormat {
     }
 }
 
+/// Replicate scores (`pingyi score --replicates-out`, `pingyi score combine --replicates-out`;
+/// read by `score combine --replicates` and `pingyi composite --replicates`): one row per unit
+/// (and by value) and replicate, columns `unit`, the by column, `replicate`, `score`, `format`
+/// (`replicates/1`). Replicate 0 is the full-sample estimate (the score file's `score`);
+/// replicates 1…R are the unit's score under each of R Rao–Wu bootstrap replicates of the whole
+/// design — one set of replicate weights for every unit, so units rated by the same respondents
+/// move together. An empty score: the replicate left the unit without a respondent.
+public enum ReplicatesFormat {
+    public static let format = FileFormat(name: "replicates", version: 1, what: "a replicate score file (pingyi score --replicates-out)",
+                                          remedy: "score again with this pingyi (pingyi score --replicates-out)")
+    public static let unit = "unit"
+    public static let replicate = "replicate"
+    public static let score = "score"
+
+    public static func header(by: String?) -> [String] {
+        ([unit] + (by.map { [$0] } ?? []) + [replicate, score]).withFormat()
+    }
+
+    /// The by column: the second column when it is not `replicate`.
+    public static func byColumn(in names: [String]) -> String? {
+        names.count > 1 && names[1] != replicate ? names[1] : nil
+    }
+}
+
 /// The tier distribution (`pingyi score --distribution`, read by `pingyi report`): `unit`, the
 /// by column, `tier, label, n, share`, `format` (`distribution/1`).
 public enum DistributionFormat {

@@ -71,12 +71,16 @@ public struct CompositeTable: Sendable {
                 throw input.error(row, F.rank, "is empty or 0 (unit \(unit))", hint: schemeHint)
             }
             let notes = (input.text(row, F.notes) ?? "").split(separator: Character(F.notesSeparator)).map { String($0).trimmedSpaces }.filter { !$0.isEmpty }
-            rows.append(UnitResult(
+            var result = UnitResult(
                 unit: unit, class: classID, score: try input.requiredNumber(row, F.score), rank: rank, grade: input.text(row, F.grade),
                 contributions: contributions, deductions: deducted,
                 bonus: try input.number(row, F.bonus) ?? 0, penalty: try input.number(row, F.penalty) ?? 0,
                 scoreSE: try input.number(row, F.scoreSE), pGrade: try input.number(row, F.pGrade, in: 0...1, hint: schemeHint),
-                notes: notes))
+                notes: notes)
+            result.rankLow = try input.count(row, F.rankLow)
+            result.rankHigh = try input.count(row, F.rankHigh)
+            result.tieGroup = try input.count(row, F.tieGroup)
+            rows.append(result)
         }
         if rows.isEmpty {
             throw ReportError(file: input.file, line: 2, message: "the composite result has no rows", hint: schemeHint)

@@ -17,9 +17,13 @@ struct CompositeCommand: AsyncParsableCommand {
                             one file with a period column, or --public Q1=FILE --public Q2=FILE …
               --previous    last year's RESULT.csv (unit,rank[,class])
             Output: unit,class,score,rank,grade, one column per top-level component's contribution,
-            one per deduction, bonus,penalty[,score_se,p_grade],notes. p_grade is the share of
-            simulated draws of the public scores (Normal(score, se²), seeded) in which the grade
-            differs. Nothing is written when an input is wrong.
+            one per deduction, bonus,penalty[,score_se,p_grade][,rank_low,rank_high,tie_group],notes.
+            With --replicates (pingyi score --replicates-out) every replicate of the public scores
+            is scored, ranked and graded again: p_grade is the share of replicates in which the grade
+            differs, score_se the replicates' standard error, rank_low–rank_high the rank's 95 %
+            interval, and units the replicates cannot order share a tie_group. Without them p_grade
+            is the share of simulated draws of the public scores (Normal(score, se²), independent
+            units, seeded) in which the grade differs. Nothing is written when an input is wrong.
             """
     )
 
@@ -37,6 +41,9 @@ struct CompositeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("public"), help: "Public-evaluation scores from pingyi score: FILE, or PERIOD=FILE (repeat per period).")
     var publicScores: [String] = []
+
+    @Option(help: "Replicate scores of the public scores (pingyi score / score combine --replicates-out): FILE, or PERIOD=FILE as --public. Grades, rank intervals and standard errors then come from them.")
+    var replicates: [String] = []
 
     @Option(help: "Last year's RESULT.csv, for the rule 'last two years running'.")
     var previous: String?
@@ -65,6 +72,9 @@ struct CompositeCommand: AsyncParsableCommand {
         guard top >= 0 else {
             throw ValidationError("--top must be 0 or more (got \(top)).")
         }
+        if !replicates.isEmpty && replicates.count != publicScores.count {
+            throw ValidationError("give one --replicates file per --public file (\(publicScores.count) public, \(replicates.count) replicate files).")
+        }
         guard (1...1_000_000).contains(draws) else {
             throw ValidationError("--draws must be between 1 and 1000000 (got \(draws)).")
         }
@@ -73,8 +83,10 @@ struct CompositeCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let publicFiles = publicScores.map(Self.splitPeriod)
+            let replicateFiles = replicates.map(Self.splitPeriod)
             let named: [(String?, String)] = [(scheme, "--scheme"), (components, "--components"), (indicators, "--indicators"), (events, "--events"),
                                                (previous, "--previous"), (units, "--units")] + publicFiles.map { ($0.path, "--public") }
+                + replicateFiles.map { ($0.path, "--replicates") }
             for case let (path?, option) in named { try requireFile(path, option: option) }
             let scheme = try Scheme.load(path: scheme)
             let names = try units.map(unitNames) ?? [:]
@@ -82,13 +94,19 @@ struct CompositeCommand: AsyncParsableCommand {
                 scheme: scheme, components: try read(components),
                 indicators: try indicators.map(read), events: try events.map(read),
                 publicScores: try publicFiles.map { PublicScores(period: $0.period, table: try read($0.path)) },
-                previous: try previous.map(read))
+                previous: try previous.map(read),
+                publicReplicates: try replicateFiles.map { PublicScores(period: $0.period, table: try read($0.path)) })
             if scheme.usesPreviousYear && previous == nil {
                 printNote("注意：未提供上年结果（--previous），“连续两年排名最后”规则未适用")
             }
             let bar = Progress("模拟等次", total: draws)
-            let result = try scheme.evaluate(inputs, simulation: Simulation(draws: draws, seed: seed.value) { bar.update($0) })
+            let result = try scheme.evaluate(inputs, simulation: Simulation(draws: replicates.isEmpty ? draws : 0, seed: seed.value) { bar.update($0) })
             bar.finish()
+            if let count = result.replicates {
+                print("不确定性：由评议得分的 \(count) 个自助法重复样本重新计分、排名、定等（同一批受访者评议的单位一同变动）")
+            } else if result.hasUncertainty {
+                print("不确定性：正态近似，各单位评议得分按相互独立抽取 \(draws) 次（未提供 --replicates）")
+            }
             try writeAtomically(result.csv(byteOrderMark: bom), to: out)
             printSummary(result, scheme: scheme, names: names)
         }
@@ -152,10 +170,13 @@ struct CompositeCommand: AsyncParsableCommand {
     }
 
     /// The first and last `top` units with score, 95 % interval from the public component's
-    /// sampling error, grade and the first reason.
+    /// sampling error, with replicates the rank's interval and tie group (≈N: units the data
+    /// cannot order), grade and the first reason.
     static func rankingTable(_ units: [UnitResult], top: Int, names: [String: String], uncertainty: Bool) -> TextTable {
         let graded = uncertainty && units.contains { $0.pGrade != nil }
-        var rows = [["名次", "单位", "综合得分"] + (uncertainty ? ["95% 区间"] : []) + (graded ? ["等次变动概率"] : []) + ["等次", "说明"]]
+        let replicated = units.contains { $0.rankLow != nil }
+        var rows = [["名次", "单位", "综合得分"] + (uncertainty ? ["95% 区间"] : []) + (replicated ? ["名次区间", "并列组"] : [])
+            + (graded ? ["等次变动概率"] : []) + ["等次", "说明"]]
         let shown: [UnitResult?] = units.count > 2 * top ? units.prefix(top).map { $0 } + [nil] + units.suffix(top).map { $0 } : units.map { $0 }
         for unit in shown {
             guard let unit else {
@@ -167,11 +188,16 @@ struct CompositeCommand: AsyncParsableCommand {
                 let se = unit.scoreSE ?? .nan
                 row.append("\(fixed(unit.score - 1.96 * se, 2))–\(fixed(unit.score + 1.96 * se, 2))")
             }
+            if replicated {
+                row.append(unit.rankLow.map { low in unit.rankHigh.map { low == $0 ? String(low) : "\(low)–\($0)" } ?? "" } ?? "")
+                row.append(unit.tieGroup.map { "≈\($0)" } ?? "")
+            }
             if graded { row.append(unit.pGrade.map { fixed($0 * 100, 1) + "%" } ?? "—") }
             let note = unit.notes.first.map { $0.count > 28 ? String($0.prefix(27)) + "…" : $0 } ?? ""
             row += [unit.grade ?? "—", note]
             rows.append(row)
         }
-        return TextTable(rows: rows, rightAligned: Set([0, 2] + (uncertainty ? [3] : []) + (graded ? [4] : [])))
+        let gradedColumn = 3 + (uncertainty ? 1 : 0) + (replicated ? 2 : 0)
+        return TextTable(rows: rows, rightAligned: Set([0, 2] + (uncertainty ? [3] : []) + (replicated ? [4] : []) + (graded ? [gradedColumn] : [])))
     }
 }

@@ -84,6 +84,9 @@ struct ScoreCommand: AsyncParsableCommand {
         @Flag(help: "Centre replicate variances at the full-sample estimate (R's mse = TRUE).")
         var mse = false
 
+        @Option(help: "Also write every unit's score under --replicates Rao–Wu bootstrap replicates of the whole design (seeded by --seed), for pingyi score combine and pingyi composite --replicates.")
+        var replicatesOut: String?
+
         @OptionGroup(title: "Calibration") var calibrationOptions: CalibrationOptions
 
         @OptionGroup var input: InputOptions
@@ -136,6 +139,7 @@ struct ScoreCommand: AsyncParsableCommand {
                 }
                 request.dontKnow = dontKnow
                 request.rankReplicates = ranks ? replicates : nil
+                request.replicateScores = replicatesOut != nil ? replicates : nil
                 request.seed = seed.value
                 request.mse = mse
                 request.rateInterval = rateInterval
@@ -150,6 +154,9 @@ struct ScoreCommand: AsyncParsableCommand {
                 try files.add(outcome.scores, to: out)
                 if let distribution, let bytes = outcome.distribution {
                     try files.add(bytes, to: distribution)
+                }
+                if let replicatesOut, let bytes = outcome.replicates {
+                    try files.add(bytes, to: replicatesOut)
                 }
                 try files.commit()
                 printSummary(results, design: design)
@@ -205,7 +212,18 @@ struct ScoreCommand: AsyncParsableCommand {
         @Option(help: "The combined rate's interval (as pingyi score --rate-interval).")
         var rateInterval: RateInterval = .wald
 
+        @Option(help: "The replicate scores of each score file (pingyi score --replicates-out), in the same order; one with --across.")
+        var replicates: [String] = []
+
+        @Option(help: "Where to write the combined replicate scores (needs --replicates).")
+        var replicatesOut: String?
+
         func validate() throws {
+            if replicatesOut != nil && replicates.isEmpty { throw ValidationError("--replicates-out needs the inputs' --replicates.") }
+            if !replicates.isEmpty && replicatesOut == nil { throw ValidationError("--replicates goes with --replicates-out (where to write the combined replicates).") }
+            if !replicates.isEmpty && replicates.count != files.count {
+                throw ValidationError("give one --replicates file per score file (\(files.count) score files, \(replicates.count) replicate files).")
+            }
             if across == nil {
                 guard files.count >= 2 else { throw ValidationError("give at least two score files to combine, or one with --across.") }
                 let parsed = weights.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
@@ -227,25 +245,41 @@ struct ScoreCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 for f in files { try requireFile(f, option: "FILES") }
+                for f in replicates { try requireFile(f, option: "--replicates") }
                 var by: String? = nil
                 var inputs: [(name: String, scores: [UnitScore])] = []
-                var parsed: [Double] = []
+                var replicateInputs: [(name: String, replicates: ReplicateScores, by: String?)] = []
+                for (f, scores) in zip(replicates, files) {
+                    let read = try ReplicateScores.read(path: f)
+                    replicateInputs.append((f, read.replicates, read.by))
+                    try read.replicates.check(against: try ScoreTable.read(path: scores).scores, scoresName: scores, name: f)
+                }
+                var files = AtomicFileSet()
                 if let across, let named = namedWeights {
-                    let combined = try ScoreJob.combine(try ScoreTable.read(path: files[0]), name: files[0], across: across, weights: named,
+                    let combined = try ScoreJob.combine(try ScoreTable.read(path: self.files[0]), name: self.files[0], across: across, weights: named,
                                                         partial: partial, rateInterval: rateInterval)
-                    try writeAtomically(ScoreTable.csv(combined, by: nil), to: out)
+                    try files.add(ScoreTable.csv(combined, by: nil), to: out)
+                    if let replicatesOut, let input = replicateInputs.first {
+                        let merged = try ScoreJob.combine((input.replicates, input.by), name: input.name, across: across, weights: named, partial: partial)
+                        try files.add(merged.csv(by: nil), to: replicatesOut)
+                    }
+                    try files.commit()
                     print("合并 \(named.count) 组（权重 \(weights)\(partial ? "，缺项按比例" : "")）：\(combined.count) 个单位 → \(out)")
                     return
-                } else {
-                    parsed = weights.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-                    for f in files {
-                        let read = try ScoreTable.read(path: f)
-                        by = by ?? read.by
-                        inputs.append((f, read.scores))
-                    }
+                }
+                let parsed = weights.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+                for f in self.files {
+                    let read = try ScoreTable.read(path: f)
+                    by = by ?? read.by
+                    inputs.append((f, read.scores))
                 }
                 let combined = try ScoreCombiner.combine(inputs, weights: parsed, partial: partial, rateInterval: rateInterval)
-                try writeAtomically(ScoreTable.csv(combined, by: by), to: out)
+                try files.add(ScoreTable.csv(combined, by: by), to: out)
+                if let replicatesOut {
+                    let merged = try ReplicateScores.combine(replicateInputs.map { ($0.name, $0.replicates) }, weights: parsed, partial: partial)
+                    try files.add(merged.csv(by: by), to: replicatesOut)
+                }
+                try files.commit()
                 print("合并 \(inputs.count) 组（权重 \(weights)\(partial ? "，缺项按比例" : "")）：\(combined.count) 个单位 → \(out)")
             }
         }

@@ -132,6 +132,66 @@ struct ScoreCommandTests {
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
+    /// --replicates-out writes every unit's score under the bootstrap replicates: replicate 0 is
+    /// the score, the replicates' SD is exactly --variance bootstrap's SE with the same seed, the
+    /// file does not depend on --variance, and score combine combines replicates as it combines
+    /// scores (across groups too); mismatched inputs are refused.
+    @Test func replicateScoresThroughScoreAndCombine() throws {
+        let dir = try Command.temporaryDirectory()
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        let base = ["score", "--responses", "\(fixture)/long.csv", "--scale", "surveys/scales/four-tier.yaml", "--replicates", "200", "--seed", "5"]
+        #expect(try Command.run(base + ["--variance", "bootstrap", "--out", path("boot.csv"), "--replicates-out", path("boot-rep.csv")]).status == 0)
+        let taylor = try Command.run(base + ["--out", path("taylor.csv"), "--replicates-out", path("rep.csv")])
+        #expect(taylor.status == 0, "\(taylor.stderr)")
+        let rep = try String(contentsOfFile: path("rep.csv"), encoding: .utf8)
+        #expect(rep == (try String(contentsOfFile: path("boot-rep.csv"), encoding: .utf8)))
+        let lines = rep.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(lines[0] == ["unit", "replicate", "score", "format"] && lines.count == 1 + 8 * 201)
+        let boot = try String(contentsOfFile: path("boot.csv"), encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        for row in boot {
+            let values = lines.dropFirst().filter { $0[0] == row[0] }
+            #expect(values.count == 201 && values[0][1] == "0" && values[0][2] == row[3], "\(row[0])")
+            let x = values.dropFirst().compactMap { Double($0[2]) }  // an empty cell: no respondent in that replicate
+            let mean = x.reduce(0, +) / Double(x.count)
+            // The bootstrap variance divides by R − 1 whatever replicates are empty (svrVar).
+            let sd = (x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / 199).squareRoot()
+            let se = Double(row[4]) ?? .nan
+            #expect(abs(sd - se) <= 1e-9 * se, "\(row[0]): \(sd) vs \(se)")
+        }
+        // Two copies of one quarter: the combined replicates are the quarter's.
+        let combined = try Command.run(["score", "combine", path("taylor.csv"), path("taylor.csv"), "--weights", "1,1", "--out", path("year.csv"),
+                                        "--replicates", path("rep.csv"), "--replicates", path("rep.csv"), "--replicates-out", path("year-rep.csv")])
+        #expect(combined.status == 0, "\(combined.stderr)")
+        #expect(try String(contentsOfFile: path("year-rep.csv"), encoding: .utf8) == rep)
+        // Across groups: each unit's replicate r is Σ share × the group's replicate r.
+        let groups = Command.root.appendingPathComponent("Tests/AnalyticsTests/Fixtures/by-group/long.csv").path
+        #expect(try Command.run(["score", "--responses", groups, "--scale", "surveys/scales/four-tier.yaml", "--by", "group", "--replicates", "50",
+                                 "--lonely-psu", "remove", "--out", path("g.csv"), "--replicates-out", path("g-rep.csv")]).status == 0)
+        let across = try Command.run(["score", "combine", path("g.csv"), "--across", "group", "--weights", "enterprise=30,household=70", "--partial",
+                                      "--out", path("all.csv"), "--replicates", path("g-rep.csv"), "--replicates-out", path("all-rep.csv")])
+        #expect(across.status == 0, "\(across.stderr)")
+        let groupRows = try String(contentsOfFile: path("g-rep.csv"), encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let allRows = try String(contentsOfFile: path("all-rep.csv"), encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let d01 = allRows.filter { $0[0] == "D01" }
+        #expect(d01.count == 51)
+        for r in [0, 7, 50] {
+            let e = Double(groupRows.first { $0[0] == "D01" && $0[1] == "enterprise" && $0[2] == String(r) }?[3] ?? "") ?? .nan
+            let h = Double(groupRows.first { $0[0] == "D01" && $0[1] == "household" && $0[2] == String(r) }?[3] ?? "") ?? .nan
+            #expect(abs((Double(d01[r][2]) ?? .nan) - (0.3 * e + 0.7 * h)) < 1e-12)
+        }
+        let year = try String(contentsOfFile: path("all.csv"), encoding: .utf8).split(separator: "\n")[1].split(separator: ",")
+        #expect(year[0] == "D01" && String(year[3]) == d01[0][2])
+        // Replicates of other scores, or without an output, are refused.
+        let other = try Command.run(["score", "combine", path("taylor.csv"), path("taylor.csv"), "--weights", "1,1", "--out", path("x.csv"),
+                                     "--replicates", path("g-rep.csv"), "--replicates", path("rep.csv"), "--replicates-out", path("x-rep.csv")])
+        #expect(other.status == 65 && other.stderr.contains("has no replicates here"), "\(other.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: path("x.csv")) && !FileManager.default.fileExists(atPath: path("x-rep.csv")))
+        let noOut = try Command.run(["score", "combine", path("taylor.csv"), path("taylor.csv"), "--weights", "1,1", "--out", path("x.csv"),
+                                     "--replicates", path("rep.csv"), "--replicates", path("rep.csv")])
+        #expect(noOut.status == 64 && noOut.stderr.contains("--replicates goes with --replicates-out"))
+    }
+
     @Test func badUsageAndBadData() throws {
         let dir = try Command.temporaryDirectory()
         let out = dir.appendingPathComponent("s.csv").path
