@@ -79,3 +79,29 @@ public enum RespondentListFormat {
                           hint: format.remedy)
     }
 }
+
+/// The permanent random numbers of a frame (`pingyi sample registry`, read by coordinated draws,
+/// ``Sampling/PRNRegistry``): one row per unit of every stage of a design, `column` (the stage's
+/// unit column), `unit` (its value), `prn` (a uniform number in (0, 1), drawn once and kept), and
+/// `format` (`prn-registry/1`).
+public enum RegistryFormat {
+    public static let format = FileFormat(name: "prn-registry", version: 1, what: "a registry of permanent random numbers (pingyi sample registry)",
+                                          remedy: "make the registry again with this pingyi (pingyi sample registry --update)")
+    public static let column = "column"
+    public static let unit = "unit"
+    public static let prn = "prn"
+    public static var header: [String] { [column, unit, prn].withFormat() }
+}
+
+/// People found on several respondent lists (`pingyi sample overlap --out`, for people; no
+/// command reads it back): `key` (`id_number` or `name_phone`), `name`, then the first list's
+/// file, case and role and the second's.
+public enum OverlapFormat {
+    public static let key = "key"
+    public static let name = "name"
+    public static let header = [key, name, "list_a", "case_a", "role_a", "list_b", "case_b", "role_b"]
+    /// The columns a list may hold its respondent's name in, in the order looked for.
+    public static let nameColumns = ["name", "manager", "head", "respondent"]
+    public static let phone = "phone"
+    public static let idNumber = "id_number"
+}

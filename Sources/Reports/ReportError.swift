@@ -16,6 +16,7 @@ extension CompositeError {
         case let .draw(file, line, message, hint): self.init(file: file, line: line, message: message, hint: hint)
         case let .verification(file, message, hint): self.init(file: file, message: message, hint: hint)
         case let .missingInput(file, what): self.init(.usage, file: file, message: "cannot read the \(what)", hint: "check the path")
+        case .usage(let message): self.init(.usage, file: "", message: message, hint: "")
         }
     }
 }

@@ -50,7 +50,7 @@ extension Design {
         }
 
         let top = try root.mapping()
-        try top.allowOnly(["name", "group", "id", "case-prefix", "frame", "filter", "stages", "description"])
+        try top.allowOnly(["name", "group", "id", "case-prefix", "frame", "filter", "stages", "coordination", "description"])
         let name = try top.require("name").string()
         let idValue = try top.require("id")
         let id = try idValue.string()
@@ -125,8 +125,18 @@ extension Design {
             throw stageValues[stageValues.count - 1].error("the last stage must draw '\(id)', the design's id (it draws '\(last.unit)')",
                                                            hint: "add a final stage with unit: \(id)")
         }
+        var coordination: CoordinationSpec? = nil
+        if let c = top["coordination"] {
+            let m = try c.mapping()
+            try m.allowOnly(["registry", "rotate"])
+            let rotate = try m.optionalString("rotate") ?? "quarter"
+            guard ["quarter", "month", "year"].contains(rotate) else {
+                throw try m.require("rotate").error("rotate must be quarter, month or year", hint: "e.g. coordination: {registry: deputies.prn.csv, rotate: quarter}")
+            }
+            coordination = CoordinationSpec(registry: try m.require("registry").string(), rotate: rotate)
+        }
         let design = Design(name: name, group: try top.optionalString("group"), id: id, casePrefix: prefix,
-                            frame: try top.optionalString("frame"), filter: filter, stages: stages)
+                            frame: try top.optionalString("frame"), filter: filter, stages: stages, coordination: coordination)
         return DesignFile(design: design, path: path, columns: references)
     }
 

@@ -26,6 +26,9 @@ extension Design {
             if stage.reserve > 0 { out += "    reserve: \(stage.reserve)\n" }
             if stage.takeAll { out += "    take-all: true\n" }
         }
+        if let coordination {
+            out += "coordination: {registry: \(yamlScalar(coordination.registry)), rotate: \(coordination.rotate)}\n"
+        }
         return out
     }
 }

@@ -17,9 +17,11 @@ public struct Design: Sendable, Equatable {
     /// Only frame rows whose columns hold these values take part (e.g. `urban: 城镇`).
     public var filter: [FilterCondition]
     public var stages: [Stage]
+    /// Coordinated draws over time from permanent random numbers (nil: independent draws).
+    public var coordination: CoordinationSpec?
 
     public init(name: String, group: String? = nil, id: String, casePrefix: String, frame: String? = nil,
-                filter: [FilterCondition] = [], stages: [Stage]) {
+                filter: [FilterCondition] = [], stages: [Stage], coordination: CoordinationSpec? = nil) {
         self.name = name
         self.group = group
         self.id = id
@@ -27,6 +29,23 @@ public struct Design: Sendable, Equatable {
         self.frame = frame
         self.filter = filter
         self.stages = stages
+        self.coordination = coordination
+    }
+}
+
+/// `coordination: {registry: FILE, rotate: quarter}`: every draw takes its random numbers from
+/// the permanent random numbers of the registry (``PRNRegistry``), shifted by the draw's rotation
+/// (`pingyi sample --rotation N`), so that consecutive rotations (quarters) overlap as little as
+/// the sampling fractions allow while every unit keeps the inclusion probability the list states.
+public struct CoordinationSpec: Sendable, Equatable {
+    /// The registry file, relative to the design file.
+    public var registry: String
+    /// What one rotation is (`quarter`, `month`, `year`), for people: the list and manifest say it.
+    public var rotate: String
+
+    public init(registry: String, rotate: String) {
+        self.registry = registry
+        self.rotate = rotate
     }
 }
 

@@ -32,6 +32,15 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var replicates: Int
     public var list: FileRecord
     public var strata: [StratumCount]
+    /// A coordinated draw's registry of permanent random numbers and rotation (nil otherwise).
+    public var coordination: CoordinationRecord? = nil
+
+    public struct CoordinationRecord: Codable, Sendable, Equatable {
+        public var registry: FileRecord
+        /// The rotation drawn, 1 for the first (`pingyi sample --rotation`).
+        public var rotation: Int
+        public var rotate: String
+    }
 
     /// Pretty JSON with sorted keys and a final line feed.
     public func encoded() throws -> [UInt8] {

@@ -287,7 +287,9 @@ extension Sampler {
             pik = [Double](repeating: Double(m) / Double(population), count: population)
         }
         var chosen: [Int]
-        if stage.method == .srs {
+        if let coordination {
+            chosen = try coordinatedSelection(stage, units: units, pik: pik, m: m, coordination: coordination)
+        } else if stage.method == .srs {
             chosen = selectionSample(m, of: population, rng: rng)
         } else {
             let u = rng.uniformPositive()
@@ -334,6 +336,47 @@ extension Sampler {
                                  reserveProbability: Double(r) / Double(population), stratumNumber: 0))
         }
         return out
+    }
+
+    /// A coordinated selection from the units' permanent random numbers, shifted by the rotation
+    /// (docs/algorithms/sampling.md §7). SRS: the units in the order of their numbers, taken m at a
+    /// time from position rotation × m (cyclically), so rotations are disjoint while 2m ≤ N. A
+    /// systematic or PPS-systematic stage keeps its fixed order and takes its start from the
+    /// numbers, u₀ = frac(Σ prn), moved by δ each rotation: δ = m/N (one unit's share) at an
+    /// equal-probability stage, δ = min(½, the largest π below 1) at a PPS stage. Each unit's
+    /// rank, or u₀, is uniform, so every unit keeps its inclusion probability in every rotation;
+    /// two consecutive rotations share a unit with probability max(0, 2π − 1), the least possible.
+    private func coordinatedSelection(_ stage: Stage, units: [Candidate], pik: [Double], m: Int,
+                                      coordination: Coordination) throws(SamplingError) -> [Int] {
+        var prns: [Double] = []
+        prns.reserveCapacity(units.count)
+        for c in units {
+            let label = unitLabel(stage, c)
+            guard let x = coordination.registry.number(column: stage.unit, unit: label) else {
+                throw .draw(file: coordination.file, line: table.line(of: c.firstRow),
+                            message: "\(stage.unit) '\(label)' (frame line \(table.line(of: c.firstRow))) has no permanent random number in the registry",
+                            hint: "give the frame's new units numbers: pingyi sample registry --design … --update \(coordination.file)")
+            }
+            prns.append(x)
+        }
+        let population = units.count
+        if stage.method == .srs {
+            let order = prns.indices.sorted { prns[$0] != prns[$1] ? prns[$0] < prns[$1] : $0 < $1 }
+            let start = (coordination.rotation % population) * m % population
+            return (0..<m).map { order[(start + $0) % population] }.sorted()
+        }
+        var u0 = 0.0
+        for x in prns { u0 = Probabilities.fractional(u0 + x) }
+        let delta: Double
+        if stage.method == .systematic {
+            delta = Double(m) / Double(population)
+        } else {
+            delta = min(0.5, pik.filter { $0 < 1 - 1e-6 }.max() ?? 0.5)
+        }
+        var u = Probabilities.fractional(u0 + Double(coordination.rotation) * delta)
+        if u == 0 { u = 1 }
+        let selected = Probabilities.systematic(pik, start: u)
+        return selected.indices.filter { selected[$0] }
     }
 
     /// Measures of size for a PPS stage, checked to be positive.

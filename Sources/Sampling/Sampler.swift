@@ -11,6 +11,23 @@ public struct Sampler {
     /// Design file name, for messages.
     public let designFile: String
     let index: FrameIndex
+    /// Coordinated draws: the permanent random numbers and this draw's rotation (nil: random
+    /// numbers from the seed).
+    public var coordination: Coordination?
+
+    /// The registry of a coordinated draw, its file (for messages) and the rotation: 0 for the
+    /// first quarter, 1 for the next, …
+    public struct Coordination: Sendable {
+        public var registry: PRNRegistry
+        public var file: String
+        public var rotation: Int
+
+        public init(registry: PRNRegistry, file: String, rotation: Int) {
+            self.registry = registry
+            self.file = file
+            self.rotation = rotation
+        }
+    }
 
     public init(design: Design, table: Table, designFile: String = "design") {
         self.design = design

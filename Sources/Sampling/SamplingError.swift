@@ -15,6 +15,8 @@ public enum SamplingError: Error, CustomStringConvertible, Sendable, Equatable {
     case verification(file: String, message: String, hint: String)
     /// A file named on the command line is missing (a usage problem).
     case missingInput(file: String, what: String)
+    /// Options that do not fit the design (a usage problem).
+    case usage(message: String)
 
     public var description: String {
         switch self {
@@ -26,13 +28,15 @@ public enum SamplingError: Error, CustomStringConvertible, Sendable, Equatable {
             return locatedDescription(file: file, line: nil, message: message, hint: hint)
         case let .missingInput(file, what):
             return "\(file): cannot read the \(what); check the path"
+        case .usage(let message):
+            return message
         }
     }
 
     /// Whether this is bad usage (exit 64) rather than bad data (exit 65).
     public var isUsage: Bool {
         switch self {
-        case .missingInput: true
+        case .missingInput, .usage: true
         case .frame(let e): e.kind == .io
         default: false
         }

@@ -21,6 +21,8 @@ public enum SamplingJob {
         public var progress: (@Sendable (Int) -> Void)?
         /// How errors name the frame (the workbench: the name the file had when uploaded); the path when nil.
         public var frameName: String?
+        /// The rotation of a coordinated design (1 for the first quarter); required by such a design.
+        public var rotation: Int?
 
         public init(designPath: String, framePath: String?, seed: UInt32, replicates: Int, listPath: String,
                     manifestPath: String, csv: CSVOptions = CSVOptions(), tool: String, progress: (@Sendable (Int) -> Void)? = nil) {
@@ -58,7 +60,29 @@ public enum SamplingJob {
         }
         let hashing = Background { sha256Hex(file: framePath) }
         try check(designFile, against: table)
-        let sampler = Sampler(design: designFile.design, table: table, designFile: request.designPath)
+        var sampler = Sampler(design: designFile.design, table: table, designFile: request.designPath)
+        var coordinationRecord: Manifest.CoordinationRecord? = nil
+        if let spec = designFile.design.coordination {
+            guard let rotation = request.rotation else {
+                throw .usage(message: "the design \(request.designPath) draws coordinated rotations (coordination: in the design): give --rotation N, 1 for the first \(spec.rotate)")
+            }
+            guard rotation >= 1 else { throw .usage(message: "--rotation must be 1 or more (got \(rotation))") }
+            guard request.replicates == 1 else {
+                throw .usage(message: "a coordinated design draws one sample per rotation: leave out --replicates")
+            }
+            let registryPath = resolve(spec.registry, beside: request.designPath)
+            guard FileManager.default.fileExists(atPath: registryPath) else {
+                throw .missingInput(file: registryPath, what: "registry of permanent random numbers named by the design (make it with pingyi sample registry)")
+            }
+            let registry = try PRNRegistry.read(path: registryPath)
+            sampler.coordination = Sampler.Coordination(registry: registry, file: registryPath, rotation: rotation - 1)
+            let directory = (request.manifestPath as NSString).deletingLastPathComponent
+            coordinationRecord = .init(registry: .init(file: relativePath(registryPath, from: directory.isEmpty ? "." : directory),
+                                                       sha256: sha256Hex(file: registryPath) ?? "", rows: registry.entries.count),
+                                       rotation: rotation, rotate: spec.rotate)
+        } else if request.rotation != nil {
+            throw .usage(message: "--rotation needs a coordinated design (coordination: {registry: FILE, rotate: quarter} in \(request.designPath))")
+        }
         let draw = try sampler.draw(seed: request.seed, replicates: request.replicates, progress: request.progress)
         let list = SampleList.csv(draw, frame: table, replicates: request.replicates)
         guard let frameHash = hashing.value else { throw .missingInput(file: framePath, what: "frame") }
@@ -73,7 +97,7 @@ public enum SamplingJob {
             replicates: request.replicates,
             list: .init(file: relativePath(request.listPath, from: base), sha256: sha256Hex(list), rows: draw.rows.count,
                         format: RespondentListFormat.manifestTag),
-            strata: draw.strata)
+            strata: draw.strata, coordination: coordinationRecord)
         let bytes: [UInt8]
         do { bytes = try manifest.encoded() } catch {
             throw .verification(file: request.manifestPath, message: "cannot encode the manifest (\(error))", hint: "")
@@ -118,6 +142,12 @@ public enum SamplingJob {
         guard let hash = sha256Hex(file: list), hash != manifest.list.sha256 else { return }
         throw .verification(file: list, message: "the list is not the one its manifest \(manifestPath) records (SHA-256 \(hash.prefix(12))…, the manifest has \(manifest.list.sha256.prefix(12))…): it was edited after the draw or comes from another draw",
                             hint: "load the list as pingyi sample wrote it; pingyi sample verify --manifest \(manifestPath) shows the first difference")
+    }
+
+    /// A path named in a design file, relative to it.
+    static func resolve(_ path: String, beside designPath: String) -> String {
+        let directory = (designPath as NSString).deletingLastPathComponent
+        return path.hasPrefix("/") || directory.isEmpty ? path : directory + "/" + path
     }
 
     /// The frame to read: the one given, or the design's own.
@@ -185,9 +215,18 @@ public enum SamplingJob {
             throw .verification(file: designPath, message: "the design has changed since the draw (SHA-256 \(hash.prefix(12))…, the manifest records \(manifest.design.sha256.prefix(12))…)",
                                 hint: "verify with the design the list was drawn with")
         }
-        let outcome = try run(Request(designPath: designPath, framePath: framePath, seed: manifest.seed,
-                                      replicates: manifest.replicates, listPath: listPath, manifestPath: manifestPath,
-                                      csv: csv, tool: tool))
+        if let coordination = manifest.coordination {
+            let registryPath = resolve(coordination.registry.file)
+            if let hash = sha256Hex(file: registryPath), hash != coordination.registry.sha256 {
+                throw .verification(file: registryPath, message: "the registry of permanent random numbers has changed since the draw (SHA-256 \(hash.prefix(12))…, the manifest records \(coordination.registry.sha256.prefix(12))…)",
+                                    hint: "verify with the registry the list was drawn with")
+            }
+        }
+        var request = Request(designPath: designPath, framePath: framePath, seed: manifest.seed,
+                              replicates: manifest.replicates, listPath: listPath, manifestPath: manifestPath,
+                              csv: csv, tool: tool)
+        request.rotation = manifest.coordination?.rotation
+        let outcome = try run(request)
         guard let data = FileManager.default.contents(atPath: listPath) else { throw .missingInput(file: listPath, what: "list") }
         let listed = Array(data)
         if listed != outcome.list {

@@ -16,7 +16,7 @@ struct SampleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample",
         abstract: "Draw respondent lists (抽取样本名单), verify a drawn list, compute sample sizes.",
-        subcommands: [Draw.self, Allocate.self, Verify.self, Size.self],
+        subcommands: [Draw.self, Allocate.self, Verify.self, Size.self, Registry.self, Overlap.self],
         defaultSubcommand: Draw.self
     )
 
@@ -53,10 +53,14 @@ struct SampleCommand: AsyncParsableCommand {
         @Option(help: "Also count the list by this frame column (default: town, when the frame has it).")
         var by: String?
 
+        @Option(help: "A coordinated design's rotation: 1 for the first quarter (or month, year), 2 for the next, …")
+        var rotation: Int?
+
         @OptionGroup var input: InputOptions
 
         func validate() throws {
             guard reps >= 1 && reps <= 100_000 else { throw ValidationError("--reps must be from 1 to 100000.") }
+            if let rotation, rotation < 1 || rotation > 10_000 { throw ValidationError("--rotation must be from 1 to 10000 (got \(rotation)).") }
         }
 
         func run() async throws {
@@ -64,9 +68,11 @@ struct SampleCommand: AsyncParsableCommand {
                 try requireFile(design, option: "--design")
                 let manifestPath = manifest ?? manifestName(for: out)
                 let bar = Progress("抽样", total: reps)
-                let outcome = try SamplingJob.run(.init(designPath: design, framePath: frame, seed: seed.value, replicates: reps,
-                                                        listPath: out, manifestPath: manifestPath, csv: input.csvOptions,
-                                                        tool: "pingyi \(Pingyi.version)", progress: { bar.update($0) }))
+                var request = SamplingJob.Request(designPath: design, framePath: frame, seed: seed.value, replicates: reps,
+                                                  listPath: out, manifestPath: manifestPath, csv: input.csvOptions,
+                                                  tool: "pingyi \(Pingyi.version)", progress: { bar.update($0) })
+                request.rotation = rotation
+                let outcome = try SamplingJob.run(request)
                 bar.finish()
                 var files = AtomicFileSet()
                 try files.add(outcome.list, to: out)
@@ -79,7 +85,8 @@ struct SampleCommand: AsyncParsableCommand {
         private func printSummary(_ outcome: SamplingJob.Outcome, manifestPath: String) {
             let rows = outcome.draw.rows.filter { $0.replicate == 1 }
             let sample = rows.filter { $0.role == .sample }.count
-            print("\(outcome.design.name)：抽中 \(sample) 户/人，备用 \(rows.count - sample)，种子 \(seed)\(reps > 1 ? "，重复 \(reps) 次" : "")")
+            print("\(outcome.design.name)：抽中 \(sample) 户/人，备用 \(rows.count - sample)，种子 \(seed)\(reps > 1 ? "，重复 \(reps) 次" : "")"
+                  + (outcome.manifest.coordination.map { "，协调抽样第 \($0.rotation) 轮（永久随机数 \($0.registry.file)）" } ?? ""))
             var table = [["层", "单位数", "抽中单位", "样本", "备用"]]
             for s in outcome.draw.strata {
                 table.append([s.stratum, String(s.units), String(s.drawn), String(s.sample), String(s.reserves)])
@@ -102,6 +109,91 @@ struct SampleCommand: AsyncParsableCommand {
             }
             print("名单  \(out)")
             print("清单  \(manifestPath)")
+        }
+    }
+
+    struct Registry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give every unit of a design's stages a permanent random number (永久随机数), for coordinated draws.",
+            discussion: """
+                Writes column,unit,prn,format: one uniform number in (0, 1) per unit of each stage (villages, \
+                households, deputies…), drawn once with --seed. With --update OLD the numbers of OLD are kept and \
+                only units new to the frame get numbers, so quarters drawn before and after stay coordinated. \
+                A design uses it with coordination: {registry: FILE, rotate: quarter}; pingyi sample --rotation N \
+                then draws rotation N.
+                """
+        )
+
+        @Option(help: "The design (YAML) whose stages get numbers.")
+        var design: String
+
+        @Option(help: "The sampling frame. Defaults to the design's frame: entry.")
+        var frame: String?
+
+        @Option(help: "Seed of the numbers, 1 to 4294967295.")
+        var seed: Seed
+
+        @Option(help: "An earlier registry whose numbers are kept.")
+        var update: String?
+
+        @Option(help: "The registry to write (CSV).")
+        var out: String
+
+        @OptionGroup var input: InputOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                try requireFile(design, option: "--design")
+                if let update { try requireFile(update, option: "--update") }
+                let population = try SamplingJob.population(designPath: design, framePath: frame, csv: input.csvOptions)
+                let previous = try update.map { try PRNRegistry.read(path: $0) }
+                let made = try PRNRegistry.make(design: population.design, table: population.frame, seed: seed.value, previous: previous)
+                try writeAtomically(made.registry.csv(), to: out)
+                print("永久随机数：\(made.registry.entries.count) 个单位（新增 \(made.added)，保留 \(made.kept)）→ \(out)")
+            }
+        }
+    }
+
+    struct Overlap: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Find people who are on several respondent lists (a deputy who also runs an enterprise).",
+            discussion: """
+                Matches by id_number when both lists have it, else by name and phone, normalised (full-width \
+                characters and spaces folded, the phone's last 11 digits). The name is the first of the columns \
+                name, manager, head, respondent. Prints each person found and what to do; --out writes them.
+                """
+        )
+
+        @Argument(help: "Respondent lists written by pingyi sample.")
+        var lists: [String]
+
+        @Option(help: "Write the matches (CSV).")
+        var out: String?
+
+        @OptionGroup var input: InputOptions
+
+        func validate() throws {
+            guard lists.count >= 2 else { throw ValidationError("give at least two lists.") }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                for list in lists { try requireFile(list, option: "LISTS") }
+                let tables = try lists.map { try TableFile.read(path: $0, options: input.csvOptions) }
+                let matches = try ListOverlap.find(tables)
+                if let out { try writeAtomically(ListOverlap.csv(matches), to: out) }
+                guard !matches.isEmpty else {
+                    print("\(lists.count) 份名单之间没有重复的人（按身份证号，或姓名加电话）")
+                    return
+                }
+                var rows = [["依据", "名单", "编号", "姓名", "名单", "编号"]]
+                for m in matches {
+                    rows.append([m.key == .idNumber ? "身份证号" : "姓名+电话", m.first.list, m.first.caseID, m.name, m.second.list, m.second.caseID])
+                }
+                print("\(matches.count) 人同时在两份名单上：")
+                print(TextTable(rows: rows).render(indent: "  "))
+                printNote("处理：从其中一份名单删去此人，并按该层的无回答调整其余样本的权数（pingyi cases dispose 记为不合格 NE）；或两份都保留，在报告中注明同一人回答了两份问卷")
+            }
         }
     }
 

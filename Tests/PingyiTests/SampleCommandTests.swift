@@ -215,4 +215,56 @@ struct SampleCommandTests {
         #expect(r.stdout.contains("需完成问卷            538"))
         #expect(r.stdout.contains("769"))
     }
+
+    /// Coordinated quarters through the command line: a registry, four rotations of the deputies
+    /// with no one asked twice (the quarter's sample is 150 of 506, so two quarters can be
+    /// disjoint), each manifest verifying; a missing --rotation is bad usage; a list overlap found.
+    @Test func coordinatedQuartersAndListOverlap() throws {
+        let dir = try Command.temporaryDirectory()
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        let frame = Command.root.appendingPathComponent("datasets/deputies.csv").path
+        let shipped = try String(contentsOfFile: Command.root.appendingPathComponent("surveys/designs/deputies.yaml").path, encoding: .utf8)
+        let design = try write(shipped.replacingOccurrences(of: "frame: ../../datasets/deputies.csv\n", with: "")
+            + "coordination: {registry: deputies.prn.csv, rotate: quarter}\n", to: "deputies.yaml", in: dir)
+        let registry = try Command.run(["sample", "registry", "--design", design, "--frame", frame, "--seed", "20170101", "--out", path("deputies.prn.csv")])
+        #expect(registry.status == 0 && registry.stdout.contains("永久随机数：506 个单位（新增 506，保留 0）"), "\(registry.stdout)\(registry.stderr)")
+        let missing = try Command.run(["sample", "--design", design, "--frame", frame, "--seed", "7", "--out", path("q.csv")])
+        #expect(missing.status == 64 && missing.stderr.contains("give --rotation N, 1 for the first quarter"), "\(missing.stderr)")
+        var quarters: [Set<String>] = []
+        for q in 1...4 {
+            let out = path("q\(q).csv")
+            let r = try Command.run(["sample", "--design", design, "--frame", frame, "--seed", "7", "--rotation", String(q), "--out", out])
+            #expect(r.status == 0 && r.stdout.contains("协调抽样第 \(q) 轮"), "\(r.stderr)")
+            let rows = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            let header = rows[0].map(String.init)
+            let id = try #require(header.firstIndex(of: "person_id")), role = try #require(header.firstIndex(of: "role"))
+            quarters.append(Set(rows.dropFirst().filter { $0[role] == "sample" }.map { String($0[id]) }))
+            let verify = try Command.run(["sample", "verify", "--manifest", path("q\(q).manifest.json")])
+            #expect(verify.status == 0, "\(verify.stderr)")
+            let manifest = try String(contentsOfFile: path("q\(q).manifest.json"), encoding: .utf8)
+            #expect(manifest.contains("\"rotation\" : \(q)") && manifest.contains("deputies.prn.csv"))
+        }
+        for q in 0..<3 { #expect(quarters[q].intersection(quarters[q + 1]).isEmpty, "quarters \(q + 1) and \(q + 2) share deputies") }
+        // A changed registry no longer verifies.
+        let text = try String(contentsOfFile: path("deputies.prn.csv"), encoding: .utf8)
+        try text.replacingOccurrences(of: ",0.", with: ",0.9", options: [], range: text.range(of: ",0.")).write(toFile: path("deputies.prn.csv"), atomically: true, encoding: .utf8)
+        let changed = try Command.run(["sample", "verify", "--manifest", path("q1.manifest.json")])
+        #expect(changed.status == 65 && changed.stderr.contains("the registry of permanent random numbers has changed since the draw"), "\(changed.stderr)")
+        // Overlap: the first quarter's first deputy also manages an enterprise (same name, phone
+        // written with a +86 prefix and full-width digits).
+        let q1 = try String(contentsOfFile: path("q1.csv"), encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = q1[0]
+        let name = try #require(header.firstIndex(of: "name")), phone = try #require(header.firstIndex(of: "phone"))
+        let person = q1[1]
+        let fullWidth = String(person[phone].unicodeScalars.map { Character(UnicodeScalar($0.value + 0xFEE0) ?? $0) })
+        let enterprises = try write("enterprise_id,manager,phone,role,case_id\nE0001,\(person[name]) ,+86 \(fullWidth),sample,E-01-0001\nE0002,别人,13800000000,sample,E-01-0002\n",
+                                    to: "enterprises.csv", in: dir)
+        let overlap = try Command.run(["sample", "overlap", path("q1.csv"), enterprises, "--out", path("overlap.csv")])
+        #expect(overlap.status == 0 && overlap.stdout.contains("1 人同时在两份名单上"), "\(overlap.stdout)\(overlap.stderr)")
+        let found = try String(contentsOfFile: path("overlap.csv"), encoding: .utf8)
+        #expect(found.hasPrefix("key,name,list_a,case_a,role_a,list_b,case_b,role_b\nname_phone,\(person[name]),"), "\(found)")
+        #expect(found.contains("E-01-0001") && !found.contains("E-01-0002"))
+        let none = try Command.run(["sample", "overlap", path("q1.csv"), path("q2.csv")])
+        #expect(none.status == 0 && none.stdout.contains("没有重复的人"), "\(none.stdout)")
+    }
 }
