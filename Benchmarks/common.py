@@ -17,15 +17,38 @@ def require_pingyi():
     return PINGYI
 
 
-def ensure_households(rows=2_000_000):
-    """The 2,000,000-household benchmark frame, generated once (deterministic)."""
+def ensure_households(rows=2_000_000, shape="integer"):
+    """The household benchmark frame, generated once (deterministic): `integer` ids (the first
+    benchmark's five columns) or `register` (text register codes, Chinese names, ten columns)."""
     os.makedirs(DATA, exist_ok=True)
-    path = os.path.join(DATA, "households_%d.csv" % rows)
+    path = os.path.join(DATA, "households_%d.csv" % rows if shape == "integer" else "households_%s_%d.csv" % (shape, rows))
     if not os.path.exists(path):
         print("generating %s ..." % path, flush=True)
         subprocess.run([sys.executable, os.path.join(ROOT, "Benchmarks", "generate_households.py"), path,
-                        "--rows", str(rows)], check=True)
+                        "--rows", str(rows), "--shape", shape], check=True)
     return path
+
+
+class CPUSteal:
+    """The share of CPU time the hypervisor took (/proc/stat `steal`) between start and stop: a
+    busy neighbour slows every figure, so each benchmark prints it beside its ratios."""
+
+    def __init__(self):
+        self.start = self._read()
+
+    @staticmethod
+    def _read():
+        try:
+            with open("/proc/stat") as f:
+                fields = [int(x) for x in f.readline().split()[1:]]
+            return fields[7] if len(fields) > 7 else 0, sum(fields)
+        except OSError:
+            return 0, 0
+
+    def percent(self):
+        steal, total = self._read()
+        d_total = total - self.start[1]
+        return 100.0 * (steal - self.start[0]) / d_total if d_total > 0 else 0.0
 
 
 def run_timed(cmd, repeats=5, **kwargs):

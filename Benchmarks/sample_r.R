@@ -22,15 +22,29 @@ if (length(args) < 2) stop("usage: Rscript Benchmarks/sample_r.R FRAME.csv OUT.c
 seed <- if (length(args) >= 3) as.integer(args[3]) else 20261122L
 set.seed(seed)
 
-households <- read.csv(args[1], encoding = "UTF-8",
-  colClasses = c("integer", "character", "character", "character", "integer"))
+# The register-shaped frame (generate_households.py --shape register) has text household ids
+# and village codes in village_id (village is a Chinese name that repeats across towns); every
+# column is read as text except members, and text ids are ordered byte by byte (radix), as pingyi
+# orders them.
+header <- names(read.csv(args[1], nrows = 1, encoding = "UTF-8"))
+register <- "village_id" %in% header
+if (register) {
+  households <- read.csv(args[1], encoding = "UTF-8",
+    colClasses = ifelse(header == "members", "integer", "character"))
+} else {
+  households <- read.csv(args[1], encoding = "UTF-8",
+    colClasses = c("integer", "character", "character", "character", "integer"))
+}
+
+# The stage-1 unit: the village code.
+households$psu <- if (register) households$village_id else households$village
 
 # Stage 1: the village table (one row per village, with its household count), sorted by stratum
 # (town, urban) and by village code inside each stratum. strata() takes the strata in order of
 # first appearance and the units in row order, so this sort is the design's order.
-villages <- households[!duplicated(households$village), c("town", "urban", "village")]
-villages$size <- as.vector(table(households$village)[villages$village])
-villages <- villages[order(villages$town, villages$urban, villages$village, method = "radix"), ]
+villages <- households[!duplicated(households$psu), c("town", "urban", "psu")]
+villages$size <- as.vector(table(households$psu)[villages$psu])
+villages <- villages[order(villages$town, villages$urban, villages$psu, method = "radix"), ]
 rownames(villages) <- NULL
 
 n_strata <- nrow(unique(villages[, c("town", "urban")]))
@@ -41,18 +55,19 @@ chosen$stage1_prob <- stage1$Prob
 
 # Stage 2: households of the chosen villages, village by village in stage-1 order, in household_id
 # order inside each village; 15 per village by R's systematic rule (pik = 15 / N_v for all).
-in_chosen <- households[households$village %in% chosen$village, ]
-in_chosen <- in_chosen[order(match(in_chosen$village, chosen$village), in_chosen$household_id), ]
+in_chosen <- households[households$psu %in% chosen$psu, ]
+in_chosen <- in_chosen[order(match(in_chosen$psu, chosen$psu), in_chosen$household_id, method = "radix"), ]
 rownames(in_chosen) <- NULL
-per_village <- as.vector(table(in_chosen$village)[chosen$village])
-stage2 <- strata(in_chosen, "village", size = pmin(15, per_village),
+per_village <- as.vector(table(in_chosen$psu)[chosen$psu])
+stage2 <- strata(in_chosen, "psu", size = pmin(15, per_village),
   method = "systematic", pik = rep(1, nrow(in_chosen)))
 
 sample <- in_chosen[stage2$ID_unit, ]
-sample$stage1_prob <- chosen$stage1_prob[match(sample$village, chosen$village)]
+sample$stage1_prob <- chosen$stage1_prob[match(sample$psu, chosen$psu)]
 sample$stage2_prob <- stage2$Prob
 sample$prob <- sample$stage1_prob * sample$stage2_prob
 sample$weight <- 1 / sample$prob
+sample$psu <- NULL
 write.csv(sample, args[2], row.names = FALSE, fileEncoding = "UTF-8")
 
 cat(sprintf("frame: %d households in %d villages, %d strata\n", nrow(households), nrow(villages), n_strata))

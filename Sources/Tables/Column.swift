@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The type of a column, inferred from all its non-missing cells.
 public enum ColumnType: String, Sendable, Codable {
     /// Every cell is a whole number without leading zeros, of at most 18 digits.
@@ -52,6 +58,21 @@ public struct TextValues: Sendable {
 
     /// Whether the values are dictionary-encoded.
     public var isCoded: Bool { codes != nil }
+
+    /// Whether every value's bytes sort after the previous value's (flat storage): the values
+    /// are then distinct.
+    var isStrictlyIncreasing: Bool {
+        guard codes == nil, offsets.count > 2 else { return codes == nil }
+        return bytes.withUnsafeBufferPointer { b in
+            offsets.withUnsafeBufferPointer { o in
+                for i in 1..<(o.count - 1) {
+                    let a = UnsafeBufferPointer(rebasing: b[o[i - 1]..<o[i]]), c = UnsafeBufferPointer(rebasing: b[o[i]..<o[i + 1]])
+                    if compareTextBytes(a, c) >= 0 { return false }
+                }
+                return true
+            }
+        }
+    }
 
     /// Appends a value (flat storage only).
     public mutating func append(_ string: String) {
@@ -127,8 +148,9 @@ public struct Column: Sendable {
     public let missing: [Bool]?
     public let missingCount: Int
     public let count: Int
-    /// Known to hold strictly increasing integers without missing cells (so all distinct): set
-    /// when read from a file whose rows are in id order, as registers usually are.
+    /// Known to hold strictly increasing integers, or texts in increasing byte order, without
+    /// missing cells (so all distinct): set when read from a file whose rows are in id order, as
+    /// registers usually are.
     public internal(set) var strictlyIncreasing = false
     public init(name: String, values: ColumnValues, missing: [Bool]?) {
         self.name = name
@@ -263,3 +285,15 @@ public func parseDecimal(_ text: some StringProtocol) -> Double? {
     guard sawDigit, !sawExponent || exponentDigits, let value = Double(String(text)), value.isFinite else { return nil }
     return value
 }
+
+/// Lexicographic comparison of bytes (code-point order for UTF-8): negative, zero or positive.
+@inline(__always)
+func compareTextBytes(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Int {
+    let n = min(x.count, y.count)
+    if n > 0, let a = x.baseAddress, let b = y.baseAddress {
+        let r = memcmp(a, b, n)
+        if r != 0 { return Int(r) }
+    }
+    return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
+}
+

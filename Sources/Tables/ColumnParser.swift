@@ -27,7 +27,11 @@ struct ColumnParser: Sendable {
             return (Column(name: name, values: .decimal(doubles.values), missing: doubles.missing), nil)
         }
         let text = parseCodedText() ?? parseText()
-        return (Column(name: name, values: .text(text.values), missing: text.missing), text.invalidUTF8)
+        var column = Column(name: name, values: .text(text.values), missing: text.missing)
+        // Register codes (130123-105-0001234) usually come sorted: then they are distinct, and the
+        // draw need not hash two million of them to know it.
+        column.strictlyIncreasing = text.missing == nil && !text.values.isCoded && text.values.isStrictlyIncreasing
+        return (column, text.invalidUTF8)
     }
 
     /// Every cell parsed by `parse` (empty cells are missing), or nil at the first cell it rejects.
@@ -241,6 +245,9 @@ struct ColumnParser: Sendable {
                             target[row] = previousCode
                         }
                         row += 1
+                        // A column of mostly distinct values (ids, names, addresses) is read flat:
+                        // give up early rather than hash up to the limit.
+                        if row == 8192 && table.count * 2 > row { return false }
                     }
                     return true
                 }

@@ -19,6 +19,31 @@ struct CodedTextTests {
         #expect(Array(factor.codes.prefix(4)) == [0, 1, 2, 0])
     }
 
+    /// Register codes in order are known distinct (the draw then skips hashing them); a repeat,
+    /// a step back, or a missing cell clears the mark. A column of mostly distinct values is read
+    /// flat after 8,192 rows, though the limit of distinct values is not reached.
+    @Test func increasingTextIsKnownDistinct() throws {
+        func ids(_ codes: [String]) throws -> Column {
+            try read("household_id,n\n" + codes.map { "\($0),1\n" }.joined()).column("household_id")
+        }
+        let sorted = (1...20_000).map { String(format: "130123-105-%07d", $0) }
+        let column = try ids(sorted)
+        guard case .text(let values) = column.values else { Issue.record("expected text"); return }
+        #expect(!values.isCoded && column.strictlyIncreasing)
+        var repeated = sorted
+        repeated[500] = repeated[499]
+        #expect(!(try ids(repeated)).strictlyIncreasing)
+        var back = sorted
+        back.swapAt(10, 11)
+        #expect(!(try ids(back)).strictlyIncreasing)
+        var gap = sorted
+        gap[7] = ""
+        #expect(!(try ids(gap)).strictlyIncreasing)
+        // Byte order, where a prefix sorts first: H1 < H10 < H100 < H1000 < H10000 < H10001 < … < H2.
+        #expect(try ids((1...20_000).map { "H\($0)" }.sorted()).strictlyIncreasing)
+        #expect(!(try ids((1...20_000).map { "H\($0)" })).strictlyIncreasing)
+    }
+
     @Test func selectionsRenumberInFirstAppearanceOrder() throws {
         let table = try read("t\na\nb\nc\nb\n")
         let picked = table.rows([3, 2])
