@@ -58,7 +58,7 @@ def generate(forms, directory, seed=2024):
     design = []
     for k in (1, 2):
         design += ["stage%d_%s" % (k, s) for s in ("stratum", "unit", "prob", "N", "n")]
-    header = frame_columns + design + ["prob", "weight", "role", "reserve_rank", "reserve_group", "case_id"]
+    header = frame_columns + design + ["prob", "weight", "role", "reserve_rank", "reserve_group", "reserve_prob", "case_id"]
     items = DEPARTMENTS + ["own_town", "members", "q_students", "q_education", "q_safety", "q_suggest"]
     answers = 0
     with open(os.path.join(directory, "list.csv"), "w", encoding="utf-8", newline="") as lf, \
@@ -83,7 +83,7 @@ def generate(forms, directory, seed=2024):
                 role, reserve_rank = ("sample", "") if rank < n else ("reserve", str(rank - n + 1))
                 lw.writerow([h[c] for c in frame_columns]
                             + [town, v, 1, n_communities, n_communities, v, h["household_id"], p2, big_n, n]
-                            + [p2, 1 / p2, role, reserve_rank, v, case_id])
+                            + [p2, 1 / p2, role, reserve_rank, v, "" if role == "sample" else (len(chosen) - n) / big_n, case_id])
                 if role != "sample":
                     continue
                 students = rng.choice(["1", "2"])

@@ -31,7 +31,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import DATA, ROOT, require_pingyi  # noqa: E402
+from common import DATA, ROOT, CPUSteal, require_pingyi  # noqa: E402
+
+STEAL = CPUSteal()
 from import_forms import QUESTIONNAIRE, generate  # noqa: E402
 
 ITEMS = ["D%02d" % i for i in range(1, 45)] + ["own_town", "members", "q_students", "q_education", "q_safety", "q_suggest"]
@@ -165,6 +167,9 @@ def bench(name, pingyi, store_args, stored_cases, directory, forms, second, args
         f.write("bench-password-1\n")
     run("users", "add", "bench", "--role", "operator", "--password-file", password)
     token = run("users", "token", "bench").stdout.strip()
+    # Pass 2 is keyed by another operator (the urban questionnaire says second-pass-operator: different).
+    run("users", "add", "bench2", "--role", "operator", "--password-file", password)
+    token2 = run("users", "token", "bench2").stdout.strip()
 
     queue = iter(forms)
     server = Server(pingyi, store_args, log)
@@ -176,18 +181,20 @@ def bench(name, pingyi, store_args, stored_cases, directory, forms, second, args
     # Crash: pass 2 of every case (so the load cannot run out of forms), SIGKILL half-way through,
     # restart, then check every acknowledged form.
     crash_queue = iter(second)
-    _, acknowledged, _ = asyncio.run(load(server.port, token, crash_queue, args.seconds, args.clients, kill_after=args.seconds / 2, server=server))
+    _, acknowledged, crash_refused = asyncio.run(load(server.port, token2, crash_queue, args.seconds, args.clients, kill_after=args.seconds / 2, server=server))
     left = sum(1 for _ in crash_queue)
     server = Server(pingyi, store_args, log)
     in_store = stored_cases()
     missing = [c for c in acknowledged if c not in in_store]
     by_case = dict(second)
-    not_refused = resend(server.port, token, [(c, by_case[c]) for c in acknowledged])
+    not_refused = resend(server.port, token2, [(c, by_case[c]) for c in acknowledged])
     server.stop()
     print("%-10s SIGKILL after %.1f s of load (%d forms still to send): %d acknowledged before the kill; after restart %d missing "
-          "from the store, %d not refused as already keyed" % (name, args.seconds / 2, left, len(acknowledged), len(missing), not_refused),
+          "from the store, %d not refused as already keyed%s" % (name, args.seconds / 2, left, len(acknowledged), len(missing), not_refused,
+                                                                 "; refused during the load: %s" % crash_refused if crash_refused else ""),
           flush=True)
-    return rate, p50, p99, len(acknowledged), len(missing) + not_refused
+    # A crash run that acknowledged nothing proves nothing: count it as a failure.
+    return rate, p50, p99, len(acknowledged), len(missing) + not_refused + (0 if acknowledged else 1)
 
 
 def psql(url, sql):
@@ -234,6 +241,11 @@ def main():
     rate, p50, p99, acknowledged, lost = results["SQLite"]
     ok = rate >= 1000 and p99 < 50 and all(r[4] == 0 for r in results.values())
     print("target (SQLite >= 1000 forms/s at p99 < 50 ms; no acknowledged form lost): %s" % ("met" if ok else "NOT met"))
+    if "PostgreSQL" in results:
+        rate, p50, p99, acknowledged, lost = results["PostgreSQL"]
+        ok = rate >= 1000 and p99 < 100 and lost == 0
+        print("target (PostgreSQL >= 1000 forms/s at p99 < 100 ms, durable settings; no acknowledged form lost): %s" % ("met" if ok else "NOT met"))
+    print("CPU steal during the runs: %.1f %%" % STEAL.percent())
     return 0 if all(r[4] == 0 for r in results.values()) else 1
 
 

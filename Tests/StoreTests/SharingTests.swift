@@ -102,4 +102,29 @@ struct GroupCommitTests {
         #expect(try await f.store.auditTrail(caseID: "H-01-0002").map(\.action) == ["load"])
         #expect(try await f.store.enterBatches([]).isEmpty)
     }
+
+    /// A server's group of one-form batches, each for its own case (stored together on
+    /// PostgreSQL, in a few statements): passes 1 and 2 side by side, a case outside the sample
+    /// and a case already keyed refused on their own, the others stored with their audit.
+    @Test(arguments: Backend.enabled) func oneFormBatchesOfDistinctCases(_ backend: Backend) async throws {
+        let f = try await StoreFixture(backend)
+        let q = try StoreFixture.questionnaire()
+        try await f.load(q)
+        func batch(_ id: String, pass: Pass = .first, by name: String = "甲") -> FormBatch {
+            FormBatch(questionnaire: q, pass: pass, operator: name, source: "web", forms: [StoreFixture.form(id)])
+        }
+        _ = try await f.store.enterForms(batch("H-01-0003"))
+        let outcomes = try await f.store.enterBatches([
+            batch("H-01-0001"), batch("H-01-0002", pass: .second, by: "乙"), batch("H-09-0009"), batch("H-01-0003"), batch("H-02-0001"),
+        ])
+        #expect(outcomes.map { (try? $0.get())?.stored } == [1, 1, nil, nil, 1])
+        if case .failure(let e) = outcomes[2] { #expect(e.problems.map(\.description).joined().contains("case H-09-0009 is not in the sample of small")) }
+        if case .failure(let e) = outcomes[3] { #expect(e.problems.map(\.description).joined().contains("case H-01-0003 already has a pass 1 form")) }
+        #expect(try await f.store.caseRecord("H-01-0001")?.hasPass1 == true)
+        #expect(try await f.store.caseRecord("H-01-0002")?.hasPass2 == true)
+        #expect(try await f.store.caseRecord("H-02-0001")?.hasPass1 == true)
+        #expect(try await f.store.auditTrail(caseID: "H-01-0002").map(\.action) == ["load", "enter"])
+        let status = try await f.store.status(questionnaire: "small").groups[0]
+        #expect(status.pass1 == 3 && status.pass2 == 1)
+    }
 }

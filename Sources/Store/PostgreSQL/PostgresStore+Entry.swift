@@ -17,8 +17,21 @@ extension PostgresStore {
                 return [.failure(error)]
             }
         }
+        let together = PostgresStore.canEnterTogether(batches, prepared)
         return try await writing { db in
             let at = timestamp()
+            if let checked = together {
+                // A server's group of one-form batches: checked and stored in a few statements.
+                // Should the database fail, each batch is stored on its own as below.
+                try await db.query("SAVEPOINT together", logger: self.logger)
+                do {
+                    let outcomes = try await self.enterTogether(db, batches, checked, at: at)
+                    try await db.query("RELEASE SAVEPOINT together", logger: self.logger)
+                    return outcomes
+                } catch {
+                    try await db.query("ROLLBACK TO SAVEPOINT together", logger: self.logger)
+                }
+            }
             var outcomes: [Result<EntrySummary, StoreError>] = []
             for (batch, prepared) in zip(batches, prepared) {
                 guard case .success(let checked) = prepared else {
@@ -29,6 +42,82 @@ extension PostgresStore {
             }
             return outcomes
         }
+    }
+
+    /// The checked batches when a group can be stored together: several batches of one
+    /// questionnaire version, each accepted by the answer checks, none replacing or counted at
+    /// once, no case in two of them, few forms. Their case checks are then independent, so one
+    /// read of the cases' states and stored forms serves all, and the accepted forms go in with
+    /// one statement per table — some ten round trips for the group instead of ten per form.
+    static func canEnterTogether(_ batches: [FormBatch], _ prepared: [Result<EntryRules.Checked, StoreError>]) -> [EntryRules.Checked]? {
+        guard batches.count > 1, let q = batches.first?.questionnaire else { return nil }
+        var checked: [EntryRules.Checked] = []
+        var cases = Set<String>()
+        var forms = 0
+        for (batch, result) in zip(batches, prepared) {
+            guard case .success(let c) = result, !batch.replace, !batch.countsAtOnce,
+                  batch.questionnaire.id == q.id, batch.questionnaire.version == q.version, batch.questionnaire == q else { return nil }
+            for form in c.forms {
+                guard !form.caseID.isEmpty, cases.insert(form.caseID).inserted else { return nil }
+            }
+            forms += c.forms.count
+            checked.append(c)
+        }
+        return forms <= 100 ? checked : nil
+    }
+
+    /// Checks and stores the batches of ``canEnterTogether(_:_:)`` with the rules of
+    /// ``enter(_:_:_:at:)``: each batch accepted or refused on its own.
+    private func enterTogether(_ db: PostgresConnection, _ batches: [FormBatch], _ checked: [EntryRules.Checked],
+                               at: String) async throws -> [Result<EntrySummary, StoreError>] {
+        let q = batches[0].questionnaire
+        try await register(db, q, operator: batches[0].operator, at: at)
+        if let closed = try await closure(db, q.id) {
+            return batches.map { .failure(closed.refusal(source: $0.source)) }
+        }
+        let ids = checked.flatMap { $0.forms.map(\.caseID) }.sorted()
+        let states = try await entryStates(db, questionnaire: q.id, only: ids, lock: true)
+        var stored: [String: [String: StoredForm]] = [:]
+        for kind in Set(batches.map(\.formKind) + ["final"] + (batches.contains(where: EntryRules.needsPassOne) ? [Pass.first.kind] : [])) {
+            stored[kind] = try await storedForms(db, questionnaire: q.id, kind: kind, only: ids)
+        }
+        let owners = try await caseOwners(db, EntryRules.unknownCases(checked.flatMap(\.forms), states: states))
+        var outcomes: [Result<EntrySummary, StoreError>] = []
+        var accepted: [(batch: FormBatch, forms: [FormInput])] = []
+        for (batch, c) in zip(batches, checked) {
+            let context = EntryContext(states: states, owners: owners, stored: stored[batch.formKind] ?? [:],
+                                       passOne: EntryRules.needsPassOne(batch) ? stored[Pass.first.kind] ?? [:] : [:],
+                                       counted: stored["final"] ?? [:], closure: nil)
+            let problems = c.problems + EntryRules.caseProblems(batch, c.forms, context: context)
+            if !problems.isEmpty {
+                outcomes.append(.failure(StoreError.rejected(problems, file: batch.source, what: "imported")))
+                continue
+            }
+            accepted.append((batch, c.forms))
+            outcomes.append(.success(EntrySummary(stored: c.forms.count, replaced: 0, changedAnswers: 0, unverified: [], counted: 0)))
+        }
+        guard !accepted.isEmpty else { return outcomes }
+        let rows = accepted.flatMap { a in a.forms.map { (a.batch, $0) } }
+        var ids2: [String: Int64] = [:]
+        let inserted = try await db.query("""
+            INSERT INTO forms (case_id, kind, questionnaire, version, operator, entered_at, source, mode)
+            SELECT c, k, \(q.id), \(q.version), o, \(at), s, m
+            FROM unnest(\(rows.map(\.1.caseID))::text[], \(rows.map(\.0.formKind))::text[], \(rows.map(\.0.operator))::text[],
+                        \(rows.map(\.0.source))::text[], \(rows.map(\.0.mode.rawValue))::text[]) AS t(c, k, o, s, m)
+            RETURNING case_id, form_id
+            """, logger: logger)
+        for try await (caseID, formID) in inserted.decode((String, Int64).self) { ids2[caseID] = formID }
+        var answers: [(Int64, String, String)] = []
+        for (_, form) in rows {
+            guard let id = ids2[form.caseID] else { continue }
+            for (i, item) in q.items.enumerated() { if let v = form.answers[i] { answers.append((id, item.name, v)) } }
+        }
+        try await insertAnswers(db, answers)
+        try await audit(db, rows.map { batch, form in
+            AuditRecord(at: at, operator: batch.operator, action: "enter", caseID: form.caseID, pass: batch.pass.rawValue,
+                        new: "v\(q.version)", source: batch.source)
+        })
+        return outcomes
     }
 
     /// Stores one batch of a group inside a savepoint. A refused batch leaves nothing behind
