@@ -10,7 +10,7 @@
 
 --shape register (a household register as bureaus have it), columns (10): household_id, town_id,
 town, village_id, village, urban, head, members, address, phone.
-  household_id  register code COUNTY-TOWN-SERIAL, e.g. 130123-105-0001234 (text, unique)
+  household_id  register code COUNTY-TOWN-SERIAL, e.g. 130123-105-0001234 (text, unique, in order)
   town_id       T001…; town as above
   village_id    T037-V012; village a Chinese village or community name (repeats across towns)
   head          the household head's Chinese name; address in Chinese; phone an 11-digit mobile
@@ -95,15 +95,17 @@ def write_register(a, rng, towns, villages, counts):
         f.write("household_id,town_id,town,village_id,village,urban,head,members,address,phone\n")
         lines = []
         for (town, code, urban, _), count in zip(villages, counts):
-            town_number = int(code[1:4])
+            # 800 towns per county code: a province's frame spans counties 130123, 130124, …
+            town_number = int(code[1:code.index("-")])
+            county, town_code = 130123 + (town_number - 1) // 800, 101 + (town_number - 1) % 800
             village_name = rng.choice(PREFIX) + rng.choice(PREFIX) + rng.choice(VILLAGE_ENDS)
             for _ in range(count):
                 serial[town] = serial.get(town, 0) + 1
                 head = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
                 address = "%s%s%d组%d号" % (town, village_name, 1 + rng.randrange(12), 1 + rng.randrange(300))
                 phone = "1%d%09d" % (rng.choice([3, 5, 7, 8, 9]), rng.randrange(10 ** 9))
-                lines.append("130123-%03d-%07d,%s,%s,%s,%s,%s,%s,%d,%s,%s\n" % (
-                    100 + town_number, serial[town], town_ids[town], town, code, village_name, urban, head,
+                lines.append("%d-%03d-%07d,%s,%s,%s,%s,%s,%s,%d,%s,%s\n" % (
+                    county, town_code, serial[town], town_ids[town], town, code, village_name, urban, head,
                     1 + min(7, int(rng.expovariate(0.45))), address, phone))
             if len(lines) > 100_000:
                 f.write("".join(lines))
