@@ -3,7 +3,8 @@
 ///
 /// Password hashing is the server's: the store keeps the hash text it is given. Every write is
 /// one transaction and is audited (actions `user-add`, `user-password`, `user-token`,
-/// `user-unlock`, `login`, `login-failed`, `lock`, `login-refused`, `logout`; no case).
+/// `user-unlock`, `user-role`, `user-disable`, `user-enable`, `user-delete`, `login`,
+/// `login-failed`, `lock`, `login-refused`, `logout`; no case).
 public protocol AccountStore: Sendable {
     /// Adds a user. - Throws: ``StoreError`` (`.data`) when the name is taken.
     func addUser(name: String, role: UserRole, passwordHash: String, by: String) async throws(StoreError)
@@ -20,6 +21,18 @@ public protocol AccountStore: Sendable {
     /// Sets a user's password hash, clears a lock and ends the user's sessions (whoever signed
     /// in with the old password is signed out).
     func setPassword(name: String, passwordHash: String, by: String) async throws(StoreError)
+
+    /// Changes a user's role and ends their sessions (they sign in again with the new role).
+    /// - Throws: ``StoreError`` when the user is the last admin who can sign in.
+    func setRole(name: String, role: UserRole, by: String) async throws(StoreError)
+
+    /// Disables a user (they cannot sign in, their sessions end, their API token stops working)
+    /// or enables them again. - Throws: ``StoreError`` for the last admin.
+    func setDisabled(name: String, disabled: Bool, by: String) async throws(StoreError)
+
+    /// Deletes a user and their sessions; what they keyed stays, under their name, with its audit.
+    /// - Throws: ``StoreError`` for the last admin.
+    func deleteUser(name: String, by: String) async throws(StoreError)
 
     /// Sets the SHA-256 of a user's API token (replacing any earlier token).
     func setAPIToken(name: String, tokenHash: String, by: String) async throws(StoreError)

@@ -83,8 +83,12 @@ public struct UserAccount: Sendable, Equatable {
     /// UTC time, ISO 8601.
     public let createdAt: String
 
+    /// A disabled user cannot sign in, and neither their sessions nor their API token work.
+    public let disabled: Bool
+
     public init(name: String, role: UserRole, passwordHash: String, failedLogins: Int, lockedUntil: Int64?, hasAPIToken: Bool,
-                createdAt: String) {
+                createdAt: String, disabled: Bool = false) {
+        self.disabled = disabled
         self.name = name
         self.role = role
         self.passwordHash = passwordHash

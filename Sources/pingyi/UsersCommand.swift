@@ -12,7 +12,7 @@ struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
         abstract: "Manage the users of pingyi serve: add, list, password, unlock, API token.",
-        subcommands: [Add.self, List.self, Password.self, Unlock.self, Token.self]
+        subcommands: [Add.self, List.self, Password.self, Unlock.self, Token.self, Role.self, Disable.self, Enable.self, Delete.self]
     )
 
     /// The password: the first line of --password-file, or read from the terminal (twice, not echoed),
@@ -96,7 +96,7 @@ struct UsersCommand: AsyncParsableCommand {
                 let now = Int64(Date().timeIntervalSince1970)
                 var rows = [["用户", "角色", "状态", "API 令牌", "添加时间"]]
                 for u in try await s.users() {
-                    let state = u.isLocked(at: now) ? "锁定至 \(isoTime(u.lockedUntil ?? 0))" : (u.failedLogins > 0 ? "失败 \(u.failedLogins) 次" : "正常")
+                    let state = u.disabled ? "已停用" : u.isLocked(at: now) ? "锁定至 \(isoTime(u.lockedUntil ?? 0))" : (u.failedLogins > 0 ? "失败 \(u.failedLogins) 次" : "正常")
                     rows.append([u.name, u.role.label, state, u.hasAPIToken ? "有" : "无", u.createdAt])
                 }
                 print(TextTable(rows: rows).render())
@@ -131,6 +131,63 @@ struct UsersCommand: AsyncParsableCommand {
             try await reportingErrors {
                 try await store.open().unlock(name: name, by: by.resolved)
                 print("已解锁  \(name)")
+            }
+        }
+    }
+
+    struct Role: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a user's role; their sessions end (they sign in again with the new role).")
+        @Argument(help: "The user.") var name: String
+        @Option(help: "The new role.") var role: UserRole
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var by: OperatorOption
+
+        func run() async throws {
+            try await reportingErrors {
+                try await store.open().setRole(name: name, role: role, by: by.resolved)
+                print("已改为\(role.label)  \(name)")
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable a user: no sign-in, their sessions end, their API token stops working.")
+        @Argument(help: "The user.") var name: String
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var by: OperatorOption
+
+        func run() async throws {
+            try await reportingErrors {
+                try await store.open().setDisabled(name: name, disabled: true, by: by.resolved)
+                print("已停用  \(name)")
+            }
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a disabled user again (their old API token works again).")
+        @Argument(help: "The user.") var name: String
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var by: OperatorOption
+
+        func run() async throws {
+            try await reportingErrors {
+                try await store.open().setDisabled(name: name, disabled: false, by: by.resolved)
+                print("已启用  \(name)")
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a user; what they keyed stays, under their name, with its audit trail.")
+        @Argument(help: "The user.") var name: String
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var by: OperatorOption
+
+        func run() async throws {
+            try await reportingErrors {
+                try await store.open().deleteUser(name: name, by: by.resolved)
+                print("已删除  \(name)")
             }
         }
     }

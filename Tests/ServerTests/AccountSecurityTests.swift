@@ -48,6 +48,45 @@ struct AccountSecurityTests {
         }
     }
 
+    /// On the users page an admin changes a role, disables, enables and deletes users: the
+    /// user's session ends at once, a disabled user cannot sign in and their API token is refused,
+    /// the last admin cannot be disabled, and deleting needs the confirmation box.
+    @Test func adminsChangeRolesDisableAndDeleteUsers() async throws {
+        let f = try await ServerFixture()
+        let token = Tokens.make()
+        try await f.store.setAPIToken(name: "operator", tokenHash: Tokens.hash(token), by: "setup")
+        try await f.test { client in
+            let admin = try await client.login("admin")
+            let operatorSession = try await client.login("operator")
+            let role = try await client.post("/admin/users/role", admin, [("name", "operator"), ("role", "supervisor")])
+            #expect(role.status == .seeOther && role.headers[.location]?.removingPercentEncoding == "/admin/users?notice=已将 operator 改为督导，其会话已结束")
+            let after = try await client.get("/", operatorSession)
+            #expect(after.status == .seeOther && (after.headers[.location] ?? "").hasPrefix("/login"))
+            let again = try await client.login("operator")
+            #expect(try await client.get("/supervise/cases", again).status == .ok)
+            #expect(try await client.api("{}", token: token).status != .unauthorized)
+            #expect(try await client.post("/admin/users/disable", admin, [("name", "operator")]).status == .seeOther)
+            let gone = try await client.get("/", again)
+            #expect(gone.status == .seeOther && (gone.headers[.location] ?? "").hasPrefix("/login"))
+            #expect(try await client.api("{}", token: token).status == .unauthorized)
+            let refused = try await client.loginAttempt("operator", password: "password-operator")
+            #expect(refused.text.contains("此账号已停用；请联系管理员"))
+            let page = try await client.get("/admin/users", admin)
+            #expect(page.text.contains("已停用") && page.text.contains("action=\"/admin/users/enable\""))
+            #expect(try await client.post("/admin/users/enable", admin, [("name", "operator")]).status == .seeOther)
+            #expect(try await client.api("{}", token: token).status != .unauthorized)
+            let last = try await client.post("/admin/users/disable", admin, [("name", "admin")])
+            #expect(last.status == .unprocessableContent && last.text.contains("admin 是最后一个可登录的管理员"))
+            let unconfirmed = try await client.post("/admin/users/delete", admin, [("name", "operator")])
+            #expect(unconfirmed.status == .unprocessableContent && unconfirmed.text.contains("请勾选“确认”"))
+            #expect(try await client.post("/admin/users/delete", admin, [("name", "operator"), ("confirm", "yes")]).status == .seeOther)
+            #expect(try await f.store.user(named: "operator") == nil)
+            #expect(try await client.api("{}", token: token).status == .unauthorized)
+            let missing = try await client.post("/admin/users/role", admin, [("name", "nobody"), ("role", "operator")])
+            #expect(missing.status == .notFound)
+        }
+    }
+
     /// The median time of 50 sign-ins with an unknown name and with a known name and a wrong
     /// password, at 100,000 iterations (a real hash dominates, as at the default 600,000): within 20 % of each other.
     @Test(.timeLimit(.minutes(2))) func anUnknownNameCostsAsLongAsAKnownOne() async throws {

@@ -149,6 +149,12 @@ struct Client: Sendable {
         return Session(cookie: cookie, csrf: try #require(home.hiddenCSRF))
     }
 
+    /// A sign-in through the sign-in page whose outcome the test checks (a refusal's page).
+    func loginAttempt(_ name: String, password: String) async throws -> TestResponse {
+        let (loginCookie, csrf) = try await loginForm()
+        return try await post("/login", nil, [("name", name), ("password", password), ("next", "/")], csrf: csrf, cookies: "pingyi_login=\(loginCookie)")
+    }
+
     /// The sign-in page's cookie and its matching form token.
     func loginForm() async throws -> (cookie: String, csrf: String) {
         let page = try await get("/login")

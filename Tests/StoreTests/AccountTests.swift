@@ -68,4 +68,60 @@ struct AccountTests {
         #expect(try await f.store.session(tokenHash: "abc", now: 1500) == nil)
         #expect(try await f.store.auditEntries(AuditQuery(actions: ["logout"])).first?.operator == "王芳")
     }
+
+    /// A role change, disabling and deleting end the user's sessions; a disabled user's API
+    /// token and sessions do not work, and work again once enabled; the last admin who can sign
+    /// in cannot be demoted, disabled or deleted; every change is audited with who made it.
+    @Test(arguments: Backend.enabled) func roleChangesDisablingAndDeletingEndSessions(_ backend: Backend) async throws {
+        let f = try await StoreFixture(backend)
+        try await f.store.addUser(name: "admin", role: .admin, passwordHash: "h", by: "setup")
+        try await f.store.addUser(name: "王芳", role: .operator, passwordHash: "h", by: "admin")
+        try await f.store.setAPIToken(name: "王芳", tokenHash: "token-1", by: "admin")
+        func signIn(_ token: String) async throws {
+            try await f.store.createSession(SessionRecord(tokenHash: token, user: "王芳", role: .operator, csrf: "c", createdAt: 1000, expiresAt: 9000))
+        }
+        try await signIn("s1")
+        try await f.store.setRole(name: "王芳", role: .supervisor, by: "admin")
+        #expect(try await f.store.session(tokenHash: "s1", now: 2000) == nil)
+        #expect(try await f.store.user(named: "王芳")?.role == .supervisor)
+        try await signIn("s2")
+        try await f.store.setDisabled(name: "王芳", disabled: true, by: "admin")
+        #expect(try await f.store.session(tokenHash: "s2", now: 2000) == nil)
+        #expect(try await f.store.user(apiTokenHash: "token-1") == nil)
+        #expect(try await f.store.user(named: "王芳")?.disabled == true)
+        // A session made for a disabled user (a sign-in that raced the change) does not work.
+        try await signIn("s3")
+        #expect(try await f.store.session(tokenHash: "s3", now: 2000) == nil)
+        try await f.store.setDisabled(name: "王芳", disabled: false, by: "admin")
+        #expect(try await f.store.user(apiTokenHash: "token-1")?.name == "王芳")
+        // Enabling ends sessions too (none can have been made meanwhile): the user signs in afresh.
+        #expect(try await f.store.session(tokenHash: "s3", now: 2000) == nil)
+        try await signIn("s4")
+        #expect(try await f.store.session(tokenHash: "s4", now: 2000)?.user == "王芳")
+        try await f.store.deleteUser(name: "王芳", by: "admin")
+        #expect(try await f.store.user(named: "王芳") == nil)
+        #expect(try await f.store.session(tokenHash: "s4", now: 2000) == nil)
+        // The last admin stays.
+        for change in ["role", "disable", "delete"] {
+            do {
+                switch change {
+                case "role": try await f.store.setRole(name: "admin", role: .supervisor, by: "admin")
+                case "disable": try await f.store.setDisabled(name: "admin", disabled: true, by: "admin")
+                default: try await f.store.deleteUser(name: "admin", by: "admin")
+                }
+                Issue.record("\(change) of the last admin went through")
+            } catch {
+                #expect(error.description.contains("admin is the last admin who can sign in"), "\(error)")
+            }
+        }
+        #expect(try await f.store.user(named: "admin")?.role == .admin)
+        do {
+            try await f.store.setRole(name: "nobody", role: .operator, by: "admin")
+            Issue.record("a missing user was changed")
+        } catch {
+            #expect(error.description.contains("there is no user nobody"))
+        }
+        let trail = try await f.store.auditEntries(AuditQuery(actions: ["user-role", "user-disable", "user-enable", "user-delete"]))
+        #expect(trail.map(\.action) == ["user-delete", "user-enable", "user-disable", "user-role"] && trail.allSatisfy { $0.operator == "admin" })
+    }
 }

@@ -16,6 +16,10 @@ struct AdminController {
         group.post("/users/unlock", use: unlock)
         group.post("/users/password", use: password)
         group.post("/users/token", use: token)
+        group.post("/users/role", use: role)
+        group.post("/users/disable", use: disable)
+        group.post("/users/enable", use: enable)
+        group.post("/users/delete", use: delete)
         group.get("/surveys", use: surveys)
         group.post("/surveys/close", use: closeEntry)
         group.post("/surveys/reopen", use: reopenEntry)
@@ -70,6 +74,50 @@ struct AdminController {
             throw PageError(.notFound, "没有用户 \(name)")
         }
         return redirect("/admin/users?notice=" + "已为 \(name) 设置新密码".addingPercentEncodingForPath)
+    }
+
+    func role(_ request: Request, context: AppContext) async throws -> Response {
+        let session = try context.user()
+        let f = try await fields(request, context)
+        let name = f["name"] ?? ""
+        guard let role = UserRole(rawValue: f["role"] ?? "") else { throw PageError(.unprocessableContent, "请选择角色") }
+        try await changeUser(name) { () async throws(StoreError) in try await environment.store.setRole(name: name, role: role, by: session.user) }
+        return redirect("/admin/users?notice=" + "已将 \(name) 改为\(role.label)，其会话已结束".addingPercentEncodingForPath)
+    }
+
+    func disable(_ request: Request, context: AppContext) async throws -> Response {
+        let session = try context.user()
+        let name = try await fields(request, context)["name"] ?? ""
+        try await changeUser(name) { () async throws(StoreError) in try await environment.store.setDisabled(name: name, disabled: true, by: session.user) }
+        return redirect("/admin/users?notice=" + "已停用 \(name)：不能登录，会话已结束，API 令牌失效".addingPercentEncodingForPath)
+    }
+
+    func enable(_ request: Request, context: AppContext) async throws -> Response {
+        let session = try context.user()
+        let name = try await fields(request, context)["name"] ?? ""
+        try await changeUser(name) { () async throws(StoreError) in try await environment.store.setDisabled(name: name, disabled: false, by: session.user) }
+        return redirect("/admin/users?notice=" + "已启用 \(name)".addingPercentEncodingForPath)
+    }
+
+    func delete(_ request: Request, context: AppContext) async throws -> Response {
+        let session = try context.user()
+        let f = try await fields(request, context)
+        let name = f["name"] ?? ""
+        guard f["confirm"] == "yes" else { throw PageError(.unprocessableContent, "删除用户 \(name) 前请勾选“确认”") }
+        try await changeUser(name) { () async throws(StoreError) in try await environment.store.deleteUser(name: name, by: session.user) }
+        return redirect("/admin/users?notice=" + "已删除用户 \(name)（其录入的问卷和审计记录保留）".addingPercentEncodingForPath)
+    }
+
+    /// Runs a change to a user, wording the store's refusals for the page.
+    private func changeUser(_ name: String, _ change: () async throws(StoreError) -> Void) async throws {
+        do {
+            try await change()
+            environment.tokens.forget(user: name)
+        } catch {
+            guard error.kind == .data else { throw error }
+            if error.description.contains("last admin") { throw PageError(.unprocessableContent, "\(name) 是最后一个可登录的管理员；请先把另一位用户设为管理员") }
+            throw PageError(.notFound, "没有用户 \(name)")
+        }
     }
 
     func token(_ request: Request, context: AppContext) async throws -> Response {

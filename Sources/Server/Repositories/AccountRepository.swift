@@ -32,6 +32,8 @@ struct AccountRepository: Sendable {
         switch try await store.recordLogin(name: name, succeeded: matches, now: now, policy: settings.lockout, source: source) {
         case .succeeded:
             guard let user else { return .refused("用户名或密码错误") }
+            // Said only to whoever knows the password.
+            if user.disabled { return .refused("此账号已停用；请联系管理员") }
             return try await startSession(user: user.name, role: user.role)
         case .failed(let remaining):
             let warning = user != nil && remaining <= 2 ? "；再错 \(remaining) 次，账户将锁定 \(settings.lockout.lockSeconds / 60) 分钟" : ""

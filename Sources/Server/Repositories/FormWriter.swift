@@ -80,6 +80,12 @@ final class TokenCache: Sendable {
         }
     }
 
+    /// Drops a user's cached tokens (their role changed, they were disabled or deleted): the
+    /// next request reads the store. Another server process forgets within ``seconds``.
+    func forget(user name: String) {
+        entries.withLock { e in e = e.filter { $0.value.user.name != name } }
+    }
+
     func remember(_ hash: String, _ user: UserAccount, now: Int64) {
         entries.withLock { e in
             if e.count >= TokenCache.maximumEntries { e.removeAll() }

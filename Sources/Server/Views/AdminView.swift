@@ -8,12 +8,19 @@ enum AdminView {
         let csrf: HTML = "<input type=\"hidden\" name=\"csrf\" value=\"\(session.csrf)\">"
         let rows = users.map { u -> HTML in
             let name: HTML = "<input type=\"hidden\" name=\"name\" value=\"\(u.name)\">"
-            let state = u.isLocked(at: now) ? "已锁定至 \(isoTime(u.lockedUntil ?? 0))" : (u.failedLogins > 0 ? "连续失败 \(u.failedLogins) 次" : "正常")
+            let state = u.disabled ? "已停用" : u.isLocked(at: now) ? "已锁定至 \(isoTime(u.lockedUntil ?? 0))" : (u.failedLogins > 0 ? "连续失败 \(u.failedLogins) 次" : "正常")
+            let choices = UserRole.allCases.map { HTML("<option value=\"\($0.rawValue)\"\($0 == u.role ? " selected" : "")>\($0.label)</option>") }
+            let toggle: HTML = u.disabled
+                ? "<form class=\"inline\" method=\"post\" action=\"/admin/users/enable\">\(csrf)\(name)<button type=\"submit\">启用</button></form>"
+                : "<form class=\"inline\" method=\"post\" action=\"/admin/users/disable\">\(csrf)\(name)<button type=\"submit\">停用</button></form>"
             return """
                 <tr><td>\(u.name)</td><td>\(u.role.label)</td><td>\(state)</td><td>\(u.hasAPIToken ? "有" : "无")</td><td>\(u.createdAt)</td><td>
                 <form class="inline" method="post" action="/admin/users/unlock">\(csrf)\(name)<button type="submit">解锁</button></form>
                 <form class="inline" method="post" action="/admin/users/token">\(csrf)\(name)<button type="submit">生成 API 令牌</button></form>
                 <form class="inline" method="post" action="/admin/users/password">\(csrf)\(name)<input type="password" name="password" size="10" placeholder="新密码" aria-label="新密码" autocomplete="new-password"><button type="submit">改密码</button></form>
+                <form class="inline" method="post" action="/admin/users/role">\(csrf)\(name)<select name="role" aria-label="\(u.name) 的角色">\(choices)</select><button type="submit">改角色</button></form>
+                \(toggle)
+                <form class="inline" method="post" action="/admin/users/delete">\(csrf)\(name)<label class="small"><input type="checkbox" name="confirm" value="yes" required>确认</label><button type="submit">删除</button></form>
                 </td></tr>
                 """
         }
@@ -24,9 +31,9 @@ enum AdminView {
             <form class="card" method="post" action="/admin/users">\(csrf)
             <label class="field">用户名 <input type="text" name="name" required maxlength="32"></label>
             <label class="field">角色 <select name="role">\(roles)</select></label>
-            <label class="field">初始密码（至少 8 位）<input type="password" name="password" required minlength="8" autocomplete="new-password"></label>
+            <label class="field">初始密码（至少 10 位）<input type="password" name="password" required minlength="10" autocomplete="new-password"></label>
             <button type="submit">添加</button></form>
-            <p class="muted small">录入员：录入问卷、查看本人录入；督导：另可核对裁定、记录处置、启用备选、查看进度和审计；管理员：另可管理用户。</p>
+            <p class="muted small">录入员：录入问卷、查看本人录入；督导：另可核对裁定、记录处置、启用备选、查看进度和审计；管理员：另可管理用户。改角色、停用和删除立即结束该用户已登录的会话；停用的用户不能登录，其 API 令牌失效；删除用户不删除其录入的问卷和审计记录。</p>
             """
         return Page(title: "用户", session: session, body: body, notice: notice)
     }

@@ -4,9 +4,9 @@ extension PostgresStore {
     func accounts(_ db: PostgresConnection, _ sql: String, _ values: [SQLValue]) async throws -> [UserAccount] {
         var out: [UserAccount] = []
         let rows = try await query(db, sql, values)
-        for try await (name, role, hash, failed, locked, token, created) in rows.decode((String, String, String, Int, Int64?, Bool, String).self) {
+        for try await (name, role, hash, failed, locked, token, created, disabled) in rows.decode((String, String, String, Int, Int64?, Bool, String, Int).self) {
             out.append(UserAccount(name: name, role: UserRole(rawValue: role) ?? .operator, passwordHash: hash, failedLogins: failed,
-                                   lockedUntil: locked, hasAPIToken: token, createdAt: created))
+                                   lockedUntil: locked, hasAPIToken: token, createdAt: created, disabled: disabled != 0))
         }
         return out
     }
@@ -65,6 +65,42 @@ extension PostgresStore {
                              audit: AccountRules.userChange("user-token", name: name, by: by, new: "new API token"))
     }
 
+    public func setRole(name: String, role: UserRole, by: String) async throws(StoreError) {
+        try await changeAdmin(name, losesAdmin: role != .admin, "UPDATE users SET role = $1 WHERE name = $2", [.text(role.rawValue), .text(name)],
+                              audit: AccountRules.userChange("user-role", name: name, by: by, new: role.rawValue))
+    }
+
+    public func setDisabled(name: String, disabled: Bool, by: String) async throws(StoreError) {
+        try await changeAdmin(name, losesAdmin: disabled, "UPDATE users SET disabled = $1 WHERE name = $2", [.int(disabled ? 1 : 0), .text(name)],
+                              audit: AccountRules.userChange(disabled ? "user-disable" : "user-enable", name: name, by: by, new: nil))
+    }
+
+    public func deleteUser(name: String, by: String) async throws(StoreError) {
+        try await changeAdmin(name, losesAdmin: true, "DELETE FROM users WHERE name = $1", [.text(name)],
+                              audit: AccountRules.userChange("user-delete", name: name, by: by, new: nil))
+    }
+
+    /// A change that ends the user's sessions and may take away an admin: refused when it would
+    /// leave no admin who can sign in (the admins are locked meanwhile, so two such changes at
+    /// once cannot both pass).
+    private func changeAdmin(_ name: String, losesAdmin: Bool, _ sql: String, _ values: [SQLValue],
+                             audit: AuditRecord) async throws(StoreError) {
+        let location = self.location
+        try await writing { db in
+            if losesAdmin {
+                var admins: [String] = []
+                let rows = try await db.query("SELECT name FROM users WHERE role = 'admin' AND disabled = 0 ORDER BY name FOR UPDATE", logger: self.logger)
+                for try await admin in rows.decode(String.self) { admins.append(admin) }
+                if admins == [name] { throw AccountRules.lastAdmin(name, store: location) }
+            }
+            try await db.query("DELETE FROM sessions WHERE user_name = \(name)", logger: self.logger)
+            var changed = false
+            for try await _ in try await self.query(db, sql + " RETURNING name", values).decode(String.self) { changed = true }
+            if !changed { throw AccountRules.noSuchUser(name, store: location) }
+            try await self.audit(db, [audit])
+        }
+    }
+
     public func unlock(name: String, by: String) async throws(StoreError) {
         try await changeUser(name, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE name = $1", [.text(name)],
                              audit: AccountRules.userChange("user-unlock", name: name, by: by, new: nil))
@@ -76,7 +112,7 @@ extension PostgresStore {
 
     public func user(apiTokenHash: String) async throws(StoreError) -> UserAccount? {
         try await reading { db in
-            try await self.accounts(db, "SELECT \(StoreSQL.userColumns) FROM users WHERE api_token_hash = $1", [.text(apiTokenHash)]).first
+            try await self.accounts(db, "SELECT \(StoreSQL.userColumns) FROM users WHERE api_token_hash = $1 AND disabled = 0", [.text(apiTokenHash)]).first
         }
     }
 
@@ -114,7 +150,7 @@ extension PostgresStore {
         try await reading { db in
             let rows = try await db.query("""
                 SELECT s.token_hash, s.user_name, u.role, s.csrf, s.created_at, s.expires_at
-                FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.token_hash = \(tokenHash) AND s.expires_at > \(now)
+                FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.token_hash = \(tokenHash) AND s.expires_at > \(now) AND u.disabled = 0
                 """, logger: self.logger)
             for try await (hash, user, role, csrf, created, expires) in rows.decode((String, String, String, String, Int64, Int64).self) {
                 return SessionRecord(tokenHash: hash, user: user, role: UserRole(rawValue: role) ?? .operator, csrf: csrf,

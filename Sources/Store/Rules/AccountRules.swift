@@ -61,6 +61,11 @@ enum AccountRules {
         AuditRecord(at: timestamp(), operator: by, action: action, caseID: nil, item: subject, new: detail, source: source)
     }
 
+    /// The refusal to take away the last working admin (by a role change, disabling or deleting).
+    static func lastAdmin(_ name: String, store: String) -> StoreError {
+        StoreError(.data, file: store, message: "\(name) is the last admin who can sign in", hint: "make another user an admin first")
+    }
+
     /// The refusal to change a user who does not exist.
     static func noSuchUser(_ name: String, store: String) -> StoreError {
         StoreError(.data, file: store, message: "there is no user \(name)", hint: "add the user first (pingyi users add)")

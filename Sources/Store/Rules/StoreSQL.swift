@@ -84,7 +84,7 @@ enum StoreSQL {
     static let auditColumns = "at, operator, action, case_id, pass, item, old_value, new_value, reason, source"
 
     /// The user columns of a ``UserAccount``.
-    static let userColumns = "name, role, password_hash, failed_logins, locked_until, api_token_hash IS NOT NULL, created_at"
+    static let userColumns = "name, role, password_hash, failed_logins, locked_until, api_token_hash IS NOT NULL, created_at, disabled"
 }
 
 /// One value bound to a placeholder.

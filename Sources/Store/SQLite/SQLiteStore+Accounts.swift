@@ -3,7 +3,7 @@ import GRDB
 extension SQLiteStore: AccountStore {
     static func account(_ row: Row) -> UserAccount {
         UserAccount(name: row[0], role: UserRole(rawValue: row[1]) ?? .operator, passwordHash: row[2], failedLogins: row[3],
-                    lockedUntil: row[4], hasAPIToken: row[5], createdAt: row[6])
+                    lockedUntil: row[4], hasAPIToken: row[5], createdAt: row[6], disabled: (row[7] as Int) != 0)
     }
 
     public func addUser(name: String, role: UserRole, passwordHash: String, by: String) async throws(StoreError) {
@@ -53,6 +53,40 @@ extension SQLiteStore: AccountStore {
                              audit: AccountRules.userChange("user-token", name: name, by: by, new: "new API token"))
     }
 
+    public func setRole(name: String, role: UserRole, by: String) async throws(StoreError) {
+        try await changeAdmin(name, losesAdmin: role != .admin, "UPDATE users SET role = ? WHERE name = ?", [role.rawValue, name],
+                              audit: AccountRules.userChange("user-role", name: name, by: by, new: role.rawValue))
+    }
+
+    public func setDisabled(name: String, disabled: Bool, by: String) async throws(StoreError) {
+        try await changeAdmin(name, losesAdmin: disabled, "UPDATE users SET disabled = ? WHERE name = ?", [disabled ? 1 : 0, name],
+                              audit: AccountRules.userChange(disabled ? "user-disable" : "user-enable", name: name, by: by, new: nil))
+    }
+
+    public func deleteUser(name: String, by: String) async throws(StoreError) {
+        try await changeAdmin(name, losesAdmin: true, "DELETE FROM users WHERE name = ?", [name],
+                              audit: AccountRules.userChange("user-delete", name: name, by: by, new: nil))
+    }
+
+    /// A change that ends the user's sessions and may take away an admin: refused when it would
+    /// leave no admin who can sign in.
+    private func changeAdmin(_ name: String, losesAdmin: Bool, _ sql: String, _ arguments: StatementArguments,
+                             audit: AuditRecord) async throws(StoreError) {
+        try await writing { db in
+            if losesAdmin {
+                let others = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0 AND name <> ?",
+                                              arguments: [name]) ?? 0
+                let isAdmin = try Bool.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ? AND role = 'admin' AND disabled = 0",
+                                                arguments: [name]) != nil
+                if isAdmin && others == 0 { throw AccountRules.lastAdmin(name, store: self.path) }
+            }
+            try db.execute(sql: "DELETE FROM sessions WHERE user_name = ?", arguments: [name])
+            try db.execute(sql: sql, arguments: arguments)
+            if db.changesCount == 0 { throw AccountRules.noSuchUser(name, store: self.path) }
+            try self.audit(db, audit)
+        }
+    }
+
     public func unlock(name: String, by: String) async throws(StoreError) {
         try await changeUser(name, "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE name = ?", [name],
                              audit: AccountRules.userChange("user-unlock", name: name, by: by, new: nil))
@@ -66,7 +100,7 @@ extension SQLiteStore: AccountStore {
 
     public func user(apiTokenHash: String) async throws(StoreError) -> UserAccount? {
         try await reading { db in
-            try Row.fetchOne(db, sql: "SELECT \(StoreSQL.userColumns) FROM users WHERE api_token_hash = ?", arguments: [apiTokenHash])
+            try Row.fetchOne(db, sql: "SELECT \(StoreSQL.userColumns) FROM users WHERE api_token_hash = ? AND disabled = 0", arguments: [apiTokenHash])
                 .map(SQLiteStore.account)
         }
     }
@@ -103,7 +137,7 @@ extension SQLiteStore: AccountStore {
         try await reading { db in
             try Row.fetchOne(db, sql: """
                 SELECT s.token_hash, s.user_name, u.role, s.csrf, s.created_at, s.expires_at
-                FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.token_hash = ? AND s.expires_at > ?
+                FROM sessions s JOIN users u ON u.name = s.user_name WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0
                 """, arguments: [tokenHash, now]).map {
                 SessionRecord(tokenHash: $0[0], user: $0[1], role: UserRole(rawValue: $0[2]) ?? .operator, csrf: $0[3],
                               createdAt: $0[4], expiresAt: $0[5])
