@@ -34,10 +34,15 @@ public enum InputFiles {
         known.withLock { if $0[identity] == nil { $0[identity] = path } }
     }
 
-    /// How the input at `path` was named when it was read, when it is one.
+    /// How the input at `path` was named when it was read, when it is one. An input since
+    /// deleted or replaced no longer counts: a long-running process (`pingyi serve`) would
+    /// otherwise refuse a new file that happens to get a deleted input's inode.
     public static func input(at path: String) -> String? {
         guard let identity = identity(of: path) else { return nil }
-        return known.withLock { $0[identity] }
+        guard let named = known.withLock({ $0[identity] }) else { return nil }
+        if self.identity(of: named) == identity { return named }
+        known.withLock { if $0[identity] == named { $0[identity] = nil } }
+        return nil
     }
 
     /// Forgets every input (for tests that run several commands in one process).

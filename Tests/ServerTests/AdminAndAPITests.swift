@@ -41,8 +41,15 @@ struct AdminAndAPITests {
             let surveys = try await client.get("/admin/surveys", admin).text
             #expect(surveys.contains("<tr><td>small</td><td class=\"n\">1</td><td>测试问卷</td><td>城镇居民户</td><td>两遍</td>"))
             let log = try await client.get("/admin/audit", admin).text
-            #expect(log.contains("<td>admin</td><td>user-token</td><td>李明</td>"))
-            #expect(log.contains("<td>李明</td><td>lock</td>"))
+            #expect(log.contains("<td>admin</td><td>生成 API 令牌</td><td>李明</td>"))
+            #expect(log.contains("<td>李明</td><td>锁定账户</td>") && log.contains("时间（北京时间）"))
+            // A second token replaces the first only when the admin confirms it.
+            let unconfirmed = try await client.post("/admin/users/token", admin, [("name", "李明")])
+            #expect(unconfirmed.status == .unprocessableContent && unconfirmed.text.contains("请勾选“作废旧令牌”"))
+            #expect(try await client.api(#"{"questionnaire": "nope", "pass": 1, "forms": []}"#, token: token).status != .unauthorized)
+            #expect(try await client.get("/admin/users", admin).text.contains("换新 API 令牌"))
+            let replaced = try await client.post("/admin/users/token", admin, [("name", "李明"), ("confirm", "yes")])
+            #expect(replaced.status == .ok && replaced.text.contains("<code id=\"token\">"))
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+@testable import Server
 import Store
 import Testing
 
@@ -88,7 +89,8 @@ struct SupervisionTests {
             let counted = try await client.get("/supervise/units?q=small", session).text
             #expect(counted.contains("<tr><td>市政府办 <span class=\"muted\">D01</span></td><td class=\"n\">0</td>"))
             let audit = try await client.get("/supervise/audit?case=H-01-0002", session).text
-            #expect(audit.contains("<td>operator</td><td>enter</td><td>1</td>"))
+            #expect(audit.contains("<td>operator</td><td>录入</td><td>1</td>") && audit.contains("时间（北京时间）"))
+            #expect(AuditWording.beijing("2025-03-01T20:30:05Z") == "2025-03-02 04:30:05" && AuditWording.beijing("soon") == "soon" && AuditWording.action("new-code") == "new-code")
             #expect(try await client.get("/supervise/audit?case=X-1", session).text.contains("编号 X-1 没有记录。"))
         }
     }

@@ -122,7 +122,12 @@ struct AdminController {
 
     func token(_ request: Request, context: AppContext) async throws -> Response {
         let session = try context.user()
-        let name = try await fields(request, context)["name"] ?? ""
+        let f = try await fields(request, context)
+        let name = f["name"] ?? ""
+        // A new token ends the old one at once: a client still using it would fail, so ask first.
+        if try await environment.store.user(named: name)?.hasAPIToken == true, f["confirm"] != "yes" {
+            throw PageError(.unprocessableContent, "用户 \(name) 已有 API 令牌；换新令牌会使旧令牌立即失效，请勾选“作废旧令牌”后再提交")
+        }
         let token = try await accounts.newAPIToken(for: name, by: session.user)
         return AdminView.token(name: name, token: token, session: session).response(context: context)
     }

@@ -16,7 +16,7 @@ enum AdminView {
             return """
                 <tr><td>\(u.name)</td><td>\(u.role.label)</td><td>\(state)</td><td>\(u.hasAPIToken ? "有" : "无")</td><td>\(u.createdAt)</td><td>
                 <form class="inline" method="post" action="/admin/users/unlock">\(csrf)\(name)<button type="submit">解锁</button></form>
-                <form class="inline" method="post" action="/admin/users/token">\(csrf)\(name)<button type="submit">生成 API 令牌</button></form>
+                <form class="inline" method="post" action="/admin/users/token">\(csrf)\(name)\(u.hasAPIToken ? HTML("<label class=\"small\"><input type=\"checkbox\" name=\"confirm\" value=\"yes\" required>作废旧令牌</label>") : HTML.empty)<button type="submit">\(u.hasAPIToken ? "换新 API 令牌" : "生成 API 令牌")</button></form>
                 <form class="inline" method="post" action="/admin/users/password">\(csrf)\(name)<input type="password" name="password" size="10" placeholder="新密码" aria-label="新密码" autocomplete="new-password"><button type="submit">改密码</button></form>
                 <form class="inline" method="post" action="/admin/users/role">\(csrf)\(name)<select name="role" aria-label="\(u.name) 的角色">\(choices)</select><button type="submit">改角色</button></form>
                 \(toggle)
@@ -83,10 +83,10 @@ enum AdminView {
 
     static func audit(_ entries: [AuditEntry], session: SessionRecord) -> Page {
         let rows = entries.map { e -> HTML in
-            "<tr><td>\(e.at)</td><td>\(e.operator)</td><td>\(e.action)</td><td>\(e.item)</td><td>\(e.newValue)</td><td>\(e.reason)</td><td>\(e.source)</td></tr>"
+            "<tr><td>\(AuditWording.beijing(e.at))</td><td>\(e.operator)</td><td>\(AuditWording.action(e.action))</td><td>\(e.item)</td><td>\(e.newValue)</td><td>\(e.reason)</td><td>\(e.source)</td></tr>"
         }
         return Page(title: "登录与用户记录", session: session, body: """
-            <table><tr><th>时间（UTC）</th><th>用户</th><th>操作</th><th>对象</th><th>内容</th><th>原因</th><th>来源</th></tr>\(rows)</table>
+            <table><tr><th>时间（北京时间）</th><th>用户</th><th>操作</th><th>对象</th><th>内容</th><th>原因</th><th>来源</th></tr>\(rows)</table>
             """)
     }
 }

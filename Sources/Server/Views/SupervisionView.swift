@@ -163,12 +163,12 @@ enum SupervisionView {
     static func audit(caseID: String, trail: [AuditEntry], session: SessionRecord) -> Page {
         let rows = trail.map { e -> HTML in
             let pass = e.pass.map(String.init) ?? ""
-            return "<tr><td>\(e.at)</td><td>\(e.operator)</td><td>\(e.action)</td><td>\(pass)</td><td>\(e.item)</td><td>\(e.oldValue)</td><td>\(e.newValue)</td><td>\(e.reason)</td><td>\(e.source)</td></tr>"
+            return "<tr><td>\(AuditWording.beijing(e.at))</td><td>\(e.operator)</td><td>\(AuditWording.action(e.action))</td><td>\(pass)</td><td>\(e.item)</td><td>\(e.oldValue)</td><td>\(e.newValue)</td><td>\(e.reason)</td><td>\(e.source)</td></tr>"
         }
         let body: HTML = """
             <form method="get" action="/supervise/audit" class="card"><label>问卷编号 <input type="text" name="case" value="\(caseID)"></label> <button type="submit">查询</button></form>
             \(caseID.isEmpty ? HTML.empty : (trail.isEmpty ? HTML("<p>编号 \(caseID) 没有记录。</p>") : HTML("""
-                <table><tr><th>时间（UTC）</th><th>操作人</th><th>操作</th><th>遍次</th><th>题目</th><th>原值</th><th>新值</th><th>原因</th><th>来源</th></tr>\(rows)</table>
+                <table><tr><th>时间（北京时间）</th><th>操作人</th><th>操作</th><th>遍次</th><th>题目</th><th>原值</th><th>新值</th><th>原因</th><th>来源</th></tr>\(rows)</table>
                 """)))
             """
         return Page(title: "审计记录", session: session, body: body)
