@@ -109,6 +109,8 @@ struct EntryPageTests {
             // The operator sees their own work.
             let mine = try await client.get("/mine", session).text
             #expect(mine.contains("<td>H-02-0001</td>") && mine.contains("<td>H-01-0001</td>"))
+            // The 题目 column says what was keyed: the whole form, with its questionnaire version.
+            #expect(mine.contains("<td>录入</td><td>整份问卷（v1）</td>") && mine.contains("时间（北京时间）"), "\(mine)")
             let other = try await client.login("supervisor")
             #expect(try await client.get("/mine", other).text.contains("您还没有录入问卷。"))
         }

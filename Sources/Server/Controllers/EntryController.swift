@@ -88,11 +88,13 @@ struct EntryController {
         let session = try context.user()
         let entries = try await environment.store.auditEntries(AuditQuery(operator: session.user, actions: ["enter", "replace"], limit: 200))
         let rows = entries.map { e -> HTML in
-            "<tr><td>\(e.at)</td><td>\(e.caseID ?? "")</td><td class=\"n\">\(e.pass ?? 0)</td><td>\(e.action == "enter" ? "录入" : "更正")</td><td>\(e.item ?? "")</td></tr>"
+            // A keyed form is the whole questionnaire (its version); a correction names its item and values.
+            let what = e.action == "enter" ? "整份问卷（\(e.newValue ?? "")）" : "\(e.item ?? "")：\(e.oldValue ?? "（空）") → \(e.newValue ?? "（空）")"
+            return "<tr><td>\(AuditWording.beijing(e.at))</td><td>\(e.caseID ?? "")</td><td class=\"n\">\(e.pass ?? 0)</td><td>\(AuditWording.action(e.action))</td><td>\(what)</td></tr>"
         }
         let body: HTML = entries.isEmpty ? "<p>您还没有录入问卷。</p>" : """
             <p class="muted">最近 \(entries.count) 条（最新在前）</p>
-            <table><tr><th>时间（UTC）</th><th>编号</th><th>遍次</th><th>操作</th><th>题目</th></tr>\(rows)</table>
+            <table><tr><th>时间（北京时间）</th><th>编号</th><th>遍次</th><th>操作</th><th>题目</th></tr>\(rows)</table>
             """
         return Page(title: "我的录入", session: session, body: body).response(context: context)
     }
