@@ -1,7 +1,7 @@
 # pingyi: the two commands a new user needs are `make demo` and `make test`.
 SWIFT ?= swift
 
-.PHONY: demo test setup release bench-read bench-xlsx bench-sample bench-scale bench-domains bench-score bench-import bench-serve bench-calls bench-online bench-coverage clean-demo
+.PHONY: demo test fuzz setup release bench-read bench-xlsx bench-sample bench-scale bench-domains bench-score bench-import bench-serve bench-calls bench-online bench-coverage clean-demo
 
 ## Install what is missing, build in release mode, and run the main job on the shipped county.
 demo: setup release
@@ -61,3 +61,8 @@ bench-online: setup release
 
 clean-demo:
 	rm -rf out
+
+## libFuzzer harnesses (CSV/xlsx, YAML, draw, JSON) for FUZZ_SECONDS each (default 60); see docs/fuzzing.md.
+fuzz: setup
+	scripts/fuzz.sh
+

@@ -116,3 +116,18 @@ let package = Package(
             swiftSettings: strict),
     ]
 )
+
+// Fuzz harnesses: built only by scripts/fuzz.sh (PINGYI_FUZZ=1, with -sanitize=fuzzer,address in
+// a scratch folder of their own); each main hands its input function to libFuzzer's driver.
+if Context.environment["PINGYI_FUZZ"] == "1" {
+    let harnesses: [(String, [Target.Dependency])] = [
+        ("FuzzTables", ["Tables"]),
+        ("FuzzDefinitions", ["Definitions", "Questionnaire", "Sampling"]),
+        ("FuzzDraw", ["Sampling", "Tables"]),
+    ]
+    for (name, dependencies) in harnesses {
+        package.targets.append(.executableTarget(name: name, dependencies: dependencies, path: "Fuzz/\(name)"))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}
+

@@ -562,6 +562,11 @@ private struct SheetReader {
             }
         }
         guard !text.isEmpty else { return }
+        // A cell's end without its start (a damaged sheet whose tags were garbled) has no column.
+        guard column >= 1 else {
+            throw TablesError(.value, file: source, line: rowNumber, message: "a cell value outside any cell of row \(rowNumber)",
+                              hint: "the file is damaged: open it in Excel, WPS or LibreOffice and save it again")
+        }
         rowHasValue = true
         cellColumns.append(column)
         cellValues.append(text)

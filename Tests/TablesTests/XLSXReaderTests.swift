@@ -27,6 +27,19 @@ private func workbook(_ name: String) -> String {
         #expect(spreadsheetLocation(book.source)?.file == file)
     }
 
+    /// Found by `make fuzz` (Tests/Fixtures/fuzz/regressions): a workbook whose sheet tags were
+    /// garbled ended a cell that never started, and the reader trapped (index out of range).
+    @Test func aValueOutsideAnyCellIsRefused() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/fuzz/regressions/xlsx-value-outside-cell.xlsx").path
+        do {
+            _ = try TableFile.read(path: path, name: "damaged.xlsx")
+            Issue.record("a damaged workbook was read")
+        } catch {
+            #expect(error.description.contains("a cell value outside any cell of row 1"), "\(error)")
+        }
+    }
+
     @Test func namedSheet() throws {
         let first = try TableFile.read(path: workbook("two-sheets.xlsx"))
         #expect(first.names.count == 1)
