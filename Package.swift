@@ -118,12 +118,14 @@ let package = Package(
 )
 
 // Fuzz harnesses: built only by scripts/fuzz.sh (PINGYI_FUZZ=1, with -sanitize=fuzzer,address in
-// a scratch folder of their own); each main hands its input function to libFuzzer's driver.
+// a scratch folder of their own); each main hands its input function to libFuzzer's driver
+// (FuzzSupport.runFuzzer).
 if Context.environment["PINGYI_FUZZ"] == "1" {
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
     let harnesses: [(String, [Target.Dependency])] = [
-        ("FuzzTables", ["Tables"]),
-        ("FuzzDefinitions", ["Definitions", "Questionnaire", "Sampling"]),
-        ("FuzzDraw", ["Sampling", "Tables"]),
+        ("FuzzTables", ["FuzzSupport", "Tables"]),
+        ("FuzzDefinitions", ["FuzzSupport", "Definitions", "Questionnaire", "Sampling"]),
+        ("FuzzDraw", ["FuzzSupport", "Sampling", "Tables"]),
     ]
     for (name, dependencies) in harnesses {
         package.targets.append(.executableTarget(name: name, dependencies: dependencies, path: "Fuzz/\(name)"))

@@ -30,7 +30,7 @@ for name in FuzzTables FuzzDefinitions FuzzDraw FuzzJSON; do
   log="$scratch/$name.log"
   before=$(ls "$scratch/crashes" | grep -c "^$name-" || true)
   # Leaks are not checked: the Swift runtime keeps its metadata caches for the process's life.
-  SWIFT_BACKTRACE=enable=no "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 -detect_leaks=0 -print_final_stats=1 \
+  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 -detect_leaks=0 -print_final_stats=1 \
     -artifact_prefix="$scratch/crashes/$name-" "$work" "Tests/Fixtures/fuzz/${name}" > "$log" 2>&1 || true
   after=$(ls "$scratch/crashes" | grep -c "^$name-" || true)
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)

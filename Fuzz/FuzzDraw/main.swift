@@ -1,4 +1,5 @@
 import Foundation
+import FuzzSupport
 import Sampling
 import Tables
 
@@ -24,19 +25,10 @@ let design = try! Design.parse("""
 
     """, file: "fuzz-design.yaml")
 
-func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    guard let frame = try? CSVReader.read(bytes: Array(UnsafeBufferPointer(start: data, count: size)), name: "fuzz-frame.csv"),
-          (try? SamplingJob.check(design, against: frame)) != nil else { return 0 }
+runFuzzer { bytes in
+    guard let frame = try? CSVReader.read(bytes: Array(bytes), name: "fuzz-frame.csv"),
+          (try? SamplingJob.check(design, against: frame)) != nil else { return }
     if let draw = try? Sampler(design: design.design, table: frame, designFile: "fuzz-design.yaml").draw(seed: 7) {
         _ = SampleList.csv(draw, frame: frame, replicates: 1)
     }
-    return 0
 }
-
-// libFuzzer's driver (linked by -sanitize=fuzzer) runs the harness with the command line.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runDriver(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-               _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
-var arguments = CommandLine.argc
-var vector = CommandLine.unsafeArgv
-exit(runDriver(&arguments, &vector) { data, size in fuzz(data ?? UnsafePointer(bitPattern: 1)!, size) })

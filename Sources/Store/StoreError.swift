@@ -93,3 +93,12 @@ public struct EntryProblem: Sendable, Equatable, Hashable, CustomStringConvertib
 func locatedMessage(file: String, line: Int?, column: Int?, message: String, hint: String) -> String {
     locatedDescription(file: file, line: line, column: column, message: message, hint: hint)
 }
+
+extension StoreError {
+    /// Whether the store refused to take away the last admin of `name` who can sign in (a role
+    /// change, disabling or deleting), so that a page can word it.
+    public func refusesLastAdmin(_ name: String) -> Bool {
+        kind == .data && message == AccountRules.lastAdminMessage(name)
+    }
+}
+

@@ -246,17 +246,20 @@ struct ScoreCommand: AsyncParsableCommand {
             try await reportingErrors {
                 for f in files { try requireFile(f, option: "FILES") }
                 for f in replicates { try requireFile(f, option: "--replicates") }
-                var by: String? = nil
-                var inputs: [(name: String, scores: [UnitScore])] = []
+                // Each score file read once: for the combination and to check its replicates against.
+                let scoreFiles = try self.files.map { (f) throws -> (name: String, scores: [UnitScore], by: String?) in
+                    let read = try ScoreTable.read(path: f)
+                    return (f, read.scores, read.by)
+                }
                 var replicateInputs: [(name: String, replicates: ReplicateScores, by: String?)] = []
-                for (f, scores) in zip(replicates, files) {
+                for (f, scores) in zip(replicates, scoreFiles) {
                     let read = try ReplicateScores.read(path: f)
                     replicateInputs.append((f, read.replicates, read.by))
-                    try read.replicates.check(against: try ScoreTable.read(path: scores).scores, scoresName: scores, name: f)
+                    try read.replicates.check(against: scores.scores, scoresName: scores.name, name: f)
                 }
                 var files = AtomicFileSet()
                 if let across, let named = namedWeights {
-                    let combined = try ScoreJob.combine(try ScoreTable.read(path: self.files[0]), name: self.files[0], across: across, weights: named,
+                    let combined = try ScoreJob.combine((scoreFiles[0].scores, scoreFiles[0].by), name: scoreFiles[0].name, across: across, weights: named,
                                                         partial: partial, rateInterval: rateInterval)
                     try files.add(ScoreTable.csv(combined, by: nil), to: out)
                     if let replicatesOut, let input = replicateInputs.first {
@@ -268,11 +271,8 @@ struct ScoreCommand: AsyncParsableCommand {
                     return
                 }
                 let parsed = weights.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-                for f in self.files {
-                    let read = try ScoreTable.read(path: f)
-                    by = by ?? read.by
-                    inputs.append((f, read.scores))
-                }
+                let inputs = scoreFiles.map { ($0.name, $0.scores) }
+                let by = scoreFiles.lazy.compactMap(\.by).first
                 let combined = try ScoreCombiner.combine(inputs, weights: parsed, partial: partial, rateInterval: rateInterval)
                 try files.add(ScoreTable.csv(combined, by: by), to: out)
                 if let replicatesOut {

@@ -115,7 +115,7 @@ struct AdminController {
             environment.tokens.forget(user: name)
         } catch {
             guard error.kind == .data else { throw error }
-            if error.description.contains("last admin") { throw PageError(.unprocessableContent, "\(name) 是最后一个可登录的管理员；请先把另一位用户设为管理员") }
+            if error.refusesLastAdmin(name) { throw PageError(.unprocessableContent, "\(name) 是最后一个可登录的管理员；请先把另一位用户设为管理员") }
             throw PageError(.notFound, "没有用户 \(name)")
         }
     }

@@ -63,8 +63,10 @@ enum AccountRules {
 
     /// The refusal to take away the last working admin (by a role change, disabling or deleting).
     static func lastAdmin(_ name: String, store: String) -> StoreError {
-        StoreError(.data, file: store, message: "\(name) is the last admin who can sign in", hint: "make another user an admin first")
+        StoreError(.data, file: store, message: lastAdminMessage(name), hint: "make another user an admin first")
     }
+
+    static func lastAdminMessage(_ name: String) -> String { "\(name) is the last admin who can sign in" }
 
     /// The refusal to change a user who does not exist.
     static func noSuchUser(_ name: String, store: String) -> StoreError {
