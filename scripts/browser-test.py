@@ -19,10 +19,10 @@ import shutil
 import sqlite3
 import sys
 
-from browser_common import stop, ROOT, SKIP, Checks, prepare, keyboard, page_problems, start_browser, start_server
+from browser_common import stop, SKIP, Checks, prepare, keyboard, page_problems, start_browser, start_server, urban_store
 
 checks = Checks("browser-test")
-fail, check, run = checks.fail, checks.check, checks.run
+fail, check = checks.fail, checks.check
 
 
 def main():
@@ -33,15 +33,8 @@ def main():
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
-    db = os.path.join(work, "pingyi.sqlite")
     pingyi = options.pingyi
-    run([pingyi, "sample", "--design", os.path.join(ROOT, "surveys/designs/urban.yaml"), "--seed", "7", "--out", os.path.join(work, "urban.csv")])
-    run([pingyi, "cases", "load", "--list", os.path.join(work, "urban.csv"), "--survey", os.path.join(ROOT, "surveys/questionnaires/urban.yaml"), "--db", db])
-    with open(os.path.join(work, "password"), "w") as f:
-        f.write("键盘录入员-2025-甲\n")
-    run([pingyi, "users", "add", "录入员甲", "--role", "operator", "--password-file", os.path.join(work, "password"), "--db", db])
-    with sqlite3.connect(db) as con:
-        cases = [row[0] for row in con.execute("SELECT case_id FROM cases WHERE role = 'sample' ORDER BY line LIMIT 2")]
+    db, cases = urban_store(checks, pingyi, work)
 
     server, base = start_server(checks, pingyi, db)
     driver = None

@@ -69,6 +69,23 @@ def prepare(checks, doc, prefix):
     return options, found[0], found[1], work, out
 
 
+def urban_store(checks, pingyi, work):
+    """A store in `work` for keying the urban household questionnaire: a respondent list drawn
+    with seed 7, its cases, and the operator 录入员甲 (password 键盘录入员-2025-甲). Returns the
+    store's path and its first two sample cases."""
+    import sqlite3
+    db = os.path.join(work, "pingyi.sqlite")
+    checks.run([pingyi, "sample", "--design", os.path.join(ROOT, "surveys/designs/urban.yaml"), "--seed", "7", "--out", os.path.join(work, "urban.csv")])
+    checks.run([pingyi, "cases", "load", "--list", os.path.join(work, "urban.csv"),
+                "--survey", os.path.join(ROOT, "surveys/questionnaires/urban.yaml"), "--db", db])
+    with open(os.path.join(work, "password"), "w") as f:
+        f.write("键盘录入员-2025-甲\n")
+    checks.run([pingyi, "users", "add", "录入员甲", "--role", "operator", "--password-file", os.path.join(work, "password"), "--db", db])
+    with sqlite3.connect(db) as con:
+        cases = [row[0] for row in con.execute("SELECT case_id FROM cases WHERE role = 'sample' ORDER BY line LIMIT 2")]
+    return db, cases
+
+
 def start_server(checks, pingyi, db):
     """pingyi serve on a free port: the process and its base URL."""
     server = subprocess.Popen([pingyi, "serve", "--db", db, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

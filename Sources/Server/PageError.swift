@@ -9,11 +9,14 @@ struct PageError: Error, Sendable {
     let message: String
     /// Further lines (each problem of a rejected form).
     var details: [String] = []
+    /// The names of the form's items at fault, in order (the page puts the focus on the first).
+    var items: [String] = []
 
-    init(_ status: HTTPResponse.Status, _ message: String, details: [String] = []) {
+    init(_ status: HTTPResponse.Status, _ message: String, details: [String] = [], items: [String] = []) {
         self.status = status
         self.message = message
         self.details = details
+        self.items = items
     }
 }
 

@@ -145,4 +145,73 @@ struct EntryPageTests {
             #expect(users.contains("<td>&lt;b&gt;王&lt;/b&gt;</td>") && !users.contains("<td><b>王</b></td>"))
         }
     }
+
+    /// Without the page's script, a refused form comes back filled in as sent, with the
+    /// reasons at the top; nothing is saved. With it, the JSON names the items at fault.
+    @Test func aRefusedFormComesBackFilledIn() async throws {
+        let f = try await ServerFixture()
+        try await f.test { client in
+            let session = try await client.login("operator")
+            let before = try await f.dump()
+            let fields = [("case_id", "H-01-0002"), ("D01", "1"), ("D02", "2"), ("D03", "3"), ("own_town", "1"), ("members", "25"),
+                          ("q_students", "2"), ("q_note", "路灯<坏了>\"")]
+            let plain = try await client.post("/entry/small/1", session, fields)
+            #expect(plain.status == .unprocessableContent)
+            let page = plain.text
+            #expect(page.contains("<div class=\"error\" id=\"refused\">编号 H-01-0002 有 1 处需要更正，未保存<ul><li>家庭常住人口（人）（members）应为 1–20 之间的整数，录入的是「25」</li></ul></div>"))
+            #expect(page.contains("id=\"case\" name=\"case_id\" class=\"case\" type=\"text\" autofocus autocomplete=\"off\" spellcheck=\"false\" value=\"H-01-0002\""))
+            for (name, value) in [("D01", "1"), ("D02", "2"), ("D03", "3"), ("own_town", "1"), ("members", "25"), ("q_students", "2")] {
+                #expect(page.contains("<input id=\"f-\(name)\" name=\"\(name)\" type=\"text\" inputmode=\"numeric\" maxlength=\"\(name == "members" ? 12 : 1)\" autocomplete=\"off\" value=\"\(value)\">"), "\(name)")
+            }
+            #expect(page.contains("value=\"路灯&lt;坏了&gt;&quot;\"") && !page.contains("<坏了>"))
+            #expect(try await f.dump() == before)
+            // An already keyed case: the same page, the store's reason.
+            #expect(try await client.post("/entry/small/1", session, EntryPageTests.form("H-01-0001"), json: true).status == .created)
+            let again = try await client.post("/entry/small/1", session, EntryPageTests.form("H-01-0001"))
+            #expect(again.status == .conflict && again.text.contains("编号 H-01-0001 的第 1 遍已录入：如需更正请联系督导"))
+            // The page's script is told which item is at fault.
+            let json = try await client.post("/entry/small/1", session, fields, json: true)
+            #expect(try json.json()["items"] as? [String] == ["members"])
+        }
+    }
+
+    /// Case numbers typed in lower case or full width (an input method's), and codes in full
+    /// width, are the case and codes they mean; a text item keeps its own punctuation.
+    @Test func lowerCaseAndFullWidthInputIsUnderstood() async throws {
+        let f = try await ServerFixture()
+        try await f.test { client in
+            let session = try await client.login("operator")
+            let check = try await client.get("/entry/small/1/case?id=h-01-0001", session, json: true).json()
+            #expect(check["ok"] as? Bool == true && check["caseID"] as? String == "H-01-0001")
+            let wide = try await client.get("/entry/small/1/case?id=%EF%BC%A8%EF%BC%8D%EF%BC%90%EF%BC%91%EF%BC%8D%EF%BC%90%EF%BC%90%EF%BC%90%EF%BC%92", session, json: true).json()
+            #expect(wide["ok"] as? Bool == true && wide["caseID"] as? String == "H-01-0002")
+            let saved = try await client.post("/entry/small/1", session, [("case_id", "h-01-0001"), ("D01", "３"), ("D02", "２"), ("D03", "1"),
+                                                                          ("own_town", "1"), ("members", "１２"), ("q_students", "2"), ("q_note", "好，很好！")], json: true)
+            #expect(saved.status == .created)
+            #expect(try saved.json()["caseID"] as? String == "H-01-0001")
+            // Pass 2 keyed in ASCII agrees with pass 1 keyed in full width.
+            let second = try await client.login("admin")
+            #expect(try await client.post("/entry/small/2", second, [("case_id", "H-01-0001"), ("D01", "3"), ("D02", "2"), ("D03", "1"),
+                                                                     ("own_town", "1"), ("members", "12"), ("q_students", "2"), ("q_note", "好，很好！")], json: true).status == .created)
+            let report = try await f.store.verify(questionnaire: "small", operator: "test")
+            #expect(try await f.store.disagreements(questionnaire: "small").isEmpty, "\(report)")
+            let form = try #require(try await f.store.snapshot(questionnaire: "small").forms.first)
+            #expect(form.caseID == "H-01-0001" && form.answers["D01"] == "3" && form.answers["D02"] == "2" && form.answers["members"] == "12")
+            #expect(form.answers["q_note"] == "好，很好！")
+        }
+    }
+
+    /// A page whose session ended takes the new session's token once its user signs in again.
+    @Test func theSessionsTokenIsReadableSameOriginOnly() async throws {
+        let f = try await ServerFixture()
+        try await f.test { client in
+            let session = try await client.login("operator")
+            let info = try await client.get("/session", session, json: true)
+            #expect(info.status == .ok && info.headers[.cacheControl] == "no-store")
+            let body = try info.json()
+            #expect(body["csrf"] as? String == session.csrf && body["user"] as? String == "operator")
+            #expect(info.headers[FieldName("Access-Control-Allow-Origin")!] == nil)
+            #expect(try await client.get("/session", nil, json: true).status == .unauthorized)
+        }
+    }
 }

@@ -69,8 +69,15 @@ struct EntryController {
         let (q, pass) = try await target(context)
         var request = request
         let fields = try await FormBody.read(&request, context: context)
-        let caseID = (fields["case_id"] ?? "").trimmingCharacters(in: .whitespaces)
-        try await entries.save(q, pass: pass, caseID: caseID, fields: fields, operator: session.user, source: context.source)
+        let typed = fields["case_id"] ?? ""
+        let caseID: String
+        do {
+            caseID = try await entries.save(q, pass: pass, caseID: typed, fields: fields, operator: session.user, source: context.source)
+        } catch let error as PageError where !request.wantsJSON && [.unprocessableContent, .conflict].contains(error.status) {
+            // Without the page's script: the keying page again, filled in as sent, with the reasons.
+            return EntryView.page(q, pass: pass, session: session, notice: nil, refill: .init(caseID: typed, values: fields, error: error))
+                .response(context: context, status: error.status)
+        }
         if request.wantsJSON {
             return jsonResponse(SaveResult(ok: true, caseID: caseID, message: "已保存 \(caseID)（第 \(pass.rawValue) 遍）"), status: .created)
         }

@@ -18,7 +18,24 @@ struct LoginController {
     /// Routes that need a session, whatever its role (added behind ``RequireSignIn``).
     func addSessionRoutes(to group: RouterGroup<AppContext>) {
         group.get("/", use: home)
+        group.get("/session", use: sessionInfo)
         group.post("/logout", use: signOut)
+    }
+
+    /// Who is signed in and the session's CSRF token, as JSON: a page whose session expired
+    /// takes the new session's token after its user signs in again in another tab, so the form
+    /// kept on the page can still be sent (same origin only: no page elsewhere can read it).
+    func sessionInfo(_ request: Request, context: AppContext) async throws -> Response {
+        let session = try context.user()
+        var response = jsonResponse(SessionInfo(user: session.user, role: session.role.rawValue, csrf: session.csrf))
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    struct SessionInfo: Encodable {
+        let user: String
+        let role: String
+        let csrf: String
     }
 
     /// The start page: the work the role may do.

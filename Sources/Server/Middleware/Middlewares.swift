@@ -58,15 +58,17 @@ struct ErrorMiddleware: RouterMiddleware {
 
     private func respond(_ error: PageError, _ request: Request, _ context: AppContext) -> Response {
         if request.wantsJSON {
-            return jsonResponse(ErrorBody(error: error.message, problems: error.details.isEmpty ? nil : error.details), status: error.status)
+            return jsonResponse(ErrorBody(error: error.message, problems: error.details.isEmpty ? nil : error.details,
+                                          items: error.items.isEmpty ? nil : error.items), status: error.status)
         }
-        let page = ErrorView.page(error, session: context.session)
+        let page = ErrorView.page(error, session: context.session, back: ErrorView.back(request))
         return page.response(context: context, status: error.status)
     }
 
     struct ErrorBody: Encodable {
         let error: String
         let problems: [String]?
+        let items: [String]?
     }
 }
 

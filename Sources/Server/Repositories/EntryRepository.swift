@@ -25,7 +25,7 @@ struct EntryRepository: Sendable {
     /// (``SurveyStore/entryRefusal(caseID:questionnaire:pass:operator:)``, the same rules as every
     /// other channel), worded in Chinese; when it may, who the respondent is.
     func check(_ q: Questionnaire, pass: Pass, caseID: String, operator: String) async throws -> CaseCheck {
-        let id = EntryRepository.normalisedCaseID(caseID)
+        let id = try await resolvedCaseID(caseID)
         if let refusal = try await store.entryRefusal(caseID: id, questionnaire: q, pass: pass, operator: `operator`) {
             return self.refusal(id, EntryWording.chinese(refusal, caseID: id, questionnaire: q))
         }
@@ -37,9 +37,33 @@ struct EntryRepository: Sendable {
                          townID: c.townID, town: town, group: c.group.label, role: role)
     }
 
-    /// A case number as typed, trimmed.
+    /// A case number as typed, trimmed, with full-width letters, digits and signs made
+    /// ASCII (`Ｕ－０１` is `U-01`, as an input method types it).
     static func normalisedCaseID(_ text: String) -> String {
-        text.trimmingCharacters(in: .whitespaces)
+        halfWidth(text).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Full-width ASCII forms (U+FF01…U+FF5E) and the ideographic space as their ASCII
+    /// characters; everything else unchanged (a Chinese text keeps its own punctuation only in
+    /// text items, which are not passed through this).
+    static func halfWidth(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { (0xFF01...0xFF5E).contains($0.value) || $0.value == 0x3000 }) else { return text }
+        var scalars = String.UnicodeScalarView()
+        for u in text.unicodeScalars {
+            if (0xFF01...0xFF5E).contains(u.value), let a = Unicode.Scalar(u.value - 0xFEE0) { scalars.append(a) }
+            else if u.value == 0x3000 { scalars.append(" ") }
+            else { scalars.append(u) }
+        }
+        return String(scalars)
+    }
+
+    /// The case number as the store has it: as typed (normalised), or in capitals when only
+    /// that is a case (`u-01-0003` is `U-01-0003`).
+    func resolvedCaseID(_ text: String) async throws -> String {
+        let id = EntryRepository.normalisedCaseID(text)
+        let upper = id.uppercased()
+        guard upper != id, try await store.caseRecord(id) == nil, try await store.caseRecord(upper) != nil else { return id }
+        return upper
     }
 
     static func closedMessage(_ c: EntryClosure) -> String {
@@ -53,14 +77,22 @@ struct EntryRepository: Sendable {
     /// Stores one keyed form from the page's fields (item name → keyed text).
     /// - Throws: ``PageError`` 422 with a Chinese line per problem (nothing stored), or 409 when
     ///   the case cannot be keyed (already keyed, not in the sample…).
-    func save(_ q: Questionnaire, pass: Pass, caseID: String, fields: [String: String], operator: String, source: String) async throws {
-        let id = EntryRepository.normalisedCaseID(caseID)
-        let check = try await check(q, pass: pass, caseID: id, operator: `operator`)
+    /// - Returns: the case number as stored (``resolvedCaseID(_:)``).
+    @discardableResult
+    func save(_ q: Questionnaire, pass: Pass, caseID: String, fields: [String: String], operator: String, source: String) async throws -> String {
+        let check = try await check(q, pass: pass, caseID: caseID, operator: `operator`)
+        let id = check.caseID
         guard check.ok else { throw PageError(.conflict, check.message) }
-        var answers: [String?] = q.items.map { fields[$0.name].flatMap { $0.isEmpty ? nil : $0 } }
+        // Codes and numbers typed with full-width digits (an input method's) are the digits.
+        var answers: [String?] = q.items.map { item in
+            guard let typed = fields[item.name], !typed.isEmpty else { return nil }
+            if case .text = item.kind { return typed }
+            return EntryRepository.halfWidth(typed)
+        }
         let problems = FieldMessages.problems(q, answers: &answers)
         if !problems.isEmpty {
-            throw PageError(.unprocessableContent, "编号 \(id) 有 \(problems.count) 处需要更正，未保存", details: problems.map(\.message))
+            throw PageError(.unprocessableContent, "编号 \(id) 有 \(problems.count) 处需要更正，未保存", details: problems.map(\.message),
+                            items: problems.map(\.item))
         }
         do {
             _ = try await writer.enter(FormBatch(questionnaire: q, pass: pass, operator: `operator`, source: source,
@@ -73,6 +105,7 @@ struct EntryRepository: Sendable {
             if error.kind == .database { throw PageError(.serviceUnavailable, "数据库暂时无法写入，未保存：请稍后重试") }
             throw PageError(.conflict, "未保存：编号 \(id) 的问卷未能保存，请核对后重试")
         }
+        return id
     }
 }
 

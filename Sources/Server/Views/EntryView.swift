@@ -50,15 +50,28 @@ enum EntryView {
 
     private static let scripts = Mutex<[String: String]>([:])
 
-    static func page(_ q: Questionnaire, pass: Pass, session: SessionRecord, notice: String?) -> Page {
+    /// A form sent without the page's script and refused: shown again as sent, with the reasons.
+    struct Refill {
+        let caseID: String
+        let values: [String: String]
+        let error: PageError
+    }
+
+    static func page(_ q: Questionnaire, pass: Pass, session: SessionRecord, notice: String?, refill: Refill? = nil) -> Page {
         let items = q.items.map(itemData(q))
-        let rows = itemRows(q, items)
+        let rows = itemRows(q, items, values: refill?.values ?? [:])
+        let caseValue: HTML = refill.map { HTML(" value=\"\($0.caseID)\"") } ?? .empty
+        let refused: HTML = refill.map { r in
+            let details = r.error.details.map { HTML("<li>\($0)</li>") }
+            return "<div class=\"error\" id=\"refused\">\(r.error.message)\(details.isEmpty ? HTML.empty : HTML("<ul>\(details)</ul>"))</div>"
+        } ?? .empty
         let body: HTML = """
             <p class="muted">\(q.title)（\(q.id) 第 \(q.version) 版）· 第 \(pass.rawValue) 遍录入\(pass == .second ? "（独立录入，不显示第 1 遍）" : "")</p>
+            \(refused)
             <div class="keying">
-            <form id="form" method="post" action="\(path(q, pass))" autocomplete="off">
+            <form id="form" method="post" action="\(path(q, pass))" autocomplete="off" data-user="\(session.user)">
             <input type="hidden" name="csrf" value="\(session.csrf)">
-            <p><label>问卷编号 <input id="case" name="case_id" class="case" type="text" autofocus autocomplete="off" spellcheck="false"></label></p>
+            <p><label>问卷编号 <input id="case" name="case_id" class="case" type="text" autofocus autocomplete="off" spellcheck="false"\(caseValue)></label></p>
             <div id="case-info" class="case-info" role="status"></div>
             <div class="items">\(rows)</div>
             <p><button type="submit" id="save">保存（Enter）</button> <span id="count" class="muted"></span></p>

@@ -23,6 +23,11 @@ enum KeyingScript {
       'use strict';
       const fields = Q.items.map(function (it) { return document.getElementById('f-' + it.name); });
       const rows = fields.map(function (f) { return f.closest('.item'); });
+      // What each field held when last accepted: an input method's text that is not an answer
+      // is taken back to it.
+      const accepted = fields.map(function (f) { return f.value; });
+      // Full-width letters, digits and signs (as an input method types them) as ASCII.
+      function half(s) { return s.replace(/[\uFF01-\uFF5E]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xFEE0); }).replace(/\u3000/g, ' '); }
       function value(name) {
         for (let i = 0; i < Q.items.length; i++) {
           if (Q.items[i].name === name) { const v = fields[i].value.trim(); return v === '' ? null : v; }
@@ -63,10 +68,11 @@ enum KeyingScript {
         const open = hooks.enabled();
         for (let i = 0; i < fields.length; i++) {
           const on = open && asked(i);
-          if (!on && open && fields[i].value !== '') { fields[i].value = ''; meaning(i); }
+          if (!on && open && fields[i].value !== '') { fields[i].value = ''; accepted[i] = ''; meaning(i); }
           fields[i].disabled = !on;
           rows[i].classList.toggle('skipped', open && !on);
         }
+        if (hooks.changed) hooks.changed();
       }
       function next(i) { for (let j = i + 1; j < fields.length; j++) if (asked(j)) return j; return -1; }
       function previous(i) { for (let j = i - 1; j >= 0; j--) if (asked(j)) return j; return -1; }
@@ -74,25 +80,55 @@ enum KeyingScript {
         if (i < 0) { hooks.end(); return; }
         fields[i].focus(); fields[i].select();
       }
-      function missing() {
-        for (let i = 0; i < fields.length; i++) if (asked(i) && Q.items[i].required && fields[i].value.trim() === '') return i;
+      // The range of a number item in words (1–20), and what is wrong with its value, if anything.
+      function range(it) {
+        const lo = it.min === null || it.min === undefined ? null : it.min, hi = it.max === null || it.max === undefined ? null : it.max;
+        return lo !== null && hi !== null ? lo + '–' + hi : lo !== null ? '不小于 ' + lo : hi !== null ? '不大于 ' + hi : '';
+      }
+      function wrong(i) {
+        const it = Q.items[i], v = fields[i].value.trim();
+        if (!asked(i)) return null;
+        if (v === '') return it.required ? '尚未回答：' + it.label + '（' + it.name + '）' : null;
+        if (it.kind === 'code' && it.codes[v] === undefined) return it.label + '的代码「' + v + '」无效；可用：' + codeList(it);
+        if (it.kind === 'number') {
+          const places = it.decimals > 0 ? '最多 ' + it.decimals + ' 位小数' : '整数';
+          const pattern = it.decimals > 0 ? new RegExp('^-?[0-9]+(\\.[0-9]{1,' + it.decimals + '})?$') : /^-?[0-9]+$/;
+          const x = Number(v);
+          if (!pattern.test(v) || (it.min !== null && it.min !== undefined && x < it.min) || (it.max !== null && it.max !== undefined && x > it.max)) {
+            return it.label + '（' + it.name + '）应为' + (range(it) ? ' ' + range(it) + ' 之间的' : '') + places + '，录入的是「' + v + '」';
+          }
+        }
+        return null;
+      }
+      // The first asked item that is unanswered (when required) or wrong, from `from` on, else from the start.
+      function problem(from) {
+        for (let j = Math.max(from || 0, 0); j < fields.length; j++) if (wrong(j)) return j;
+        for (let j = 0; j < fields.length; j++) if (wrong(j)) return j;
         return -1;
       }
+      function missing() { return problem(0); }
       function codeList(it) { return Object.keys(it.codes).sort().map(function (c) { return c + ' ' + it.codes[c]; }).join('、'); }
-      function refuse(i, key) {
-        const it = Q.items[i];
+      function flash(i) {
         rows[i].classList.add('bad');
         setTimeout(function () { rows[i].classList.remove('bad'); }, 700);
-        hooks.say('按键「' + key + '」不是' + it.label + '的有效代码；可用：' + codeList(it), true);
+      }
+      function refuse(i, key) {
+        flash(i);
+        hooks.say('按键「' + key + '」不是' + Q.items[i].label + '的有效代码；可用：' + codeList(Q.items[i]), true);
       }
       function enter(i) {
-        const m = missing();
-        if (m < 0) { hooks.complete(); return; }
-        // The first unanswered required item from the current one on (the current one itself
-        // when it is empty), else the first one of the form.
-        const after = (function () { for (let j = Math.max(i, 0); j < fields.length; j++) if (asked(j) && Q.items[j].required && fields[j].value.trim() === '') return j; return m; })();
-        hooks.say('尚未回答：' + Q.items[after].label + '（' + Q.items[after].name + '）', true);
-        go(after);
+        // The first item to answer or correct from the current one on (the current one itself
+        // when it is empty), else from the first one of the form.
+        const p = problem(i);
+        if (p < 0) { hooks.complete(); return; }
+        hooks.say(wrong(p), true);
+        go(p);
+      }
+      // Leaving a number item: a value out of range keeps the focus there.
+      function leave(i, to) {
+        const w = Q.items[i].kind === 'number' && fields[i].value.trim() !== '' ? wrong(i) : null;
+        if (w) { flash(i); hooks.say(w, true); go(i); return; }
+        go(to);
       }
       function allowedInNumber(it, key) {
         if (/^[0-9]$/.test(key)) return true;
@@ -100,40 +136,99 @@ enum KeyingScript {
         if (key === '-' && it.min !== null && it.min !== undefined && it.min < 0) return true;
         return false;
       }
+      // A whole number is complete when one more digit would pass the maximum (4 of 1–20).
+      function complete(i) {
+        const it = Q.items[i], v = fields[i].value;
+        return !(it.decimals > 0) && it.max !== null && it.max !== undefined && /^[0-9]+$/.test(v) && !wrong(i) && Number(v) * 10 > it.max;
+      }
+      // A code or number that arrived without a key press the page could check (an input
+      // method's composition, a paste): the answer it is, or taken back.
+      function tidy(i) {
+        const it = Q.items[i], f = fields[i];
+        if (it.kind === 'text') { accepted[i] = f.value; return; }
+        const v = half(f.value).trim();
+        if (it.kind === 'code') {
+          const code = it.codes[v] !== undefined ? v : (it.codes[v.toUpperCase()] !== undefined ? v.toUpperCase() : null);
+          if (v === '') { f.value = ''; accepted[i] = ''; meaning(i); refresh(); return; }
+          if (code === null) { f.value = accepted[i]; meaning(i); refuse(i, v); return; }
+          f.value = code; accepted[i] = code; meaning(i); hooks.say('', false); refresh(); go(next(i));
+          return;
+        }
+        if (v !== '' && !/^-?[0-9]*\.?[0-9]*$/.test(v)) {
+          f.value = accepted[i]; flash(i); hooks.say(it.label + '只能输入数字，「' + v + '」未录入', true); return;
+        }
+        if (v !== '' && it.max !== null && it.max !== undefined && Number(v) > it.max) {
+          f.value = accepted[i]; flash(i); hooks.say(it.label + '（' + it.name + '）应为 ' + range(it) + ' 之间的数，「' + v + '」超出范围', true); return;
+        }
+        f.value = v; accepted[i] = v; refresh();
+        if (complete(i)) go(next(i));
+      }
       fields.forEach(function (field, i) {
         const it = Q.items[i];
         field.addEventListener('focus', function () { rows[i].classList.add('current'); });
         field.addEventListener('blur', function () { rows[i].classList.remove('current'); });
         field.addEventListener('keydown', function (ev) {
-          if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
-          const k = ev.key;
+          if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.isComposing) return;
+          const k = ev.key.length === 1 ? half(ev.key) : ev.key;
           if (k === 'Enter') { ev.preventDefault(); enter(i); return; }
           if ((k === 'Tab' && ev.shiftKey) || k === 'ArrowUp') { ev.preventDefault(); const p = previous(i); if (p >= 0) go(p); else hooks.beforeFirst(); return; }
-          if (k === 'Tab' || k === 'ArrowDown') { ev.preventDefault(); go(next(i)); return; }
+          if (k === 'Tab' || k === 'ArrowDown') { ev.preventDefault(); leave(i, next(i)); return; }
           if (it.kind === 'text') return;
           if (k === 'Backspace' || k === 'Delete') {
             if (field.value === '' ) { ev.preventDefault(); const p = previous(i); if (p >= 0) go(p); return; }
-            if (it.kind === 'code') { ev.preventDefault(); field.value = ''; meaning(i); refresh(); }
+            if (it.kind === 'code') { ev.preventDefault(); field.value = ''; accepted[i] = ''; meaning(i); refresh(); }
             return;
           }
           if (k.length !== 1) return;
           if (it.kind === 'code') {
             ev.preventDefault();
-            if (it.codes[k] !== undefined) {
-              field.value = k; meaning(i); hooks.say('', false); refresh(); go(next(i));
+            const code = it.codes[k] !== undefined ? k : (it.codes[k.toUpperCase()] !== undefined ? k.toUpperCase() : null);
+            if (code !== null) {
+              field.value = code; accepted[i] = code; meaning(i); hooks.say('', false); refresh(); go(next(i));
             } else {
-              refuse(i, k);
+              refuse(i, ev.key);
             }
-          } else if (!allowedInNumber(it, k)) {
-            ev.preventDefault(); refuse(i, k);
-            hooks.say('按键「' + k + '」无效：' + it.label + '只能输入数字', true);
+            return;
           }
+          if (!allowedInNumber(it, k)) {
+            ev.preventDefault(); flash(i);
+            hooks.say('按键「' + ev.key + '」无效：' + it.label + '只能输入数字', true);
+            return;
+          }
+          // The value this key would make: past the maximum, it is refused before the server sees it.
+          const start = field.selectionStart === null ? field.value.length : field.selectionStart;
+          const end = field.selectionEnd === null ? start : field.selectionEnd;
+          const after = field.value.slice(0, start) + k + field.value.slice(end);
+          if (/^[0-9]+(\.[0-9]*)?$/.test(after) && it.max !== null && it.max !== undefined && Number(after) > it.max) {
+            ev.preventDefault(); flash(i);
+            hooks.say(it.label + '（' + it.name + '）应为 ' + range(it) + ' 之间的数，「' + after + '」超出范围', true);
+            return;
+          }
+          ev.preventDefault();
+          field.value = after; field.setSelectionRange(start + 1, start + 1);
+          accepted[i] = after; hooks.say('', false); refresh();
+          if (complete(i)) go(next(i));
         });
-        field.addEventListener('input', function () { refresh(); });
+        field.addEventListener('input', function (ev) { if (ev.isComposing) return; tidy(i); });
+        field.addEventListener('compositionend', function () { tidy(i); });
         meaning(i);
       });
-      function reset() { fields.forEach(function (f, i) { f.value = ''; meaning(i); }); refresh(); }
-      return { fields: fields, refresh: refresh, missing: missing, go: go, next: next, previous: previous, reset: reset };
+      function reset() { fields.forEach(function (f, i) { f.value = ''; accepted[i] = ''; meaning(i); }); refresh(); }
+      // Fills the fields (a form kept on the page): item name -> value.
+      function fill(values) {
+        fields.forEach(function (f, i) {
+          const v = values[Q.items[i].name];
+          if (typeof v === 'string') { f.value = v; accepted[i] = v; meaning(i); }
+        });
+        refresh();
+      }
+      function values() {
+        const out = {};
+        fields.forEach(function (f, i) { if (f.value !== '') out[Q.items[i].name] = f.value; });
+        return out;
+      }
+      return { fields: fields, refresh: refresh, missing: missing, wrong: wrong, go: go, next: next, previous: previous,
+               reset: reset, fill: fill, values: values };
     }
     """#
 
@@ -146,38 +241,73 @@ enum KeyingScript {
       const status = document.getElementById('status');
       const count = document.getElementById('count');
       const townName = document.getElementById('town-name');
-      const csrf = form.elements['csrf'].value;
+      let csrf = form.elements['csrf'].value;
+      // The session ended (signed out elsewhere, expired): take the new session's token before sending.
+      let stale = false;
       let caseOK = false, saving = false, saved = 0;
+      // The form in progress, kept in this tab until saved: a reload or an expired session does
+      // not lose it (the tab's own storage, gone when the tab is closed).
+      const draftKey = 'pingyi-draft:' + Q.questionnaire + ':' + Q.pass + ':' + form.dataset.user;
 
-      function say(text, bad) { status.textContent = text; status.className = bad ? 'error' : (text ? 'notice' : ''); }
-      const items = pingyiItems(Q, {
+      function say(text, bad, link) {
+        status.textContent = text || '';
+        if (link) {
+          status.appendChild(document.createTextNode(' '));
+          const a = document.createElement('a');
+          a.href = link.href; a.target = '_blank'; a.rel = 'noopener'; a.textContent = link.text;
+          status.appendChild(a);
+        }
+        status.className = bad ? 'error' : (text ? 'notice' : '');
+      }
+      function remember() {
+        try {
+          const values = items ? items.values() : {};
+          if (caseInput.value.trim() === '' && Object.keys(values).length === 0) sessionStorage.removeItem(draftKey);
+          else sessionStorage.setItem(draftKey, JSON.stringify({ caseID: caseInput.value, values: values }));
+        } catch (e) { /* storage refused: the form still works, without the copy */ }
+      }
+      function forget() { try { sessionStorage.removeItem(draftKey); } catch (e) { /* nothing kept */ } }
+      function draft() {
+        try { const d = JSON.parse(sessionStorage.getItem(draftKey) || 'null'); return d && typeof d.caseID === 'string' ? d : null; } catch (e) { return null; }
+      }
+      let items = null;
+      items = pingyiItems(Q, {
         enabled: function () { return caseOK; },
         say: say,
         complete: function () { save(); },
         beforeFirst: function () { caseInput.focus(); },
-        end: function () { document.getElementById('save').focus(); }
+        end: function () { document.getElementById('save').focus(); },
+        changed: function () { if (items) remember(); }
       });
       const fields = items.fields;
 
-      function checkCase() {
+      // Checks the case number; `keep`: the fields hold a kept form (go to its first problem).
+      function checkCase(keep) {
         const id = caseInput.value.trim();
         if (id === '') { say('请输入问卷编号', true); return; }
         info.textContent = '核对中…'; info.className = 'case-info';
         fetch(Q.checkURL + '?id=' + encodeURIComponent(id), { headers: { 'Accept': 'application/json' }, credentials: 'same-origin' })
-          .then(function (r) { return r.json(); })
-          .then(function (c) {
+          .then(function (r) { return r.json().then(function (c) { return { status: r.status, body: c }; }); })
+          .then(function (r) {
+            const c = r.body;
             if (caseInput.value.trim() !== id) return;
+            if (r.status === 401) { expired(); return; }
             caseOK = c.ok === true;
+            // The number as the store has it (u-01-0003 is U-01-0003).
+            if (caseOK && c.caseID) caseInput.value = c.caseID;
             info.textContent = c.ok ? c.message : (c.message || c.error || '无法核对');
             info.className = 'case-info ' + (c.ok ? 'notice' : 'error');
             if (townName) townName.textContent = c.ok && c.town ? c.town + '：' : '';
             items.refresh();
-            if (caseOK) { say('', false); items.go(items.next(-1)); } else { caseInput.select(); }
+            if (!caseOK) { caseInput.select(); return; }
+            if (keep) { const m = items.missing(); if (m >= 0) items.go(m); else document.getElementById('save').focus(); }
+            else { say('', false); items.go(items.next(-1)); }
           })
           .catch(function () { info.textContent = '无法连接服务器，请稍后重试'; info.className = 'case-info error'; });
       }
       caseInput.addEventListener('keydown', function (ev) {
-        if (ev.key === 'Enter' || (ev.key === 'Tab' && !ev.shiftKey)) { ev.preventDefault(); if (caseOK) items.go(items.next(-1)); else checkCase(); }
+        if (ev.isComposing) return;
+        if (ev.key === 'Enter' || (ev.key === 'Tab' && !ev.shiftKey)) { ev.preventDefault(); if (caseOK) items.go(items.next(-1)); else checkCase(false); }
       });
       caseInput.addEventListener('input', function () {
         caseOK = false; info.textContent = ''; info.className = 'case-info';
@@ -188,40 +318,77 @@ enum KeyingScript {
       function reset() {
         caseInput.value = ''; caseOK = false; info.textContent = ''; info.className = 'case-info';
         if (townName) townName.textContent = '';
-        items.reset(); caseInput.focus();
+        items.reset(); forget(); caseInput.focus();
+      }
+      function expired() {
+        stale = true;
+        say('登录已过期，未保存：本页的答案已保留。请在新标签页中重新登录，再回到本页按 Enter 保存。', true,
+            { href: '/login', text: '在新标签页中登录' });
+      }
+      // The signed-in session's token (after signing in again in another tab).
+      function token() {
+        return fetch('/session', { headers: { 'Accept': 'application/json' }, credentials: 'same-origin', cache: 'no-store' })
+          .then(function (r) { if (!r.ok) throw r.status; return r.json(); })
+          .then(function (j) { csrf = j.csrf; form.elements['csrf'].value = j.csrf; stale = false; });
+      }
+      function post(retried) {
+        const body = new URLSearchParams();
+        body.append('csrf', csrf);
+        body.append('case_id', caseInput.value.trim());
+        fields.forEach(function (f, i) { if (!f.disabled && f.value.trim() !== '') body.append(Q.items[i].name, f.value.trim()); });
+        fetch(Q.saveURL, { method: 'POST', body: body, credentials: 'same-origin',
+                           headers: { 'Accept': 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' } })
+          .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, status: r.status, body: j }; }); })
+          .then(function (r) {
+            if (r.status === 403 && !retried) {
+              // A token of an earlier session: take the current one and send once more.
+              token().then(function () { post(true); }, function () { saving = false; expired(); });
+              return;
+            }
+            saving = false;
+            if (r.ok) {
+              saved += 1; count.textContent = '本次已保存 ' + saved + ' 份';
+              say(r.body.message, false); reset();
+              return;
+            }
+            if (r.status === 401) { expired(); return; }
+            say((r.body.error || '未保存') + (r.body.problems ? '：' + r.body.problems.join('；') : ''), true);
+            // The item at fault, as the server names it; else the case number (already keyed, not in the sample…).
+            const at = r.body.items ? Q.items.findIndex(function (it) { return it.name === r.body.items[0]; }) : -1;
+            if (at >= 0 && !fields[at].disabled) items.go(at);
+            else if (r.status === 409 || r.status === 401) caseInput.focus();
+            else items.go(items.missing() >= 0 ? items.missing() : items.next(-1));
+          })
+          .catch(function () { saving = false; say('无法连接服务器，未保存：答案已保留，请稍后按 Enter 重试', true); });
       }
       function save() {
         if (saving) return;
         if (!caseOK) { say('请先输入问卷编号并按 Enter 核对', true); caseInput.focus(); return; }
         const m = items.missing();
-        if (m >= 0) { say('尚未录入：' + Q.items[m].label + '（' + Q.items[m].name + '）', true); items.go(m); return; }
-        const body = new URLSearchParams();
-        body.append('csrf', csrf);
-        body.append('case_id', caseInput.value.trim());
-        fields.forEach(function (f, i) { if (!f.disabled && f.value.trim() !== '') body.append(Q.items[i].name, f.value.trim()); });
+        if (m >= 0) { say(items.wrong(m), true); items.go(m); return; }
         saving = true;
-        fetch(Q.saveURL, { method: 'POST', body: body, credentials: 'same-origin',
-                           headers: { 'Accept': 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' } })
-          .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, status: r.status, body: j }; }); })
-          .then(function (r) {
-            saving = false;
-            if (r.ok) {
-              saved += 1; count.textContent = '本次已保存 ' + saved + ' 份';
-              say(r.body.message, false); reset();
-            } else {
-              say((r.body.error || '未保存') + (r.body.problems ? '：' + r.body.problems.join('；') : ''), true);
-              if (r.status === 409 || r.status === 401) caseInput.focus(); else items.go(items.missing() >= 0 ? items.missing() : items.next(-1));
-            }
-          })
-          .catch(function () { saving = false; say('无法连接服务器，未保存：请稍后按 Enter 重试', true); });
+        if (stale) token().then(function () { post(false); }, function () { saving = false; expired(); });
+        else post(false);
       }
       form.addEventListener('submit', function (ev) { ev.preventDefault(); save(); });
       document.getElementById('save').addEventListener('keydown', function (ev) {
         if (ev.key === 'Enter') { ev.preventDefault(); save(); }
         if (ev.key === 'ArrowUp' || (ev.key === 'Tab' && ev.shiftKey)) { ev.preventDefault(); const p = items.previous(fields.length); if (p >= 0) items.go(p); }
       });
+      // Read before the first refresh, which keeps (or forgets) what the fields hold.
+      const kept = draft();
       items.refresh();
-      caseInput.focus();
+      if (caseInput.value.trim() !== '') {
+        // The server gave the form back (sent without the script, refused): check it as it is.
+        checkCase(true);
+      } else if (kept && kept.caseID.trim() !== '') {
+        caseInput.value = kept.caseID;
+        items.fill(kept.values || {});
+        say('已恢复本页未保存的录入（编号 ' + kept.caseID.trim() + '）：核对后按 Enter 保存', false);
+        checkCase(true);
+      } else {
+        caseInput.focus();
+      }
     })();
     """#
 }

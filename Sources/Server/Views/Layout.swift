@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import NIOCore
 import Store
@@ -77,25 +78,39 @@ struct Page {
         form.inline{display:inline;margin:0}label.field{display:block;margin:6px 0}
         .keying{display:grid;grid-template-columns:minmax(0,1fr) 260px;gap:16px}.items{background:#fff;border:1px solid #d5dbe1;padding:8px 12px;columns:2 360px;column-gap:24px}
         .item{display:grid;grid-template-columns:190px 52px 1fr;gap:6px;align-items:center;padding:1px 4px;border-bottom:1px dotted #e2e6ea;break-inside:avoid}
-        .item .label{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}.item .name{color:#7b8794;font-size:12px;margin-left:4px}
+        .item .label{overflow-wrap:anywhere}.item .name{color:#7b8794;font-size:12px;margin-left:4px}
         .item input{width:48px;text-align:center;font-size:17px}.item input.wide{width:100%;text-align:left;font-size:15px}
         .item.text{grid-template-columns:190px 1fr;column-span:all}.item.skipped{opacity:.35}.item.current{background:#fff5cc}.item.bad input{background:#f8c9c9}
         .meaning{color:#1f6f3a}.town-name{font-weight:bold;color:#123a5a}.case{font-size:20px;width:200px}.case-info{margin:6px 0;min-height:24px}
         .legend code{background:#e8edf2;padding:0 4px;margin-right:2px}.legend div{margin:3px 0}
-        #status{min-height:26px}.bar rect:hover{opacity:.8}tr.current{outline:2px solid #e0b400}
+        html{scroll-padding-bottom:72px}#status{position:fixed;left:0;right:0;bottom:0;z-index:20;margin:0;padding:8px 16px;font-size:16px;box-shadow:0 -2px 6px rgba(0,0,0,.15)}#status:empty{display:none}        body:has(#status){padding-bottom:64px}
+        @media (max-width:720px){.keying{grid-template-columns:minmax(0,1fr)}.items{columns:1}.item{grid-template-columns:minmax(0,1fr) 52px 56px}        .item.text{grid-template-columns:minmax(0,1fr)}.case{width:100%;max-width:240px}header{padding:6px 10px}main{padding:8px 10px}}.bar rect:hover{opacity:.8}tr.current{outline:2px solid #e0b400}
         .waiting{opacity:.5}.read{font-size:19px;min-height:2.4em;margin:0 0 8px}#outcomes button{margin:2px 2px}.phone{margin-right:14px;font-size:17px}
         """
 }
 
 /// The page of a request that cannot be served.
 enum ErrorView {
-    static func page(_ error: PageError, session: SessionRecord?) -> Page {
+    /// - Parameter back: the page of this server the user came from (a path), linked as the way
+    ///   back; the start page when unknown.
+    static func page(_ error: PageError, session: SessionRecord?, back: String? = nil) -> Page {
         let details = error.details.map { HTML("<li>\($0)</li>") }
-        let back: HTML = error.status == .unauthorized ? "<p><a href=\"/login\">登录</a></p>" : "<p><a href=\"/\">返回首页</a></p>"
+        let back: HTML = error.status == .unauthorized ? "<p><a href=\"/login\">登录</a></p>"
+            : back.map { HTML("<p><a href=\"\($0)\">返回上一页</a> · <a href=\"/\">首页</a></p>") } ?? "<p><a href=\"/\">返回首页</a></p>"
         return Page(title: "无法完成（\(error.status.code)）", session: session, body: """
             <p class="error">\(error.message)</p>
             \(details.isEmpty ? HTML.empty : HTML("<ul>\(details)</ul>"))
             \(back)
             """)
+    }
+
+    /// The page of this server that sent the request (its `Referer`, when that names this
+    /// host), as a path with its query: where the error page's link goes back to.
+    static func back(_ request: Request) -> String? {
+        guard let referer = request.headers[.referer], let url = URL(string: referer), let host = url.host,
+              let ours = request.head.authority?.split(separator: ":").first, host == String(ours) else { return nil }
+        let path = url.path.isEmpty ? "/" : url.path
+        guard path.hasPrefix("/"), !path.hasPrefix("//"), !path.hasPrefix("/login") else { return nil }
+        return path + (url.query.map { "?" + $0 } ?? "")
     }
 }
