@@ -88,32 +88,74 @@ struct OutputSafetyTests {
     /// exit status is 74 (EX_IOERR), not 64. Needs root (mount); skipped with a note otherwise.
     @Test(.enabled(if: getuid() == 0, "mounting a small tmpfs needs root, so the full-disk test was skipped"))
     func aFullDiskKeepsThePreviousOutput() throws {
+        try OutputSafetyTests.withSmallDisk { small in
+            let list = small + "/rural.csv"
+            try Data("previous list\n".utf8).write(to: URL(fileURLWithPath: list))
+            let result = try Command.run(["sample", "--design", OutputSafetyTests.rural, "--seed", "1", "--out", list])
+            #expect(result.status == 74)
+            #expect(result.stderr == "pingyi: error: \(list): cannot write the output file (No space left on device); the previous file is unchanged; free disk space, then run the command again\n")
+            #expect(try String(contentsOfFile: list, encoding: .utf8) == "previous list\n")
+            #expect(files(in: URL(fileURLWithPath: small)) == ["rural.csv"])
+        }
+    }
+
+    /// The same for an export of the store and for the report (a folder of files): a disk that
+    /// fills up part-way keeps the previous export and every file of the previous report.
+    @Test(.enabled(if: getuid() == 0, "mounting a small tmpfs needs root, so the full-disk test was skipped"))
+    func aFullDiskKeepsThePreviousExportAndReport() throws {
+        let dir = try Command.temporaryDirectory()
+        let (csv, sampled, _) = Households.list(villages: 12, sample: 20, reserves: 2)
+        #expect(try Command.run(["cases", "load", "--list", try dir.write(csv, to: "list.csv"), "--survey", StoreCommandTests.urban], in: dir).status == 0)
+        #expect(try Command.run(["responses", "import", try dir.write(Households.forms(sampled), to: "forms.csv"), "--survey", StoreCommandTests.urban,
+                                 "--pass", "1", "--operator", "王芳"], in: dir).status == 0)
+        let store = dir.appendingPathComponent("pingyi.sqlite").path
+        let before = try dumpStore(store)
+        try OutputSafetyTests.withSmallDisk { small in
+            let export = small + "/cases.csv"
+            try Data("previous export\n".utf8).write(to: URL(fileURLWithPath: export))
+            let report = small + "/report"
+            try FileManager.default.createDirectory(atPath: report, withIntermediateDirectories: true)
+            try Data("previous report\n".utf8).write(to: URL(fileURLWithPath: report + "/report.html"))
+            try Data("previous workbook\n".utf8).write(to: URL(fileURLWithPath: report + "/report.xlsx"))
+            // All but 8 KiB of the disk is taken, so that the report's files fill it too.
+            let free = try #require(try FileManager.default.attributesOfFileSystem(forPath: small)[.systemFreeSize] as? NSNumber).intValue
+            try Data(count: max(0, free - 8 * 1024)).write(to: URL(fileURLWithPath: small + "/filler"))
+            let exported = try Command.run(["responses", "export", "--format", "cases", "--db", store, "--out", export])
+            #expect(exported.status == 74, "\(exported.stderr)")
+            #expect(exported.stderr.contains("No space left on device") && exported.stderr.contains("the previous file is unchanged"), "\(exported.stderr)")
+            #expect(try String(contentsOfFile: export, encoding: .utf8) == "previous export\n")
+
+            let written = try Command.run(["report", "--scores", Command.fixture("reports/scores.csv"), "--distribution", Command.fixture("reports/dist.csv"),
+                                           "--out", report])
+            #expect(written.status == 74, "\(written.stderr)")
+            #expect(written.stderr.contains("No space left on device"), "\(written.stderr)")
+            #expect(try String(contentsOfFile: report + "/report.html", encoding: .utf8) == "previous report\n")
+            #expect(try String(contentsOfFile: report + "/report.xlsx", encoding: .utf8) == "previous workbook\n")
+            #expect(files(in: URL(fileURLWithPath: report)) == ["report.html", "report.xlsx"])
+            #expect(files(in: URL(fileURLWithPath: small)).sorted() == ["cases.csv", "filler", "report"])
+        }
+        #expect(try dumpStore(store) == before)
+    }
+
+    /// Runs `body` with the path of a 64 KiB tmpfs, mounted for it and unmounted after.
+    static func withSmallDisk(_ body: (String) throws -> Void) throws {
         let dir = try Command.temporaryDirectory()
         let small = dir.appendingPathComponent("small").path
         try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", "tmpfs", "-o", "size=64k", "tmpfs", small]
-        try mount.run()
-        mount.waitUntilExit()
-        guard mount.terminationStatus == 0 else {
-            Issue.record("mount -t tmpfs failed (status \(mount.terminationStatus)) although running as root")
+        func tool(_ path: String, _ arguments: [String]) throws -> Int32 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = arguments
+            try process.run()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        guard try tool("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", small]) == 0 else {
+            Issue.record("mount -t tmpfs failed although running as root")
             return
         }
-        defer {
-            let umount = Process()
-            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
-            umount.arguments = [small]
-            try? umount.run()
-            umount.waitUntilExit()
-        }
-        let list = small + "/rural.csv"
-        try Data("previous list\n".utf8).write(to: URL(fileURLWithPath: list))
-        let result = try Command.run(["sample", "--design", OutputSafetyTests.rural, "--seed", "1", "--out", list])
-        #expect(result.status == 74)
-        #expect(result.stderr == "pingyi: error: \(list): cannot write the output file (No space left on device); the previous file is unchanged; free disk space, then run the command again\n")
-        #expect(try String(contentsOfFile: list, encoding: .utf8) == "previous list\n")
-        #expect(files(in: URL(fileURLWithPath: small)) == ["rural.csv"])
+        defer { _ = try? tool("/bin/umount", [small]) }
+        try body(small)
     }
 
     @Test func inputsThatNeverEndAreRefused() throws {

@@ -175,7 +175,7 @@ struct BrowserTests {
         try Self.expectPNG(out.appendingPathComponent("browser-workbench-analysis.png"))
     }
 
-    /// Runs one of the scripts/browser-*.py checks against the built pingyi; expects exit 0.
+    /// Runs one of the scripts/*.py checks (browser-*.py, faults-serve.py) against the built pingyi; expects exit 0.
     static func runScript(_ name: String, out: URL) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -128,18 +128,73 @@ public final class PostgresStore: SurveyStore, AccountStore {
 
     private func transaction<T: Sendable>(_ begin: PostgresQuery, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let logger = self.logger
+        let location = self.location
         return try await client.withConnection { db in
-            try await db.query(begin, logger: logger)
-            do {
-                let value = try await body(db)
-                try await db.query("COMMIT", logger: logger)
-                return value
-            } catch {
-                _ = try? await db.query("ROLLBACK", logger: logger)
-                throw error
+            try await PostgresStore.whileOpen(db, location: location) {
+                try await db.query(begin, logger: logger)
+                do {
+                    let value = try await body(db)
+                    try await db.query("COMMIT", logger: logger)
+                    return value
+                } catch {
+                    _ = try? await db.query("ROLLBACK", logger: logger)
+                    throw error
+                }
             }
         }
     }
+
+    /// Runs `body` on `db`, giving up when the connection closes under it. postgres-nio (1.33)
+    /// never completes a query written to a connection that has just closed — the server ended
+    /// it (`pg_terminate_backend`, a restart) while it sat in the pool or between two queries —
+    /// which would hold the request, and its lease of the pool, for ever. A watchdog looks at
+    /// the connection every 100 ms while `body` runs; once it is closed (and a reply already on
+    /// its way has had 200 ms to arrive) the transaction fails as a database failure. Its
+    /// effect is then unknown to this process: rolled back by the server, or committed just
+    /// before the close — a form sent again is then refused as already keyed, never stored twice.
+    static func whileOpen<T: Sendable>(_ db: PostgresConnection, location: String,
+                                       _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let first = FirstOutcome(continuation)
+            let watchdog = Task {
+                while !first.isFinished {
+                    try await Task.sleep(for: .milliseconds(100))
+                    if db.isClosed {
+                        try await Task.sleep(for: .milliseconds(200))
+                        first.finish(.failure(StoreError(.database, file: location, message: "the connection to the database closed during the transaction",
+                                                         hint: "send it again; check that the PostgreSQL server is running and reachable")))
+                        return
+                    }
+                }
+            }
+            Task {
+                do { first.finish(.success(try await body())) } catch { first.finish(.failure(error)) }
+                watchdog.cancel()
+            }
+        }
+    }
+}
+
+/// The first of several possible outcomes of one awaited operation; the later ones are dropped.
+private final class FirstOutcome<T: Sendable>: Sendable {
+    private let continuation: Mutex<CheckedContinuation<T, any Error>?>
+
+    init(_ continuation: CheckedContinuation<T, any Error>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    var isFinished: Bool { continuation.withLock { $0 == nil } }
+
+    func finish(_ outcome: Result<T, any Error>) {
+        let waiting = continuation.withLock { c -> CheckedContinuation<T, any Error>? in
+            defer { c = nil }
+            return c
+        }
+        waiting?.resume(with: outcome)
+    }
+}
+
+extension PostgresStore {
 
     /// Whether a failure is a collision with a concurrent transaction (worth running again).
     static func isConflict(_ error: PSQLError) -> Bool {
