@@ -49,6 +49,7 @@ let package = Package(
                 "Questionnaire", "Tables", "Formats",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
         .target(name: "Spreadsheet", dependencies: ["CXlsxWriter"], swiftSettings: strict),

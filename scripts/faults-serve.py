@@ -7,7 +7,10 @@
    same store file, six files one after another. Every import must succeed (no "database is
    locked" or any other failure reaches the user), no request may fail with a 5xx, and afterwards
    every acknowledged form and every imported form is in the store, each once.
-2. PostgreSQL (when PINGYI_TEST_POSTGRES is set): while clients submit forms, every connection of
+2. A backup taken under load (`pingyi backup` while clients submit forms), on SQLite and on
+   PostgreSQL: restored (`pingyi restore`) into a new store, it passes `PRAGMA integrity_check`
+   (SQLite) and holds every form acknowledged before the backup began.
+3. PostgreSQL (when PINGYI_TEST_POSTGRES is set): while clients submit forms, every connection of
    the server to its database is killed (`pg_terminate_backend`) every 0.3 s for a few seconds,
    mid-transaction as it happens. Then the killing stops and the load goes on: the server must
    recover by itself (forms acknowledged after the last kill), answer a user's request during the
@@ -165,6 +168,45 @@ def two_writers_on_sqlite(pingyi, work, seconds):
           f"{len(files)} files into the same store, {window[-1] - window[0]:.1f} s): no failure, every form stored once")
 
 
+def backup_under_load(pingyi, work, store_args, restore_args, stored, label):
+    """Takes `pingyi backup` half-way through a load on the store, restores it with
+    `restore_args`, and checks the restored store with `stored()` (its pass-1 case ids)."""
+    token = prepare(pingyi, store_args, work)
+    server = Server(pingyi, store_args, os.path.join(work, f"serve-backup-{label}.log"))
+    backup = os.path.join(work, f"{label}.backup")
+    moments = {}
+    try:
+        async def scenario():
+            async def backer():
+                await asyncio.sleep(1.0)
+                moments["start"] = time.monotonic()
+                process = await asyncio.create_subprocess_exec(pingyi, "backup", "--out", backup, *store_args,
+                                                               stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+                out, err = await process.communicate()
+                moments["end"] = time.monotonic()
+                moments["result"] = (process.returncode, out.decode(), err.decode())
+
+            task = asyncio.create_task(backer())
+            sent = await submit(server.port, token, iter(read_forms(work, 1)), 6, lambda: "end" in moments and time.monotonic() > moments["end"] + 0.5)
+            await task
+            return sent
+        acknowledged, other = asyncio.run(scenario())
+    finally:
+        server.stop()
+    status, out, err = moments["result"]
+    check(status == 0, f"{label}: pingyi backup under load exited {status}: {err.strip()}")
+    check(not other, f"{label}: requests during the backup were not acknowledged: {other[:3]}")
+    before = [c for c, t in acknowledged if t < moments["start"]]
+    during = [c for c, t in acknowledged if moments["start"] <= t <= moments["end"]]
+    check(len(before) > 50, f"{label}: only {len(before)} forms were acknowledged before the backup")
+    run([pingyi, "restore", backup, *restore_args])
+    in_backup = stored()
+    missing = [c for c in before if c not in in_backup]
+    check(not missing, f"{label}: {len(missing)} forms acknowledged before the backup began are not in the restored store, e.g. {missing[:3]}")
+    print(f"faults-serve: {label}: backup taken under load ({len(during)} forms acknowledged while it ran): the restored store holds all "
+          f"{len(before)} forms acknowledged before it began, {len(in_backup)} in all" + (", and passes PRAGMA integrity_check" if label == "SQLite" else ""))
+
+
 def killed_connections_on_postgres(pingyi, work, admin, seconds):
     name = f"pingyi_faults_{os.getpid()}"
     psql(admin, f"CREATE DATABASE {name}")
@@ -232,11 +274,28 @@ def main():
         generate(options.forms, work)
         if options.only != "postgres":
             two_writers_on_sqlite(options.pingyi, work, options.seconds)
+            db, copy = os.path.join(work, "backup-source.sqlite"), os.path.join(work, "restored.sqlite")
+
+            def restored_sqlite():
+                with sqlite3.connect(copy) as con:
+                    check(con.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "the restored store fails its integrity check")
+                    return {r[0] for r in con.execute("SELECT case_id FROM forms WHERE kind = 'pass1'")}
+            backup_under_load(options.pingyi, work, ["--db", db], ["--db", copy], restored_sqlite, "SQLite")
         admin = os.environ.get("PINGYI_TEST_POSTGRES")
         if options.only == "sqlite":
             pass
         elif admin and shutil.which("psql"):
             killed_connections_on_postgres(options.pingyi, work, admin, options.seconds)
+            source, target = f"pingyi_backup_{os.getpid()}", f"pingyi_restored_{os.getpid()}"
+            for name in (source, target):
+                psql(admin, f"CREATE DATABASE {name}")
+            base = admin.rsplit("/", 1)[0]
+            try:
+                backup_under_load(options.pingyi, work, ["--postgres", f"{base}/{source}"], ["--postgres", f"{base}/{target}"],
+                                  lambda: set(psql(f"{base}/{target}", "SELECT case_id FROM forms WHERE kind = 'pass1'").split()), "PostgreSQL")
+            finally:
+                for name in (source, target):
+                    psql(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         else:
             print("faults-serve: PostgreSQL: skipped (PINGYI_TEST_POSTGRES is not set; scripts/with-postgres.sh sets it)")
     finally:

@@ -84,7 +84,8 @@ public struct AtomicFileSet {
         pending = []
     }
 
-    static func temporaryPath(for path: String) -> String {
+    /// The temporary file beside `path` that an output is written to before it takes its place.
+    public static func temporaryPath(for path: String) -> String {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path

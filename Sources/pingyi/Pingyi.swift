@@ -16,6 +16,6 @@ struct Pingyi: AsyncParsableCommand {
             Exit status: 0 success, 64 bad usage, 65 bad data, 74 an output could not be written.
             """,
         version: "pingyi \(version) (GSL \(gslVersion))",
-        subcommands: [FrameCommand.self, SampleCommand.self, ScoreCommand.self, WeightsCommand.self, RatesCommand.self, SurveyCommand.self, CasesCommand.self, ResponsesCommand.self, AuditCommand.self, SimulateCommand.self, CompositeCommand.self, SchemeCommand.self, ReportCommand.self, ListCommand.self, ServeCommand.self, UsersCommand.self, CallsCommand.self, InvitationsCommand.self]
+        subcommands: [FrameCommand.self, SampleCommand.self, ScoreCommand.self, WeightsCommand.self, RatesCommand.self, SurveyCommand.self, CasesCommand.self, ResponsesCommand.self, AuditCommand.self, SimulateCommand.self, CompositeCommand.self, SchemeCommand.self, ReportCommand.self, ListCommand.self, ServeCommand.self, UsersCommand.self, CallsCommand.self, InvitationsCommand.self, BackupCommand.self, RestoreCommand.self, StoreCommand.self]
     )
 }

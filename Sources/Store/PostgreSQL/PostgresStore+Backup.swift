@@ -1,0 +1,113 @@
+import Foundation
+import PostgresNIO
+import Tables
+
+extension PostgresStore {
+    /// Writes a backup of the store at `path` with `pg_dump --format=custom` (PostgreSQL's
+    /// client tools must be on the PATH). The dump and the counts in the header come from one
+    /// snapshot: a read-only transaction exports it (`pg_export_snapshot`) and `pg_dump
+    /// --snapshot` reads the same, while servers go on writing.
+    /// - Parameter url: the store's URL as given (with its password, if it holds one).
+    public func backup(url: String, to path: String) async throws(StoreError) -> StoreBackup.Header {
+        do { try checkOutput(path) } catch {
+            throw StoreError(.usage, file: error.file, message: error.message, hint: error.hint)
+        }
+        let scratch = AtomicFileSet.temporaryPath(for: path) + ".dump"
+        defer { unlink(scratch) }
+        let taken = StoreBackup.now()
+        let location = self.location
+        let (schema, counts) = try await reading { db in
+            let snapshot = try await self.strings(db, "SELECT pg_export_snapshot()").first ?? ""
+            try await PostgresStore.tool("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", "--snapshot=\(snapshot)",
+                                                     "--file=\(scratch)", "--dbname=\(url)"], store: location)
+            let schema = Int(try await self.strings(db, "SELECT value FROM meta WHERE key = 'schema_version'").first ?? "") ?? 0
+            return (schema, try await self.census(db))
+        }
+        guard let payload = FileManager.default.contents(atPath: scratch) else {
+            throw StoreError(.database, file: path, message: "pg_dump wrote no dump", hint: "check free disk space beside the backup file")
+        }
+        let bytes = StoreBackup.encode(kind: .postgres, schemaVersion: schema, store: location, counts: counts, payload: [UInt8](payload), takenAt: taken)
+        do {
+            try writeAtomically(bytes, to: path)
+        } catch {
+            throw StoreError(error.kind == .output ? .usage : .database, file: error.file, message: error.message, hint: error.hint)
+        }
+        return try StoreBackup.read(path).header
+    }
+
+    /// Rows of the counted tables, in the transaction of `db`.
+    func census(_ db: PostgresConnection) async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        let tables = Set(try await strings(db, "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()"))
+        for table in StoreBackup.countedTables where tables.contains(table) {
+            counts[table] = Int(try await strings(db, PostgresQuery(unsafeSQL: "SELECT count(*)::text FROM \(table)")).first ?? "") ?? 0
+        }
+        return counts
+    }
+
+    /// Rows of the counted tables.
+    public func census() async throws(StoreError) -> [String: Int] {
+        try await reading { db in try await self.census(db) }
+    }
+
+    /// Restores a PostgreSQL backup into the database at `url` with `pg_restore` in one
+    /// transaction: into an empty database, or over a store when `replace` (its tables are
+    /// dropped first, in the same transaction). Older schemas are upgraded as the store is opened.
+    /// - Returns: the rows of the counted tables in the restored store.
+    public static func restore(_ backup: (header: StoreBackup.Header, payload: [UInt8]), from file: String, url: String,
+                               replace: Bool) async throws(StoreError) -> [String: Int] {
+        let place = try PostgresLocation(url: url)
+        guard backup.header.kind == .postgres else {
+            throw StoreError(.usage, file: file, message: "is a backup of an SQLite store", hint: "restore it with --db FILE")
+        }
+        let tables = (try? await tool("psql", ["-XAtq", "--dbname=\(url)", "-c", "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"],
+                                       store: place.display)) ?? "0"
+        if (Int(tables.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 0 && !replace {
+            throw StoreError(.usage, file: place.display, message: "the database already holds tables; restoring would replace them",
+                             hint: "stop pingyi serve, then add --replace to replace the store, or name an empty database")
+        }
+        let scratch = NSTemporaryDirectory() + "pingyi-restore-\(getpid()).dump"
+        defer { unlink(scratch) }
+        guard FileManager.default.createFile(atPath: scratch, contents: Data(backup.payload)) else {
+            throw StoreError(.database, file: scratch, message: "cannot write the dump for pg_restore", hint: "check free space in the temporary folder")
+        }
+        _ = try await tool("pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"]
+                           + (replace ? ["--clean", "--if-exists"] : []) + ["--dbname=\(url)", scratch], store: place.display)
+        let store = try await PostgresStore(url: url)
+        defer { store.close() }
+        return try await store.census()
+    }
+
+    /// Runs one of PostgreSQL's client tools; its standard output, or a ``StoreError`` with
+    /// its message (never the URL, which may hold a password).
+    static func tool(_ name: String, _ arguments: [String], store: String) async throws(StoreError) -> String {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+            .map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let path else {
+            throw StoreError(.usage, file: store, message: "\(name) is not installed", hint: "install PostgreSQL's client tools (apt install postgresql-client)")
+        }
+        let result: (status: Int32, out: String, err: String)
+        do {
+            result = try await Task.detached {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: path)
+                process.arguments = arguments
+                let out = Pipe(), err = Pipe()
+                process.standardOutput = out
+                process.standardError = err
+                try process.run()
+                let output = out.fileHandleForReading.readDataToEndOfFile()
+                let errors = err.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+            }.value
+        } catch {
+            throw StoreError(.database, file: store, message: "cannot run \(name) (\(error))")
+        }
+        guard result.status == 0 else {
+            let first = result.err.split(separator: "\n").first.map(String.init) ?? "exit status \(result.status)"
+            throw StoreError(.database, file: store, message: "\(name) failed: \(first)", hint: "check that the PostgreSQL server is running and reachable")
+        }
+        return result.out
+    }
+}
