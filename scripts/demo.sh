@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 pingyi=${PINGYI:-.build/release/pingyi}
 seed=20170401
-out=out
+# The output folder: out/ in the source tree, or the folder `pingyi demo --out` names.
+out=${PINGYI_OUT:-out}
 db=$out/pingyi.sqlite
 groups=(deputies enterprises urban rural)
 # Deputies answer online (letters with codes), enterprise managers are interviewed by telephone,

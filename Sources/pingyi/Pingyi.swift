@@ -3,7 +3,7 @@ import Stats
 
 @main
 struct Pingyi: AsyncParsableCommand {
-    static let version = "0.1.0"
+    static let version = "0.2.0"
 
     static let configuration = CommandConfiguration(
         commandName: "pingyi",
@@ -15,7 +15,7 @@ struct Pingyi: AsyncParsableCommand {
 
             Exit status: 0 success, 64 bad usage, 65 bad data, 74 an output could not be written.
             """,
-        version: "pingyi \(version) (GSL \(gslVersion))",
-        subcommands: [FrameCommand.self, SampleCommand.self, ScoreCommand.self, WeightsCommand.self, RatesCommand.self, SurveyCommand.self, CasesCommand.self, ResponsesCommand.self, AuditCommand.self, SimulateCommand.self, CompositeCommand.self, SchemeCommand.self, ReportCommand.self, ListCommand.self, ServeCommand.self, UsersCommand.self, CallsCommand.self, InvitationsCommand.self, BackupCommand.self, RestoreCommand.self, StoreCommand.self]
+        version: "pingyi \(version) (commit \(buildCommit); GSL \(gslVersion))",
+        subcommands: [FrameCommand.self, SampleCommand.self, ScoreCommand.self, WeightsCommand.self, RatesCommand.self, SurveyCommand.self, CasesCommand.self, ResponsesCommand.self, AuditCommand.self, SimulateCommand.self, CompositeCommand.self, SchemeCommand.self, ReportCommand.self, ListCommand.self, ServeCommand.self, UsersCommand.self, CallsCommand.self, InvitationsCommand.self, BackupCommand.self, RestoreCommand.self, StoreCommand.self, DemoCommand.self]
     )
 }

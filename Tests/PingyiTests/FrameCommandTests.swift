@@ -6,7 +6,11 @@ struct FrameCommandTests {
     @Test func versionAndHelp() throws {
         let version = try Command.run(["--version"])
         #expect(version.status == 0)
-        #expect(version.stdout.hasPrefix("pingyi 0.1.0 (GSL 2."))
+        // The version, the commit the binary was built from (as git names it: + when the tree
+        // differed from it), and the GSL it uses.
+        #expect(version.stdout.wholeMatch(of: /pingyi 0\.2\.0 \(commit ([0-9a-f]{12}\+?|unknown); GSL 2\.[0-9.]+\)\n/) != nil, "\(version.stdout)")
+        let head = try? String(contentsOf: Command.root.appendingPathComponent(".git/HEAD"), encoding: .utf8)
+        if head != nil { #expect(!version.stdout.contains("commit unknown"), "a build from a git checkout knows its commit") }
         let help = try Command.run(["--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("frame"))
