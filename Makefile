@@ -1,7 +1,7 @@
 # pingyi: the two commands a new user needs are `make demo` and `make test`.
 SWIFT ?= swift
 
-.PHONY: demo test fuzz setup release bench-read bench-xlsx bench-sample bench-scale bench-domains bench-score bench-import bench-serve bench-calls bench-online bench-coverage clean-demo
+.PHONY: demo test fuzz setup release package package-test bench-read bench-xlsx bench-sample bench-scale bench-domains bench-score bench-import bench-serve bench-calls bench-online bench-coverage clean-demo
 
 ## Install what is missing, build in release mode, and run the main job on the shipped county.
 demo: setup release
@@ -17,6 +17,17 @@ setup:
 
 release:
 	$(SWIFT) build -c release --product pingyi
+
+VERSION := $(shell sed -n 's/^ *static let version = "\(.*\)"$$/\1/p' Sources/pingyi/Pingyi.swift)
+
+## A Debian package of the release binary with the static Swift standard library: dist/pingyi_$(VERSION)_amd64.deb.
+package: setup
+	SWIFT=$(SWIFT) scripts/package.sh
+
+## The package installed into a clean Debian 12 root made with debootstrap (needs root and a Debian mirror).
+package-test: package
+	@PINGYI_SETUP_PACKAGE=1 scripts/setup.sh
+	scripts/package-test.sh dist/pingyi_$(VERSION)_amd64.deb
 
 ## Side-by-side benchmarks (need: PINGYI_SETUP_EXTRAS=1 scripts/setup.sh; pip install polars svy).
 bench-read: setup release

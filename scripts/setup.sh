@@ -2,7 +2,8 @@
 # Installs what a fresh Debian machine lacks to build and test pingyi: the C libraries pingyi links
 # (zlib for ZIPFoundation, GSL, SQLite, ReadStat, libxlsxwriter, libqrencode; zbar to read QR codes back in a test) and the PostgreSQL server its multi-user store is tested
 # against (make test starts a throwaway one: scripts/with-postgres.sh). PINGYI_SETUP_BROWSER=1 adds
-# Chromium for the browser check (CI sets it), PINGYI_SETUP_EXTRAS=1 that and the benchmark tools.
+# Chromium for the browser check (CI sets it), PINGYI_SETUP_PACKAGE=1 debootstrap for the package's
+# install test, PINGYI_SETUP_EXTRAS=1 all of that and the benchmark tools.
 # Uses sudo when not run as root. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -15,6 +16,10 @@ if [ "${PINGYI_SETUP_EXTRAS:-}" = "1" ] || [ "${PINGYI_SETUP_BROWSER:-}" = "1" ]
   if ! python3 -c "import selenium" 2>/dev/null; then
     python3 -m pip install --quiet selenium 2>/dev/null || packages+=(python3-selenium)
   fi
+fi
+if [ "${PINGYI_SETUP_EXTRAS:-}" = "1" ] || [ "${PINGYI_SETUP_PACKAGE:-}" = "1" ]; then
+  # For make package and its install test (scripts/package-test.sh): a clean Debian root.
+  packages+=(debootstrap)
 fi
 if [ "${PINGYI_SETUP_EXTRAS:-}" = "1" ]; then
   # For benchmarks: R's survey and sampling packages, hyperfine.

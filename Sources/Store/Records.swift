@@ -307,3 +307,35 @@ public func listAttribute(_ attributes: String, _ name: String) -> String? {
           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
     return object[name] as? String
 }
+
+/// One operator's keying on one day (Beijing time) in one pass (``SurveyStore/keyingWork()``).
+public struct KeyingWork: Sendable, Equatable {
+    public let `operator`: String
+    /// `YYYY-MM-DD`, Beijing time.
+    public let day: String
+    public let pass: Int
+    public let forms: Int
+    public let answers: Int
+    /// Characters keyed: one per code, the digits of a number, the characters of a text.
+    public let keystrokes: Int
+    /// Items of these forms that differed from the other pass (found by verification).
+    public let disagreements: Int
+    /// Of those, the ones resolved against this pass's value: this pass's keying errors.
+    public let errors: Int
+
+    /// Newest day first, then pass, then operator (in the same order on every store).
+    static func ordered(_ rows: [KeyingWork]) -> [KeyingWork] {
+        rows.sorted { ($1.day, $0.pass, $0.operator) < ($0.day, $1.pass, $1.operator) }
+    }
+
+    public init(operator: String, day: String, pass: Int, forms: Int, answers: Int, keystrokes: Int, disagreements: Int, errors: Int) {
+        self.operator = `operator`
+        self.day = day
+        self.pass = pass
+        self.forms = forms
+        self.answers = answers
+        self.keystrokes = keystrokes
+        self.disagreements = disagreements
+        self.errors = errors
+    }
+}

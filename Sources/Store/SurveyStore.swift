@@ -85,6 +85,10 @@ public protocol SurveyStore: Sendable {
     /// How often each code was given to each item: over the counted forms (verified or
     /// single-pass) when `countedOnly`, else over the pass-1 forms (everything keyed so far).
     func answerCounts(questionnaire: String, countedOnly: Bool) async throws(StoreError) -> [AnswerCount]
+
+    /// Each operator's keying per day (Beijing time) and pass, newest day first: the work and
+    /// error counts that temporary keying staff are paid by.
+    func keyingWork() async throws(StoreError) -> [KeyingWork]
 }
 
 extension SurveyStore {

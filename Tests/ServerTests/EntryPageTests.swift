@@ -214,4 +214,23 @@ struct EntryPageTests {
             #expect(try await client.get("/session", nil, json: true).status == .unauthorized)
         }
     }
+
+    /// A second pass keyed on the page is compared with the first at once: the case is verified
+    /// (or its disagreements listed) without anyone pressing 核对.
+    @Test func aSecondPassIsComparedAtOnce() async throws {
+        let f = try await ServerFixture()
+        try await f.test { client in
+            let first = try await client.login("operator")
+            let second = try await client.login("admin")
+            #expect(try await client.post("/entry/small/1", first, EntryPageTests.form("H-01-0001"), json: true).status == .created)
+            #expect(try await client.post("/entry/small/1", first, EntryPageTests.form("H-01-0002"), json: true).status == .created)
+            #expect(try await client.post("/entry/small/2", second, EntryPageTests.form("H-01-0001"), json: true).status == .created)
+            #expect(try await client.post("/entry/small/2", second, EntryPageTests.form("H-01-0002", ["1", "4", "3"]), json: true).status == .created)
+            let counted = try await f.store.snapshot(questionnaire: "small").forms.map(\.caseID)
+            #expect(counted == ["H-01-0001"])
+            #expect(try await f.store.disagreements(questionnaire: "small").map(\.item) == ["D02"])
+            let trail = try await f.store.auditTrail(caseID: "H-01-0001")
+            #expect(trail.contains { $0.action == "verify" && $0.operator == "admin" })
+        }
+    }
 }

@@ -19,7 +19,8 @@ struct SupervisionTests {
             let session = try await client.login("supervisor")
             let verify = try await client.post("/supervise/verify", session, [])
             let location = try #require(verify.headers[.location]?.removingPercentEncoding)
-            #expect(location == "/supervise/disagreements?notice=核对完成：新核实 1 份，新发现分歧 1 份，待裁定 1 处，待第 2 遍 0 份")
+            // Both were compared when their second pass was saved: the button finds nothing new.
+            #expect(location == "/supervise/disagreements?notice=核对完成：新核实 0 份，新发现分歧 0 份，待裁定 1 处，待第 2 遍 0 份")
             let page = try await client.get("/supervise/disagreements", session).text
             #expect(page.contains("核对与裁定（1 处分歧）"))
             #expect(page.contains("<td>市信访局 <span class=\"muted\">D02</span></td>"))
@@ -94,4 +95,34 @@ struct SupervisionTests {
             #expect(try await client.get("/supervise/audit?case=X-1", session).text.contains("编号 X-1 没有记录。"))
         }
     }
+
+    /// 录入工作量: forms, answers, characters keyed, disagreements and each pass's errors per
+    /// operator and day; the pass resolved against is the one that made the error.
+    @Test func keyingWorkAndErrorsPerOperatorAndDay() async throws {
+        let f = try await ServerFixture()
+        try await f.test { client in
+            let keyer = try await client.login("operator"), secondKeyer = try await client.login("admin")
+            _ = try await client.post("/entry/small/1", keyer, EntryPageTests.form("H-01-0001", note: "路灯坏了"), json: true)
+            _ = try await client.post("/entry/small/1", keyer, EntryPageTests.form("H-01-0002"), json: true)
+            _ = try await client.post("/entry/small/2", secondKeyer, EntryPageTests.form("H-01-0001", ["1", "4", "3"], note: "路灯坏了"), json: true)
+            let supervisor = try await client.login("supervisor")
+            // The paper says 2: pass 2 keyed it wrong.
+            _ = try await client.post("/supervise/resolve", supervisor, [("case_id", "H-01-0001"), ("item", "D02"), ("choice", "1")])
+            let work = try await f.store.keyingWork()
+            #expect(work.count == 2)
+            let first = try #require(work.first { $0.operator == "operator" })
+            let second = try #require(work.first { $0.operator == "admin" })
+            // Pass 1: two forms of 7 answers (D01-D03, own_town, members, q_students; the note on one).
+            #expect(first.pass == 1 && first.forms == 2 && first.answers == 13 && first.keystrokes == 12 + 4 && first.disagreements == 1 && first.errors == 0)
+            #expect(second.pass == 2 && second.forms == 1 && second.answers == 7 && second.keystrokes == 6 + 4 && second.disagreements == 1 && second.errors == 1)
+            let beijing = DateFormatter()
+            beijing.dateFormat = "yyyy-MM-dd"
+            beijing.timeZone = TimeZone(identifier: "Asia/Shanghai")
+            #expect(first.day == beijing.string(from: Date()))
+            let page = try await client.get("/supervise/work", supervisor).text
+            #expect(page.contains("<td>admin</td><td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">7</td><td class=\"n\">10</td><td class=\"n\">10.0</td><td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">14.29%</td>"), "\(page)")
+            #expect(try await client.get("/supervise/work", keyer).status == .forbidden)
+        }
+    }
 }
+

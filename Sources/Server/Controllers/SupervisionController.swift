@@ -19,6 +19,14 @@ struct SupervisionController {
         group.post("/dispositions", use: dispose)
         group.get("/calls", use: calls)
         group.get("/audit", use: audit)
+        group.get("/work", use: work)
+    }
+
+    /// Keying work and errors per operator and day: forms, characters keyed, disagreements and
+    /// this pass's errors (what temporary keying staff are paid by).
+    func work(_ request: Request, context: AppContext) async throws -> Response {
+        let session = try context.user()
+        return SupervisionView.work(try await store.keyingWork(), session: session).response(context: context)
     }
 
     /// The pages without personal data, for supervisors and statisticians.

@@ -57,7 +57,7 @@ struct Page {
         let all: [(String, String, Permission)] = [
             ("/entry", "录入", .keying), ("/mine", "我的录入", .keying), ("/calls", "电话访问", .calling),
             ("/supervise/disagreements", "核对与裁定", .supervising), ("/supervise/cases", "处置与备选", .supervising),
-            ("/supervise/calls", "电话督导", .supervising), ("/supervise/progress", "进度", .analysing),
+            ("/supervise/calls", "电话督导", .supervising), ("/supervise/work", "录入工作量", .supervising), ("/supervise/progress", "进度", .analysing),
             ("/supervise/units", "单位分布", .analysing), ("/work", "工作台", .workbench), ("/work/analysis", "分析与结果", .workbench), ("/supervise/audit", "审计", .supervising),
             ("/admin/users", "用户", .administering), ("/admin/surveys", "问卷", .administering), ("/admin/audit", "登录记录", .administering),
         ]

@@ -30,7 +30,7 @@ enum SupervisionView {
         }
         let body: HTML = """
             <form method="post" action="/supervise/verify" class="card"><input type="hidden" name="csrf" value="\(session.csrf)">\
-            比对两遍都已录入的问卷：<button type="submit">运行核对</button></form>
+            网页录入的第 2 遍保存时即与第 1 遍比对；由文件或接口导入的问卷：<button type="submit">运行核对</button></form>
             \(open.isEmpty ? HTML("<p>没有待裁定的分歧。</p>") : HTML("""
                 <p class="muted">↑ ↓ 选择一行，按 1 采用第 1 遍、按 2 采用第 2 遍（对照纸质问卷）。</p>
                 <table id="disagreements"><tr><th>编号</th><th>问卷</th><th>题目</th><th>第 1 遍</th><th>第 2 遍</th><th>裁定</th></tr>\(rows)</table>
@@ -173,4 +173,24 @@ enum SupervisionView {
             """
         return Page(title: "审计记录", session: session, body: body)
     }
+
+    /// 录入工作量: one row per operator, day and pass, with the day's totals.
+    static func work(_ rows: [KeyingWork], session: SessionRecord) -> Page {
+        func percent(_ part: Int, _ whole: Int) -> String { whole == 0 ? "—" : String(format: "%.2f%%", 100 * Double(part) / Double(whole)) }
+        let lines = rows.map { w -> HTML in
+            let perForm = w.forms == 0 ? "—" : String(format: "%.1f", Double(w.keystrokes) / Double(w.forms))
+            return """
+                <tr><td>\(w.day)</td><td>\(w.operator)</td><td class="n">\(w.pass)</td><td class="n">\(w.forms)</td><td class="n">\(w.answers)</td>\
+                <td class="n">\(w.keystrokes)</td><td class="n">\(perForm)</td><td class="n">\(w.disagreements)</td><td class="n">\(w.errors)</td>\
+                <td class="n">\(percent(w.errors, w.answers))</td></tr>
+                """
+        }
+        let body: HTML = rows.isEmpty ? "<p>还没有录入的问卷。</p>" : """
+            <p class="muted">按录入员、日期（北京时间）和遍次统计网页、文件和接口录入的问卷。按键数：代码每题一键，数字和文字按字符计。\
+            分歧：与另一遍不一致的题目；本遍错误：已裁定、且裁定值不是本遍所录的题目（错误率 = 本遍错误 ÷ 答案数）。</p>
+            <table><tr><th>日期</th><th>录入员</th><th>遍次</th><th>问卷（份）</th><th>答案</th><th>按键</th><th>每份按键</th><th>分歧</th><th>本遍错误</th><th>错误率</th></tr>\(lines)</table>
+            """
+        return Page(title: "录入工作量", session: session, body: body)
+    }
 }
+

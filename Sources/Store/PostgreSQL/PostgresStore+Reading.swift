@@ -68,6 +68,19 @@ extension PostgresStore {
         StatusRules.report(try await reading { db in try await self.caseRecords(db, caseID: nil, questionnaire: questionnaire) })
     }
 
+    public func keyingWork() async throws(StoreError) -> [KeyingWork] {
+        try await reading { db in
+            var out: [KeyingWork] = []
+            let sql = StoreSQL.keyingWork(day: { "to_char(((\($0))::timestamptz AT TIME ZONE 'UTC') + interval '8 hours', 'YYYY-MM-DD')" },
+                                          differs: "IS DISTINCT FROM", length: "char_length")
+            let rows = try await db.query(PostgresQuery(unsafeSQL: sql), logger: self.logger)
+            for try await (who, day, pass, forms, answers, keys, differ, errors) in rows.decode((String, String, Int, Int, Int, Int, Int, Int).self) {
+                out.append(KeyingWork(operator: who, day: day, pass: pass, forms: forms, answers: answers, keystrokes: keys, disagreements: differ, errors: errors))
+            }
+            return KeyingWork.ordered(out)
+        }
+    }
+
     public func answerCounts(questionnaire: String, countedOnly: Bool) async throws(StoreError) -> [AnswerCount] {
         try await reading { db in
             var out: [AnswerCount] = []

@@ -49,6 +49,30 @@ enum StoreSQL {
         """
     }
 
+    /// Each operator's keyed forms by day (Beijing time, as `day` turns a stored UTC time into
+    /// `YYYY-MM-DD`) and pass: forms, answers, characters keyed, items that differ from the
+    /// other pass, and of those the ones resolved against this pass's value. `differs` is the
+    /// dialect's null-safe inequality, `length` its character count.
+    static func keyingWork(day: (String) -> String, differs: String, length: String) -> String {
+        """
+        WITH keyed AS (
+            SELECT f.form_id, f.case_id, f.operator, \(day("f.entered_at")) AS day, CASE f.kind WHEN 'pass1' THEN 1 ELSE 2 END AS pass
+            FROM forms f WHERE f.kind IN ('pass1', 'pass2')
+        ), per_form AS (
+            SELECT k.operator, k.day, k.pass,
+                   (SELECT COUNT(*) FROM answers a WHERE a.form_id = k.form_id) AS answers,
+                   (SELECT COALESCE(SUM(\(length)(a.value)), 0) FROM answers a WHERE a.form_id = k.form_id) AS keystrokes,
+                   (SELECT COUNT(*) FROM disagreements d WHERE d.case_id = k.case_id) AS disagreements,
+                   (SELECT COUNT(*) FROM disagreements d WHERE d.case_id = k.case_id AND d.resolved = 1
+                      AND d.value \(differs) (CASE k.pass WHEN 1 THEN d.pass1 ELSE d.pass2 END)) AS errors
+            FROM keyed k
+        )
+        SELECT operator, day, pass, CAST(COUNT(*) AS BIGINT), CAST(SUM(answers) AS BIGINT), CAST(SUM(keystrokes) AS BIGINT),
+               CAST(SUM(disagreements) AS BIGINT), CAST(SUM(errors) AS BIGINT)
+        FROM per_form GROUP BY operator, day, pass
+        """
+    }
+
     /// The cases keyed twice, not yet verified and without disagreements: case, pass-1 form,
     /// pass-2 form, questionnaire, version.
     static func unverifiedPairs(questionnaire: String) -> String {

@@ -43,6 +43,13 @@ extension SQLiteStore {
         }
     }
 
+    public func keyingWork() async throws(StoreError) -> [KeyingWork] {
+        KeyingWork.ordered(try await reading { db in
+            try Row.fetchAll(db, sql: StoreSQL.keyingWork(day: { "substr(datetime(\($0), '+8 hours'), 1, 10)" }, differs: "IS NOT", length: "length"))
+                .map { KeyingWork(operator: $0[0], day: $0[1], pass: $0[2], forms: $0[3], answers: $0[4], keystrokes: $0[5], disagreements: $0[6], errors: $0[7]) }
+        })
+    }
+
     public func snapshot(questionnaire: String?) async throws(StoreError) -> StoreSnapshot {
         try await reading { db in
             let questionnaires = try self.storedQuestionnaires(db, id: questionnaire)
