@@ -51,6 +51,9 @@ in_root sh -c 'cd /tmp && pingyi demo --out demo' > "$root/tmp/demo.log" 2>&1 ||
 [ -s "$root/tmp/demo/report/report.html" ] && [ -s "$root/tmp/demo/composite.csv" ] || fail "pingyi demo wrote no report"
 echo "package-test: pingyi demo --out demo: $(ls "$root/tmp/demo" | wc -l) entries, report/report.html $(du -h "$root/tmp/demo/report/report.html" | cut -f1)" >&2
 
+# A store with its first admin (without one, the server shows the first-start setup instead).
+printf 'package-test-password-1\n' > "$root/tmp/password"
+in_root pingyi users add 管理员 --role admin --password-file /tmp/password --db /tmp/serve.sqlite > /dev/null || fail "pingyi users add failed in the clean root"
 port=$((20000 + RANDOM % 20000))
 chroot "$root" /usr/bin/env -i PATH=/usr/bin:/bin LANG=C.UTF-8 pingyi serve --db /tmp/serve.sqlite --port "$port" \
     --surveys /usr/share/pingyi/surveys > "$root/tmp/serve.log" 2>&1 &
@@ -61,6 +64,6 @@ for _ in $(seq 1 50); do
     [ -n "$page" ] && break
     sleep 0.2
 done
-echo "$page" | head -1 | grep -q " 200 " || { cat "$root/tmp/serve.log" >&2; fail "pingyi serve did not answer its sign-in page on 127.0.0.1:$port"; }
+echo "$page" | head -1 | grep -q " 200 " || { cat "$root/tmp/serve.log" >&2; fail "pingyi serve did not answer its sign-in page on 127.0.0.1:$port (got: $(echo "$page" | head -1))"; }
 echo "$page" | grep -q "登录" || fail "the sign-in page does not say 登录"
 echo "package-test: passed: installed into a clean Debian 12 root without Swift; --version, demo and serve (sign-in page on loopback) work" >&2

@@ -23,12 +23,14 @@ if ldd "$bin" | grep -q libswiftCore; then
     echo "package: $bin still links the Swift runtime dynamically" >&2; exit 1
 fi
 
-echo "package: man page (swift-argument-parser's generate-manual)" >&2
-"$swift" package generate-manual >/dev/null
-manual=.build/plugins/GenerateManual/outputs/pingyi/pingyi.1
+echo "package: man page (swift-argument-parser's generate-manual, from the binary's own help)" >&2
+"$swift" build -c release --product generate-manual --static-swift-stdlib --scratch-path "$scratch" >/dev/null
+manuals=$(mktemp -d)
+"$(dirname "$bin")/generate-manual" "$bin" --date "$(git log -1 --format=%cs 2>/dev/null || date -u +%F)" --output-directory "$manuals"
+manual=$manuals/pingyi.1
 
 stage=$(mktemp -d)
-trap 'rm -rf "$stage"' EXIT
+trap 'rm -rf "$stage" "$manuals"' EXIT
 root=$stage/pingyi_${version}_amd64
 install -D -m 0755 "$bin" "$root/usr/bin/pingyi"
 strip --strip-unneeded "$root/usr/bin/pingyi"
