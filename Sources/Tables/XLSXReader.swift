@@ -154,6 +154,7 @@ struct Workbook {
     /// `final`); `body` returns how many bytes it used, the rest is handed again with the next chunk.
     func stream(_ part: String, _ body: (UnsafeBufferPointer<UInt8>, Bool) throws(TablesError) -> Int) throws(TablesError) {
         guard let entry = archive[part] else { throw Self.damaged(file, detail: "the sheet's part \(part) is missing") }
+        try Self.checkDeclaredSize(entry, part: part, file: file)
         var pending: [UInt8] = []
         var failure: TablesError?
         do {
@@ -161,6 +162,11 @@ struct Workbook {
                 pending.append(contentsOf: data)
                 do throws(TablesError) {
                     let used = try pending.withUnsafeBufferPointer { (b) throws(TablesError) in try body(b, false) }
+                    // A damaged sheet whose markup never ends would otherwise be read again and
+                    // again as it grows: no element of a worksheet is this long.
+                    if used == 0 && pending.count > Workbook.longestElement {
+                        throw Self.damaged(file, detail: "the sheet's part \(part) holds markup longer than \(Workbook.longestElement >> 20) MB that never ends")
+                    }
                     pending.removeFirst(used)
                 } catch {
                     failure = error
@@ -174,6 +180,18 @@ struct Workbook {
         _ = try pending.withUnsafeBufferPointer { (b) throws(TablesError) in try body(b, true) }
     }
 
+    /// The most bytes the reader holds of one unfinished row of a sheet (no real row comes near).
+    static let longestElement = 16 << 20
+
+    /// Refuses a part whose declared size is beyond any workbook's (over 4 GB, or over 1,000
+    /// times its compressed size: a "zip bomb"), before anything is decompressed.
+    static func checkDeclaredSize(_ entry: Entry, part: String, file: String) throws(TablesError) {
+        let declared = entry.uncompressedSize, compressed = entry.compressedSize
+        if declared > 4 << 30 || (declared > 1 << 20 && declared / max(compressed, 1) > 1000) {
+            throw damaged(file, detail: "its part \(part) declares \(declared) bytes from \(compressed) compressed (more than a workbook holds; the file is damaged or is not a workbook)")
+        }
+    }
+
     static func damaged(_ file: String, detail: String) -> TablesError {
         TablesError(.syntax, file: file, message: "is not a readable .xlsx workbook: \(detail)",
                     hint: "open it in Excel, WPS or LibreOffice and save it again as an Excel workbook (.xlsx)")
@@ -182,6 +200,7 @@ struct Workbook {
     /// The whole of `part`, or nil when the package has no such part.
     static func bytes(_ archive: Archive, _ part: String, file: String) throws(TablesError) -> [UInt8]? {
         guard let entry = archive[part] else { return nil }
+        try checkDeclaredSize(entry, part: part, file: file)
         var out: [UInt8] = []
         do {
             _ = try archive.extract(entry) { out.append(contentsOf: $0) }

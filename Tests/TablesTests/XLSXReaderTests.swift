@@ -40,6 +40,52 @@ private func workbook(_ name: String) -> String {
         }
     }
 
+    /// A minimal workbook whose one sheet's part is `sheet`.
+    static func minimalWorkbook(sheet: [UInt8]) throws -> String {
+        let parts: [(String, String)] = [
+            ("[Content_Types].xml", #"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#),
+            ("_rels/.rels", #"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+            ("xl/workbook.xml", #"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
+            ("xl/_rels/workbook.xml.rels", #"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#),
+        ]
+        let bytes = try ZipWriter.archive(parts.map { (path: $0.0, bytes: Array($0.1.utf8)) } + [(path: "xl/worksheets/sheet1.xml", bytes: sheet)])
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pingyi-\(UUID().uuidString).xlsx").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// Found by `make fuzz` (an ASan-only timeout): parts that declare far more than a workbook
+    /// holds (a "zip bomb"), and markup that never ends, are refused as damaged instead of being
+    /// decompressed and scanned again and again; a small sheet still reads.
+    @Test func aZipBombAndEndlessMarkupAreRefused() throws {
+        let head = #"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#
+        let good = try Self.minimalWorkbook(sheet: Array((head + #"<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c></row><row r="2"><c r="A1"><v>7</v></c></row></sheetData></worksheet>"#).utf8))
+        #expect(try TableFile.read(path: good, name: "good.xlsx").rowCount == 1)
+        // 100 MB of spaces deflate to some 100 KB: over a thousand times smaller.
+        let bomb = try Self.minimalWorkbook(sheet: Array(head.utf8) + [UInt8](repeating: 0x20, count: 100 << 20))
+        #expect(throws: TablesError.self) { try TableFile.read(path: bomb, name: "bomb.xlsx") }
+        do { _ = try TableFile.read(path: bomb, name: "bomb.xlsx") } catch {
+            #expect(error.description.contains("declares 104857") && error.description.contains("more than a workbook holds"), "\(error)")
+        }
+        // A row whose tag never ends: 20 MB of letters that do not compress away (a random
+        // megabyte, repeated: longer than deflate's 32 KB window).
+        var state: UInt64 = 7
+        let block = (0..<(1 << 20)).map { _ -> UInt8 in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return 0x61 + UInt8((state >> 59) % 26)
+        }
+        var letters: [UInt8] = []
+        letters.reserveCapacity(20 << 20)
+        for _ in 0..<20 { letters += block }
+        let endless = try Self.minimalWorkbook(sheet: Array((head + #"<row r="1" x=""#).utf8) + letters)
+        do {
+            _ = try TableFile.read(path: endless, name: "endless.xlsx")
+            Issue.record("a sheet whose markup never ends was read")
+        } catch {
+            #expect(error.description.contains("holds markup longer than 16 MB that never ends"), "\(error)")
+        }
+    }
+
     @Test func namedSheet() throws {
         let first = try TableFile.read(path: workbook("two-sheets.xlsx"))
         #expect(first.names.count == 1)
