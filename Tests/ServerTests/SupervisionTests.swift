@@ -45,14 +45,14 @@ struct SupervisionTests {
         try await f.test { client in
             let session = try await client.login("supervisor")
             let page = try await client.get("/supervise/cases?q=small&town=T01", session).text
-            #expect(page.contains("<td>H-01-0004</td><td>备选 1（未启用）</td>"))
+            #expect(page.contains("<td><a href=\"/supervise/audit?case=H-01-0004\">H-01-0004</a></td><td>备选 1（未启用）</td>"))
             #expect(page.contains("<option value=\"refusal\">拒访</option>"))
             let response = try await client.post("/supervise/dispositions", session,
                                                  [("case_id", "H-01-0002"), ("disposition", "refusal"), ("note", "电话拒访")])
             let location = try #require(response.headers[.location]?.removingPercentEncoding)
             #expect(location == "/supervise/cases?notice=已记录 H-01-0002：拒访；已启用备选 H-01-0004（第 1 备选）替代 H-01-0002&q=small&town=T01")
             let after = try await client.get("/supervise/cases?q=small&town=T01", session).text
-            #expect(after.contains("<td>H-01-0004</td><td>备选 1（替代 H-01-0002）</td>"))
+            #expect(after.contains("<td><a href=\"/supervise/audit?case=H-01-0004\">H-01-0004</a></td><td>备选 1（替代 H-01-0002）</td>"))
             #expect(after.contains("<td>拒访（电话拒访）</td>"))
             // The reserve may now be keyed; a bad disposition is refused with the store's reason.
             let operatorSession = try await client.login("operator")
@@ -122,6 +122,22 @@ struct SupervisionTests {
             let page = try await client.get("/supervise/work", supervisor).text
             #expect(page.contains("<td>admin</td><td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">7</td><td class=\"n\">10</td><td class=\"n\">10.0</td><td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">14.29%</td>"), "\(page)")
             #expect(try await client.get("/supervise/work", keyer).status == .forbidden)
+        }
+    }
+
+    /// 处置与备选: a case is found by its number (in any case), the head's name or the address.
+    @Test func aCaseIsFoundByNumberNameOrPlace() async throws {
+        let f = try await ServerFixture()
+        try await f.test { client in
+            let supervisor = try await client.login("supervisor")
+            let byName = try await client.get("/supervise/cases?q=small&find=%E5%BD%AD%E4%B8%9C%E8%90%8D", supervisor).text
+            #expect(byName.contains("查找「彭东萍」：1 个案例"), "\(byName)")
+            #expect(byName.contains(">H-01-0002</a>") && byName.contains("<td>head 彭东萍</td>"))
+            let byNumber = try await client.get("/supervise/cases?q=small&find=h-01-0001", supervisor).text
+            #expect(byNumber.contains("查找「h-01-0001」：1 个案例") && byNumber.contains("<td>编号 H-01-0001</td>"))
+            let none = try await client.get("/supervise/cases?q=small&find=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA%E4%BA%BA", supervisor).text
+            #expect(none.contains("：0 个案例"))
+            #expect(try await client.get("/supervise/cases?q=small&find=x", try await client.login("operator")).status == .forbidden)
         }
     }
 }

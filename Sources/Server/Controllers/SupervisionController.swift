@@ -90,9 +90,28 @@ struct SupervisionController {
         let all = try await store.cases(questionnaire: q.id)
         let towns = Array(Set(all.map { $0.townID ?? "" })).sorted()
         let town = request.uri.queryParameters["town"].map(String.init) ?? towns.first ?? ""
+        let find = EntryRepository.normalisedCaseID(request.uri.queryParameters["find"].map(String.init) ?? "")
+        let found = find.isEmpty ? nil : SupervisionController.find(find, in: all)
         let page = SupervisionView.cases(q, questionnaires: questionnaires, cases: all.filter { ($0.townID ?? "") == town }, towns: towns,
-                                         town: town, session: session, notice: request.uri.queryParameters["notice"].map(String.init))
+                                         town: town, find: find, found: found, session: session, notice: request.uri.queryParameters["notice"].map(String.init))
         return page.response(context: context)
+    }
+
+    /// The cases whose number, or a column of the list (the head's name, the address, the
+    /// village…), holds `text` (case-insensitive), with what matched. Phone numbers are not
+    /// searched: they are shown to the interviewer who calls only.
+    static func find(_ text: String, in cases: [CaseRecord]) -> [(CaseRecord, String)] {
+        cases.compactMap { c -> (CaseRecord, String)? in
+            if c.caseID.range(of: text, options: [.caseInsensitive]) != nil { return (c, "编号 \(c.caseID)") }
+            guard let attributes = try? JSONSerialization.jsonObject(with: Data(c.attributes.utf8)) as? [String: Any] else { return nil }
+            for (key, value) in attributes.sorted(by: { $0.key < $1.key }) {
+                let lower = key.lowercased()
+                if lower.contains("phone") || lower.contains("tel") || lower.contains("mobile") { continue }
+                let shown = "\(value)"
+                if shown.range(of: text, options: [.caseInsensitive]) != nil { return (c, "\(key) \(shown)") }
+            }
+            return nil
+        }
     }
 
     func dispose(_ request: Request, context: AppContext) async throws -> Response {

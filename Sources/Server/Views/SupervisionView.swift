@@ -59,8 +59,11 @@ enum SupervisionView {
     })();
     """#
 
+    /// - Parameters:
+    ///   - find: the text searched for (empty: none); `found`: the cases it found, with what matched
+    ///     (shown instead of the town's cases).
     static func cases(_ q: Questionnaire, questionnaires: [Questionnaire], cases: [CaseRecord], towns: [String], town: String,
-                      session: SessionRecord, notice: String?) -> Page {
+                      find: String = "", found: [(CaseRecord, String)]? = nil, session: SessionRecord, notice: String?) -> Page {
         let qLinks = questionnaires.map { HTML("<a href=\"/supervise/cases?q=\($0.id.addingPercentEncodingForPath)\">\($0.group.label)</a> ") }
         let townLinks = towns.map { t -> HTML in
             let name = cases.first { $0.townID == t }.flatMap { townName($0.attributes) }
@@ -69,7 +72,8 @@ enum SupervisionView {
                 : HTML("<a href=\"/supervise/cases?q=\(q.id.addingPercentEncodingForPath)&amp;town=\(t.addingPercentEncodingForPath)\">\(text)</a> ")
         }
         let options = Disposition.allCases.map { HTML("<option value=\"\($0.rawValue)\">\($0.label)</option>") }
-        let rows = cases.map { c -> HTML in
+        let shown: [(CaseRecord, String?)] = found.map { $0.map { ($0.0, Optional($0.1)) } } ?? cases.map { ($0, nil) }
+        let rows = shown.map { c, matched -> HTML in
             let role = c.role == .sample ? "样本" : (c.activated ? "备选 \(c.reserveRank ?? 0)（替代 \(c.replaces ?? "")）" : "备选 \(c.reserveRank ?? 0)（未启用）")
             let keyed = [c.hasPass1 ? "第1遍" : nil, c.hasPass2 ? "第2遍" : nil, c.counted ? "已核实" : nil].compactMap { $0 }.joined(separator: " ")
             let form: HTML = c.inUse ? """
@@ -78,14 +82,22 @@ enum SupervisionView {
                 <input type="text" name="note" size="10" placeholder="说明" aria-label="说明"> <button type="submit">记录</button></form>
                 """ : .empty
             return """
-                <tr><td>\(c.caseID)</td><td>\(role)</td><td>\(c.reserveGroup ?? "")</td><td>\(c.disposition.label)\(c.note.map { "（\($0)）" } ?? "")</td>\
-                <td>\(keyed)</td><td>\(form)</td></tr>
+                <tr><td><a href="/supervise/audit?case=\(c.caseID.addingPercentEncodingForPath)">\(c.caseID)</a></td><td>\(role)</td><td>\(c.reserveGroup ?? "")</td><td>\(c.disposition.label)\(c.note.map { "（\($0)）" } ?? "")</td>\
+                <td>\(keyed)</td><td>\(form)</td>\(matched.map { HTML("<td>\($0)</td>") } ?? .empty)</tr>
                 """
         }
+        let search: HTML = """
+            <form method="get" action="/supervise/cases" class="card"><input type="hidden" name="q" value="\(q.id)">\
+            <label>查找案例 <input type="search" name="find" value="\(find)" placeholder="编号、户主姓名或地址" size="24"></label> <button type="submit">查找</button>\
+            \(find.isEmpty ? HTML.empty : HTML(" <a href=\"/supervise/cases?q=\(q.id.addingPercentEncodingForPath)\">清除</a>"))</form>
+            """
+        let heading: HTML = found.map { f in
+            HTML("<p>查找「\(find)」：\(f.count) 个案例\(f.count > 200 ? "（显示前 200 个）" : "")</p>")
+        } ?? HTML("<p>镇（街道）：\(townLinks)</p>")
         let body: HTML = """
-            <p>问卷：\(qLinks)</p><p>镇（街道）：\(townLinks)</p>
+            <p>问卷：\(qLinks)</p>\(search)\(heading)
             <p class="muted">样本未应答（拒访、未接触、其他、资格不明）时，记录处置即按顺序启用同组下一个备选样本。</p>
-            <table><tr><th>编号</th><th>身份</th><th>备选组</th><th>处置</th><th>录入</th><th>记录处置</th></tr>\(rows)</table>
+            <table><tr><th>编号</th><th>身份</th><th>备选组</th><th>处置</th><th>录入</th><th>记录处置</th>\(found == nil ? HTML.empty : HTML("<th>匹配</th>"))</tr>\(Array(rows.prefix(found == nil ? rows.count : 200)))</table>
             """
         return Page(title: "处置与备选：\(q.title)", session: session, body: body, notice: notice)
     }
