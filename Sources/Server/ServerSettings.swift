@@ -8,7 +8,14 @@ public struct ServerSettings: Sendable {
     public var port: Int
     /// How long a sign-in lasts, in seconds (default 10 hours: a working day).
     public var sessionSeconds: Int64
+    /// The account lock: failed sign-ins in a row from any addresses, counted in the store.
     public var lockout: LockoutPolicy
+    /// Failed sign-ins of one user name from one client address (within `lockout.lockSeconds`)
+    /// after which that address is refused for that name until the window has passed, the
+    /// right password too — a stranger guessing a name cannot lock its owner out (``SignInGuesses``).
+    public var addressFailures = 5
+    /// The failed sign-ins of this process, per name and address.
+    var signInGuesses = SignInGuesses()
     public var hasher: PasswordHasher { didSet { decoyHash = ServerSettings.decoy(hasher) } }
     /// A hash of a random password with the hasher's iterations: an unknown user name is checked
     /// against it, so it costs as long as a known one (no user name found by timing).

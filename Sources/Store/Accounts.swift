@@ -132,7 +132,8 @@ public struct LockoutPolicy: Sendable, Equatable {
     /// How long the lock lasts, in seconds.
     public let lockSeconds: Int64
 
-    public init(maxFailures: Int = 5, lockSeconds: Int64 = 15 * 60) {
+    /// 20 failures in a row, from any addresses (``ServerSettings`` stops one address sooner).
+    public init(maxFailures: Int = 20, lockSeconds: Int64 = 15 * 60) {
         self.maxFailures = maxFailures
         self.lockSeconds = lockSeconds
     }

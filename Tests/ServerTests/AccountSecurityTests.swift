@@ -94,6 +94,7 @@ struct AccountSecurityTests {
         var settings = f.settings
         settings.hasher = PasswordHasher(iterations: 100_000)
         settings.lockout = LockoutPolicy(maxFailures: 10_000, lockSeconds: 1)
+        settings.addressFailures = 10_000
         // The known user's hash at the same iterations, as every user's is in a real store.
         try await f.store.setPassword(name: "operator", passwordHash: try settings.hasher.hash("right-password-1"), by: "test")
         let accounts = AccountRepository(store: f.store, settings: settings)
@@ -113,4 +114,31 @@ struct AccountSecurityTests {
         let known = knownTimes.sorted()[25], unknown = unknownTimes.sorted()[25]
         #expect(abs(known - unknown) <= 0.2 * max(known, unknown), "known \(known * 1000) ms, unknown \(unknown * 1000) ms")
     }
+
+    /// Failures are counted per name and address: a stranger who guesses a name is refused at
+    /// their address after `addressFailures`, while the owner still signs in from another; the
+    /// store's account lock (every address) needs many more failures.
+    @Test func aStrangerCannotLockTheOwnerOut() async throws {
+        let f = try await ServerFixture()
+        var settings = f.settings
+        settings.lockout = LockoutPolicy(maxFailures: 20, lockSeconds: 600)
+        settings.addressFailures = 3
+        let accounts = AccountRepository(store: f.store, settings: settings)
+        func signedIn(_ result: AccountRepository.LoginResult) -> Bool { if case .signedIn = result { return true } else { return false } }
+        func message(_ result: AccountRepository.LoginResult) -> String { if case .refused(let m) = result { return m } else { return "" } }
+        let stranger = "web 203.0.113.9", owner = "web 10.0.0.5"
+        for _ in 0..<3 { #expect(message(try await accounts.login(name: "operator", password: "guess-1", source: stranger)).hasPrefix("用户名或密码错误")) }
+        // Refused at that address, the right password too, and alike for a name that does not exist.
+        let refused = try await accounts.login(name: "operator", password: "password-operator", source: stranger)
+        #expect(message(refused) == "从此地址连续 3 次登录失败：请 10 分钟后再试；在其他电脑上仍可登录")
+        for _ in 0..<3 { _ = try await accounts.login(name: "nobody", password: "guess-1", source: stranger) }
+        #expect(message(try await accounts.login(name: "nobody", password: "guess-1", source: stranger)) == message(refused))
+        // The owner, at their own computer, signs in; the account is not locked.
+        #expect(signedIn(try await accounts.login(name: "operator", password: "password-operator", source: owner)))
+        #expect(try await f.store.user(named: "operator")?.isLocked(at: f.settings.now()) == false)
+        // Once the window has passed the stranger's address may try again.
+        f.clock.advance(601)
+        #expect(signedIn(try await accounts.login(name: "operator", password: "password-operator", source: stranger)))
+    }
 }
+

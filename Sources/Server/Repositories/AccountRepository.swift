@@ -18,6 +18,12 @@ struct AccountRepository: Sendable {
 
     func login(name: String, password: String, source: String) async throws -> LoginResult {
         let now = settings.now()
+        let guesses = settings.signInGuesses
+        if let until = guesses.refusedUntil(name: name, source: source, limit: settings.addressFailures, window: settings.lockout.lockSeconds, now: now) {
+            // Said alike for every name, known or not, without checking the password.
+            let minutes = max(1, (until - now + 59) / 60)
+            return .refused("从此地址连续 \(settings.addressFailures) 次登录失败：请 \(minutes) 分钟后再试；在其他电脑上仍可登录")
+        }
         let user = try await store.user(named: name)
         var matches = false
         if let user, !user.isLocked(at: now) {
@@ -29,7 +35,9 @@ struct AccountRepository: Sendable {
             let decoy = settings.decoyHash
             _ = await Task.detached { hasher.verify(password, against: decoy) }.value
         }
-        switch try await store.recordLogin(name: name, succeeded: matches, now: now, policy: settings.lockout, source: source) {
+        let outcome = try await store.recordLogin(name: name, succeeded: matches, now: now, policy: settings.lockout, source: source)
+        if case .succeeded = outcome { guesses.succeeded(name: name, source: source) } else { guesses.failed(name: name, source: source, now: now) }
+        switch outcome {
         case .succeeded:
             guard let user else { return .refused("用户名或密码错误") }
             // Said only to whoever knows the password.

@@ -70,3 +70,36 @@ final class GuessLimiter: Sendable {
         }
     }
 }
+
+/// Failed sign-ins per user name and client address, in this process: past the limit an address
+/// is refused for that name (without its password being checked) until the oldest failure is a
+/// window old. Unlike the store's account lock, which every address shares, this one leaves the
+/// name's owner free to sign in from their own computer while a stranger guesses elsewhere.
+final class SignInGuesses: Sendable {
+    private let failures = Mutex<[String: [Int64]]>([:])
+
+    private static func key(_ name: String, _ source: String) -> String { name + "\u{1F}" + source }
+
+    /// Until when `source` is refused for `name`, or nil when it may try.
+    func refusedUntil(name: String, source: String, limit: Int, window: Int64, now: Int64) -> Int64? {
+        failures.withLock { f in
+            let key = Self.key(name, source)
+            let recent = (f[key] ?? []).filter { $0 > now - window }
+            f[key] = recent.isEmpty ? nil : recent
+            guard recent.count >= limit, let first = recent.first else { return nil }
+            return first + window
+        }
+    }
+
+    func failed(name: String, source: String, now: Int64) {
+        failures.withLock { f in
+            if f.count > 100_000 { f.removeAll() }
+            f[Self.key(name, source), default: []].append(now)
+        }
+    }
+
+    func succeeded(name: String, source: String) {
+        _ = failures.withLock { $0.removeValue(forKey: Self.key(name, source)) }
+    }
+}
+
