@@ -18,7 +18,7 @@ import shutil
 import sqlite3
 import sys
 
-from browser_common import stop, ROOT, SKIP, Checks, prepare, keyboard, page_problems, start_browser, start_server
+from browser_common import stop, ROOT, SKIP, Checks, prepare, keyboard, page_problems, start_browser, start_server, waiter
 
 checks = Checks("browser-calls")
 check, run = checks.check, checks.run
@@ -45,7 +45,6 @@ def main():
     options, chromium, driver_path, work, out = prepared
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import WebDriverWait
     db = os.path.join(work, "pingyi.sqlite")
     pingyi = options.pingyi
     survey = questionnaire(work)
@@ -61,7 +60,7 @@ def main():
     driver = None
     try:
         driver = start_browser(chromium, driver_path, 1366, 768)
-        wait = WebDriverWait(driver, 20)
+        wait = waiter(driver, 20)
         keys, active = keyboard(driver)
 
         def sign_in(name, path):

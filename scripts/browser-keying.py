@@ -24,7 +24,7 @@ import shutil
 import sqlite3
 import sys
 
-from browser_common import stop, SKIP, Checks, prepare, keyboard, page_problems, start_browser, start_server, urban_store
+from browser_common import stop, SKIP, Checks, prepare, keyboard, page_problems, start_browser, start_server, urban_store, waiter
 
 checks = Checks("browser-keying")
 fail, check = checks.fail, checks.check
@@ -72,7 +72,6 @@ def main():
         return SKIP
     options, chromium, driver_path, work, out = prepared
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import WebDriverWait
     pingyi = options.pingyi
     db, cases = urban_store(checks, pingyi, work)
 
@@ -81,7 +80,7 @@ def main():
     try:
         driver = start_browser(chromium, driver_path, 1366, 768)
         driver.set_window_size(1366, 768)
-        waiting = WebDriverWait(driver, 20)
+        waiting = waiter(driver, 20)
         keys, active = keyboard(driver)
 
         class wait:  # noqa: N801 - a WebDriverWait that says where the page was when it timed out

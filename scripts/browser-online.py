@@ -21,7 +21,7 @@ import shutil
 import sqlite3
 import sys
 
-from browser_common import stop, ROOT, SKIP, Checks, prepare, page_problems, start_browser, start_server
+from browser_common import stop, ROOT, SKIP, Checks, prepare, page_problems, start_browser, start_server, waiter
 
 checks = Checks("browser-online")
 check, run = checks.check, checks.run
@@ -34,7 +34,6 @@ def main():
     options, chromium, driver_path, work, out = prepared
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import WebDriverWait
     db = os.path.join(work, "pingyi.sqlite")
     pingyi = options.pingyi
     run([pingyi, "sample", "--design", os.path.join(ROOT, "surveys/designs/deputies.yaml"), "--seed", "7",
@@ -60,7 +59,7 @@ def main():
         driver = start_browser(chromium, driver_path, 500, 900)
         # A phone's screen (headless windows are at least 500 pixels wide): the device metrics.
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 375, "height": 800, "deviceScaleFactor": 2, "mobile": True})
-        wait = WebDriverWait(driver, 20)
+        wait = waiter(driver, 20)
 
         def items():
             return [e for e in driver.find_elements(By.CSS_SELECTOR, ".item") if e.is_displayed()]
@@ -155,7 +154,6 @@ def main():
 def one_screen(options, chromium, driver_path, work, out):
     """The deputies' questionnaire answered one item per screen, in two visits."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
     pingyi = options.pingyi
     # A copy of the shipped questionnaire saying one-per-screen, beside links to the scales and units it names.
     folder = os.path.join(work, "surveys", "questionnaires")
@@ -182,7 +180,7 @@ def one_screen(options, chromium, driver_path, work, out):
     try:
         driver = start_browser(chromium, driver_path, 500, 900)
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 375, "height": 800, "deviceScaleFactor": 2, "mobile": True})
-        wait = WebDriverWait(driver, 20)
+        wait = waiter(driver, 20)
 
         def shown():
             rows = [e for e in driver.find_elements(By.CSS_SELECTOR, ".item") if e.is_displayed()]

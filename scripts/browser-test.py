@@ -19,7 +19,7 @@ import shutil
 import sqlite3
 import sys
 
-from browser_common import stop, SKIP, Checks, prepare, keyboard, page_problems, start_browser, start_server, urban_store
+from browser_common import stop, SKIP, Checks, prepare, keyboard, page_problems, start_browser, start_server, urban_store, waiter
 
 checks = Checks("browser-test")
 fail, check = checks.fail, checks.check
@@ -32,7 +32,6 @@ def main():
     options, chromium, driver_path, work, out = prepared
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import WebDriverWait
     pingyi = options.pingyi
     db, cases = urban_store(checks, pingyi, work)
 
@@ -40,7 +39,7 @@ def main():
     driver = None
     try:
         driver = start_browser(chromium, driver_path)
-        wait = WebDriverWait(driver, 20)
+        wait = waiter(driver, 20)
         keys, active = keyboard(driver)
 
         # Sign in with the keyboard: the name field has the focus.

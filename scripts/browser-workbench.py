@@ -31,7 +31,7 @@ import sys
 import urllib.request
 import zipfile
 
-from browser_common import stop, ROOT, SKIP, Checks, prepare, page_problems, start_browser
+from browser_common import stop, ROOT, SKIP, Checks, prepare, page_problems, start_browser, waiter
 
 checks = Checks("browser-workbench")
 check, run = checks.check, checks.run
@@ -83,7 +83,7 @@ def main():
         return SKIP
     options, chromium, driver_path, work, out = prepared
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
     pingyi = options.pingyi
     surveys = surveys_folder(work)
     questionnaire = os.path.join(surveys, "questionnaires", "enterprises.yaml")
@@ -93,7 +93,7 @@ def main():
     driver = None
     try:
         driver = start_browser(chromium, driver_path, 1366, 900)
-        wait = WebDriverWait(driver, 60)
+        wait = waiter(driver, 60)
 
         def get(path):
             """The bytes of a download, fetched with the browser's session cookie."""

@@ -133,3 +133,11 @@ def page_problems(driver, base):
     problems = [entry["message"] for entry in driver.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
     resources = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     return problems + [f"resource from elsewhere: {r}" for r in resources if not r.startswith(base)]
+
+
+def waiter(driver, seconds):
+    """A wait for a condition on the page that looks again when an element it read was replaced
+    meanwhile (the page moved on between finding an element and reading it)."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,))

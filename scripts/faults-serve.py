@@ -203,8 +203,11 @@ def backup_under_load(pingyi, work, store_args, restore_args, stored, label):
     in_backup = stored()
     missing = [c for c in before if c not in in_backup]
     check(not missing, f"{label}: {len(missing)} forms acknowledged before the backup began are not in the restored store, e.g. {missing[:3]}")
+    # Restored again over the store just restored (--replace): the same forms.
+    run([pingyi, "restore", backup, *restore_args, "--replace"])
+    check(stored() == in_backup, f"{label}: restoring over the restored store with --replace did not give the same forms")
     print(f"faults-serve: {label}: backup taken under load ({len(during)} forms acknowledged while it ran): the restored store holds all "
-          f"{len(before)} forms acknowledged before it began, {len(in_backup)} in all" + (", and passes PRAGMA integrity_check" if label == "SQLite" else ""))
+          f"{len(before)} forms acknowledged before it began, {len(in_backup)} in all, and again with --replace over it" + (", and passes PRAGMA integrity_check" if label == "SQLite" else ""))
 
 
 def killed_connections_on_postgres(pingyi, work, admin, seconds):

@@ -17,20 +17,27 @@ fail() { echo "package-test: FAIL: $*" >&2; exit 1; }
 [ -f "$deb" ] || fail "no package at $deb (make package first)"
 [ "$(id -u)" = 0 ] || skip "needs root (debootstrap, chroot, mount)"
 command -v debootstrap >/dev/null || skip "debootstrap is not installed (PINGYI_SETUP_PACKAGE=1 scripts/setup.sh)"
-timeout 20 bash -c "exec 3<>/dev/tcp/$(echo "$mirror" | sed -E 's|^[a-z]+://([^/:]+).*|\1|')/80" 2>/dev/null || skip "the Debian mirror $mirror cannot be reached"
+mirror_host=$(echo "$mirror" | sed -E 's|^[a-z]+://([^/:]+).*|\1|')
+mirror_port=$(echo "$mirror" | sed -nE 's|^[a-z]+://[^/:]+:([0-9]+).*|\1|p')
+case "$mirror" in https://*) mirror_port=${mirror_port:-443} ;; *) mirror_port=${mirror_port:-80} ;; esac
+timeout 20 bash -c "exec 3<>/dev/tcp/$mirror_host/$mirror_port" 2>/dev/null || skip "the Debian mirror $mirror cannot be reached"
 
 root=$(mktemp -d /tmp/pingyi-debian12.XXXXXX)
 server=
 cleanup() {
-    [ -n "$server" ] && kill "$server" 2>/dev/null || true
-    for m in dev/pts dev proc; do umount "$root/$m" 2>/dev/null || true; done
-    rm -rf "$root"
+    if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+    for m in dev/pts dev proc; do umount "$root/$m" 2>/dev/null || umount -l "$root/$m" 2>/dev/null || true; done
+    # Never remove through a mount that is still there (it would be the host's /dev or /proc).
+    for m in dev/pts dev proc; do
+        if mountpoint -q "$root/$m"; then echo "package-test: $root/$m is still mounted; left $root in place" >&2; return; fi
+    done
+    rm -rf --one-file-system "$root"
 }
 trap cleanup EXIT
 echo "package-test: debootstrap bookworm into $root" >&2
 debootstrap --variant=minbase bookworm "$root" "$mirror" > "$root.log" 2>&1 || { tail -20 "$root.log" >&2; fail "debootstrap failed"; }
 rm -f "$root.log"
-in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"; }
+in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
 in_root sh -c 'command -v swift' >/dev/null && fail "the clean root has swift"
 [ -z "$(find "$root" -name 'libswiftCore*' -print -quit)" ] || fail "the clean root has the Swift runtime"
 mount -t proc proc "$root/proc"
@@ -42,7 +49,7 @@ cp "$deb" "$root/tmp/pingyi.deb"
 echo "package-test: dpkg -i, apt-get -f install" >&2
 in_root dpkg -i /tmp/pingyi.deb > /dev/null 2>&1 || true   # fails on the missing dependencies: apt-get -f brings them
 in_root apt-get update -q > /dev/null
-DEBIAN_FRONTEND=noninteractive in_root apt-get -f install -y -q --no-install-recommends > /dev/null
+in_root apt-get -f install -y -q --no-install-recommends > /dev/null
 in_root dpkg-query -W -f='${Status}' pingyi | grep -q "install ok installed" || fail "pingyi is not installed in the clean root"
 
 version=$(in_root pingyi --version) || fail "pingyi --version failed in the clean root"

@@ -19,18 +19,19 @@ swift=${SWIFT:-swift}
 echo "package: building pingyi $version (release, static Swift standard library) in $scratch" >&2
 "$swift" build -c release --product pingyi --static-swift-stdlib --scratch-path "$scratch"
 bin="$("$swift" build -c release --product pingyi --static-swift-stdlib --scratch-path "$scratch" --show-bin-path)/pingyi"
-if ldd "$bin" | grep -q libswiftCore; then
+links=$(ldd "$bin")
+if grep -q libswiftCore <<<"$links"; then
     echo "package: $bin still links the Swift runtime dynamically" >&2; exit 1
 fi
 
 echo "package: man page (swift-argument-parser's generate-manual, from the binary's own help)" >&2
 "$swift" build -c release --product generate-manual --static-swift-stdlib --scratch-path "$scratch" >/dev/null
+stage=$(mktemp -d)
 manuals=$(mktemp -d)
+trap 'rm -rf "$stage" "$manuals"' EXIT
 "$(dirname "$bin")/generate-manual" "$bin" --date "$(git log -1 --format=%cs 2>/dev/null || date -u +%F)" --output-directory "$manuals"
 manual=$manuals/pingyi.1
 
-stage=$(mktemp -d)
-trap 'rm -rf "$stage" "$manuals"' EXIT
 root=$stage/pingyi_${version}_amd64
 install -D -m 0755 "$bin" "$root/usr/bin/pingyi"
 strip --strip-unneeded "$root/usr/bin/pingyi"

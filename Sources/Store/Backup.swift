@@ -56,6 +56,7 @@ public enum StoreBackup {
     /// Reads and checks a backup file: its header and its payload, whose size and SHA-256 must
     /// be the header's, of a schema this program can read.
     public static func read(_ path: String) throws(StoreError) -> (header: Header, payload: [UInt8]) {
+        InputFiles.register(path)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw StoreError(.usage, file: path, message: "cannot read the backup file", hint: "check the path and its permissions")
         }
@@ -106,35 +107,53 @@ public enum StoreBackup {
 }
 
 extension SQLiteStore {
-    /// Takes a consistent snapshot of the store while others may go on writing (SQLite's online
-    /// backup API, inside one read transaction) and writes it as a backup file at `path`
-    /// (written whole to a temporary file, then renamed: a failed backup leaves no file and
-    /// keeps an earlier one).
-    public func backup(to path: String) throws(StoreError) -> StoreBackup.Header {
+    /// Takes a consistent snapshot of the store at `store` while others may go on writing
+    /// (SQLite's online backup API, inside one read transaction) and writes it as a backup file
+    /// at `path` (0600, written whole to a temporary file, then renamed: a failed backup leaves
+    /// no file and keeps an earlier one). The store is opened as it is, never upgraded: a backup
+    /// taken before an upgrade can go back to the version that made it.
+    public static func backup(storeAt store: String, to path: String) throws(StoreError) -> StoreBackup.Header {
+        guard FileManager.default.fileExists(atPath: store) else {
+            throw StoreError(.usage, file: store, message: "there is no store here", hint: "name the store with --db")
+        }
+        InputFiles.register(store)
+        InputFiles.register(store + "-wal")
+        do { try checkOutput(path) } catch {
+            throw StoreError(.usage, file: error.file, message: error.message, hint: error.hint)
+        }
         let scratch = AtomicFileSet.temporaryPath(for: path) + ".sqlite"
         defer { for suffix in ["", "-wal", "-shm", "-journal"] { unlink(scratch + suffix) } }
         let taken = StoreBackup.now()
         let census: (schema: Int, counts: [String: Int])
         do {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(30)
+            let source = try DatabasePool(path: store, configuration: configuration)
+            guard try source.read({ try $0.tableExists("meta") }) else {
+                throw StoreError(.usage, file: store, message: "the file is an SQLite database but not a pingyi store", hint: "name a pingyi store with --db")
+            }
             // The copy is a file of its own, not in write-ahead mode, so that it is one file.
             let copy = try DatabaseQueue(path: scratch)
-            try pool.backup(to: copy)
+            chmod(scratch, 0o600)
+            try source.backup(to: copy)
             census = try copy.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA journal_mode = DELETE")
                 return try StoreBackup.census(db)
             }
             try copy.close()
+        } catch let error as StoreError {
+            throw error
         } catch {
-            throw StoreError(.database, file: self.path, message: "cannot copy the store (\(SQLiteStore.reason(error)))",
+            throw StoreError(.database, file: store, message: "cannot copy the store (\(SQLiteStore.reason(error)))",
                              hint: "check free disk space beside the backup file")
         }
         guard let payload = FileManager.default.contents(atPath: scratch) else {
             throw StoreError(.database, file: path, message: "cannot read the copy of the store", hint: "check free disk space beside the backup file")
         }
-        let bytes = StoreBackup.encode(kind: .sqlite, schemaVersion: census.schema, store: self.path, counts: census.counts,
+        let bytes = StoreBackup.encode(kind: .sqlite, schemaVersion: census.schema, store: store, counts: census.counts,
                                        payload: [UInt8](payload), takenAt: taken)
         do {
-            try writeAtomically(bytes, to: path)
+            try writeAtomically(bytes, to: path, mode: 0o600)
         } catch {
             throw StoreError(error.kind == .output ? .usage : .database, file: error.file, message: error.message, hint: error.hint)
         }
@@ -162,7 +181,7 @@ extension SQLiteStore {
         let scratch = AtomicFileSet.temporaryPath(for: path) + ".restore"
         defer { for suffix in ["", "-wal", "-shm", "-journal"] { unlink(scratch + suffix) } }
         do {
-            try writeAtomically(backup.payload, to: scratch, database: true)
+            try writeAtomically(backup.payload, to: scratch, database: true, mode: 0o600)
         } catch {
             throw StoreError(error.kind == .output ? .usage : .database, file: error.file, message: error.message, hint: error.hint)
         }
@@ -179,11 +198,28 @@ extension SQLiteStore {
         } catch {
             throw StoreError(.data, file: file, message: "the backup's payload is not a database (\(SQLiteStore.reason(error)))", hint: "use another backup")
         }
-        for suffix in ["-wal", "-shm"] { unlink(path + suffix) }
+        // The store being replaced: its write-ahead log folded in (a log left beside the restored
+        // file would be replayed into it), refused while another program is using it.
+        if FileManager.default.fileExists(atPath: path) {
+            do {
+                let old = try DatabaseQueue(path: path)
+                let busy = try old.writeWithoutTransaction { db in try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")?[0] as Int? }
+                try old.close()
+                if busy == 1 {
+                    throw StoreError(.usage, file: path, message: "the store is in use by another program (pingyi serve?)", hint: "stop it, then restore again")
+                }
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw StoreError(.usage, file: path, message: "the store there cannot be opened to be replaced (\(SQLiteStore.reason(error)))",
+                                 hint: "stop pingyi serve, or name another file with --db")
+            }
+        }
         guard rename(scratch, path) == 0 else {
             throw StoreError(.database, file: path, message: "cannot move the restored store into place (\(String(cString: strerror(errno))))",
                              hint: "check the folder's permissions")
         }
+        for suffix in ["-wal", "-shm"] { unlink(path + suffix) }
         let store = try SQLiteStore(path: path)
         return try store.census()
     }
@@ -216,7 +252,7 @@ extension PostgresStore {
     /// holds no pingyi store (read with psql).
     public static func schemaVersion(url: String) async -> Int? {
         guard let place = try? PostgresLocation(url: url),
-              let out = try? await tool("psql", ["-XAtq", "--dbname=\(url)", "-c", "SELECT value FROM meta WHERE key = 'schema_version'"], store: place.display)
+              let out = try? await tool("psql", ["-XAtq", "-c", "SELECT value FROM meta WHERE key = 'schema_version'"], place: place)
         else { return nil }
         return Int(out.trimmingCharacters(in: .whitespacesAndNewlines))
     }

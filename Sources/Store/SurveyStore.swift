@@ -50,6 +50,9 @@ public protocol SurveyStore: Sendable {
     /// - Parameter questionnaire: an id, or nil for all.
     func verify(questionnaire: String?, operator: String) async throws(StoreError) -> VerificationReport
 
+    /// ``verify(questionnaire:operator:)`` of one case only (its second pass was just keyed).
+    func verify(caseID: String, operator: String) async throws(StoreError) -> VerificationReport
+
     /// Records adjudicated values; a case whose disagreements are all resolved becomes verified.
     func resolve(_ batch: ResolutionBatch) async throws(StoreError) -> ResolutionSummary
 

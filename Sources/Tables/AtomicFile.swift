@@ -20,8 +20,10 @@ public struct AtomicFileSet {
     public init() {}
 
     /// Writes `bytes` to a temporary file beside `path`; it takes `path`'s place at ``commit()``.
-    /// - Parameter database: the output is an SQLite database and may replace one (a backup).
-    public mutating func add(_ bytes: [UInt8], to path: String, database: Bool = false) throws(TablesError) {
+    /// - Parameters:
+    ///   - database: the output is an SQLite database and may replace one (a backup).
+    ///   - mode: the file's permissions (0600 for a copy of a store: it holds personal data).
+    public mutating func add(_ bytes: [UInt8], to path: String, database: Bool = false, mode: UInt32 = 0o644) throws(TablesError) {
         let target: String
         do {
             target = try OutputTarget.resolve(path, database: database)
@@ -34,7 +36,7 @@ public struct AtomicFileSet {
             throw TablesError(.output, file: path, message: "is named for two outputs of this command", hint: "give each output its own file")
         }
         let temporary = AtomicFileSet.temporaryPath(for: target)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode_t(mode))
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
             discard()
@@ -94,8 +96,8 @@ public struct AtomicFileSet {
 }
 
 /// Writes one file atomically (see ``AtomicFileSet``).
-public func writeAtomically(_ bytes: [UInt8], to path: String, database: Bool = false) throws(TablesError) {
+public func writeAtomically(_ bytes: [UInt8], to path: String, database: Bool = false, mode: UInt32 = 0o644) throws(TablesError) {
     var set = AtomicFileSet()
-    try set.add(bytes, to: path, database: database)
+    try set.add(bytes, to: path, database: database, mode: mode)
     try set.commit()
 }

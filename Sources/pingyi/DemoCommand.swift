@@ -28,6 +28,9 @@ struct DemoCommand: AsyncParsableCommand {
     private func launch() throws -> Int32 {
         let data = try Self.dataFolder()
         let folder = URL(fileURLWithPath: out, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path
+        guard !folder.contains(where: \.isWhitespace) else {
+            throw UsageError(description: "\(out): the demonstration's folder must not contain spaces (its script passes paths to the commands as words); name another folder (--out)")
+        }
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []

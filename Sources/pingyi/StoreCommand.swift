@@ -25,11 +25,12 @@ struct BackupCommand: AsyncParsableCommand {
         try await reportingErrors {
             let header: StoreBackup.Header
             if let url = store.postgres {
-                let s = try await PostgresStore(url: url)
+                // Opened as it is (not upgraded), so that the backup can go back to the version that made it.
+                let s = try await PostgresStore(url: url, upgrade: false)
                 defer { s.close() }
                 header = try await s.backup(url: url, to: out)
             } else {
-                header = try SQLiteStore(path: store.db).backup(to: out)
+                header = try SQLiteStore.backup(storeAt: store.db, to: out)
             }
             print("已备份  \(store.name) → \(out)（\(Self.describe(header))）")
             print("SHA-256  \(header.sha256)")
@@ -112,10 +113,10 @@ struct StoreCommand: AsyncParsableCommand {
                     _ = try SQLiteStore(path: store.db)
                 }
                 let now = StoreBackup.currentSchema
-                if let before, before < now {
-                    print("已升级  \(store.name)：库结构第 \(before) 版 → 第 \(now) 版")
-                } else {
-                    print("无需升级  \(store.name)：库结构已是第 \(now) 版")
+                switch before {
+                case .some(let v) where v < now: print("已升级  \(store.name)：库结构第 \(v) 版 → 第 \(now) 版")
+                case .some: print("无需升级  \(store.name)：库结构已是第 \(now) 版")
+                case .none: print("已检查  \(store.name)：库结构现为第 \(now) 版（升级前的版本未能读出）")
                 }
             }
         }

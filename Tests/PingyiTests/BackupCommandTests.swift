@@ -65,7 +65,7 @@ struct BackupCommandTests {
         #expect(future.status == 64 && future.stderr.contains("the backup is of store schema 99, newer than this pingyi's 7"), "\(future.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.sqlite").path))
         #expect(try dumpStore(store) == before)
-        // --replace puts the backup in the store's place (and drops its old write-ahead log).
+        // --replace puts the backup in the store's place.
         #expect(try Command.run(["survey", "close", "urban", "--reason", "测试"], in: dir).status == 0)
         let replaced = try Command.run(["restore", "b.backup", "--replace"], in: dir)
         #expect(replaced.status == 0, "\(replaced.stderr)")

@@ -5,7 +5,7 @@ import Testing
 /// Fault injection (issue 21): every command that writes the store, killed with SIGKILL at many
 /// moments of its run, leaves a store that passes `PRAGMA integrity_check` and holds either
 /// everything the command would have written or nothing of it.
-@Suite("Faults: a write command killed at any moment writes all or nothing")
+@Suite("Faults: a write command killed at any moment writes all or nothing", .serialized)
 struct KilledCommandTests {
     /// One write command on a store prepared for it.
     struct Case: CustomTestStringConvertible, Sendable {
@@ -116,9 +116,9 @@ struct KilledCommandTests {
             let outcome = now == before ? "nothing" : now == after ? "all" : "PART"
             #expect(outcome != "PART", "\(c.name) killed \(moment) (a complete run takes \(String(format: "%.3f", seconds)) s) left part of its writes")
             outcomes.append("\(killed ? "killed" : "ended"):\(outcome)")
-            if delay.isInfinite {
+            if delay.isInfinite && c.large {
                 #expect(killed, "\(c.name) ended before its write-ahead log grew")
-                if c.large { #expect(outcome == "nothing", "\(c.name) killed while its transaction was writing left \(outcome)") }
+                #expect(outcome == "nothing", "\(c.name) killed while its transaction was writing left \(outcome)")
             }
         }
         print("faults: \(c.name) (a complete run \(String(format: "%.2f", seconds)) s): \(outcomes.joined(separator: " "))")

@@ -19,12 +19,12 @@ struct KeyingWorkTests {
                                                                     Resolution(caseID: "H-01-0002", item: "D01", value: "9")],
                                                       operator: "督导", source: "test"))
         let work = try await f.store.keyingWork()
-        let day = { () -> String in
-            let d = DateFormatter()
-            d.dateFormat = "yyyy-MM-dd"
-            d.timeZone = TimeZone(identifier: "Asia/Shanghai")
-            return d.string(from: Date())
-        }()
+        // The day of the keying, in Beijing time (the test may run across midnight there).
+        let beijing = DateFormatter()
+        beijing.dateFormat = "yyyy-MM-dd"
+        beijing.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        let day = try #require(work.first?.day)
+        #expect([beijing.string(from: Date()), beijing.string(from: Date().addingTimeInterval(-600))].contains(day))
         // Seven answers a form (D01–D03, own town, members, students; the note on one form):
         // 13 answers and 12 + 4 characters in each pass.
         #expect(work == [

@@ -6,7 +6,7 @@ import Markup
 
 /// Adds the security headers to every response: a content security policy that allows only
 /// this server's own inline styles and scripts (with the request's nonce) and requests to the
-/// server itself, no framing, no MIME sniffing, no referrer, no caching of pages.
+/// server itself, no framing, no MIME sniffing, the referrer to this server only (an error page's way back), no caching of pages.
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = AppContext
 
@@ -19,7 +19,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
             connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'
             """
         response.headers[.xContentTypeOptions] = "nosniff"
-        if let referrer = FieldName("Referrer-Policy") { response.headers[referrer] = "no-referrer" }
+        if let referrer = FieldName("Referrer-Policy") { response.headers[referrer] = "same-origin" }
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response
     }

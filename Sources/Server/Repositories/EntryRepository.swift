@@ -106,9 +106,10 @@ struct EntryRepository: Sendable {
             throw PageError(.conflict, "未保存：编号 \(id) 的问卷未能保存，请核对后重试")
         }
         // A second pass keyed on the page is compared with the first at once (the store's
-        // verification, audited as done by this operator), instead of waiting for a supervisor's
-        // button; a failure here leaves the form saved and the comparison to the next run.
-        if pass == .second { _ = try? await store.verify(questionnaire: q.id, operator: `operator`) }
+        // verification of this case only, audited as done by this operator), instead of waiting
+        // for a supervisor's button; a failure here leaves the form saved and the comparison to
+        // the next run.
+        if pass == .second { _ = try? await store.verify(caseID: id, operator: `operator`) }
         return id
     }
 }

@@ -145,7 +145,7 @@ enum KeyingScript {
       // method's composition, a paste): the answer it is, or taken back.
       function tidy(i) {
         const it = Q.items[i], f = fields[i];
-        if (it.kind === 'text') { accepted[i] = f.value; return; }
+        if (it.kind === 'text') { accepted[i] = f.value; if (hooks.changed) hooks.changed(); return; }
         const v = half(f.value).trim();
         if (it.kind === 'code') {
           const code = it.codes[v] !== undefined ? v : (it.codes[v.toUpperCase()] !== undefined ? v.toUpperCase() : null);
@@ -325,11 +325,25 @@ enum KeyingScript {
         say('登录已过期，未保存：本页的答案已保留。请在新标签页中重新登录，再回到本页按 Enter 保存。', true,
             { href: '/login', text: '在新标签页中登录' });
       }
-      // The signed-in session's token (after signing in again in another tab).
+      // The signed-in session's token (after signing in again in another tab). Someone else
+      // signed in meanwhile: nothing is sent, the form would be saved as keyed by them.
       function token() {
         return fetch('/session', { headers: { 'Accept': 'application/json' }, credentials: 'same-origin', cache: 'no-store' })
           .then(function (r) { if (!r.ok) throw r.status; return r.json(); })
-          .then(function (j) { csrf = j.csrf; form.elements['csrf'].value = j.csrf; stale = false; });
+          .then(function (j) {
+            if (j.user !== form.dataset.user) throw { other: j.user };
+            csrf = j.csrf; form.elements['csrf'].value = j.csrf; stale = false;
+          });
+      }
+      function notSent(e) {
+        saving = false;
+        if (e && e.other) {
+          stale = true;
+          say('现在登录的是「' + e.other + '」，不是本页的录入员「' + form.dataset.user + '」：未保存。请以「' + form.dataset.user
+              + '」重新登录，再回到本页按 Enter 保存。', true, { href: '/login', text: '在新标签页中登录' });
+        } else {
+          expired();
+        }
       }
       function post(retried) {
         const body = new URLSearchParams();
@@ -342,7 +356,7 @@ enum KeyingScript {
           .then(function (r) {
             if (r.status === 403 && !retried) {
               // A token of an earlier session: take the current one and send once more.
-              token().then(function () { post(true); }, function () { saving = false; expired(); });
+              token().then(function () { post(true); }, notSent);
               return;
             }
             saving = false;
@@ -367,7 +381,7 @@ enum KeyingScript {
         const m = items.missing();
         if (m >= 0) { say(items.wrong(m), true); items.go(m); return; }
         saving = true;
-        if (stale) token().then(function () { post(false); }, function () { saving = false; expired(); });
+        if (stale) token().then(function () { post(false); }, notSent);
         else post(false);
       }
       form.addEventListener('submit', function (ev) { ev.preventDefault(); save(); });

@@ -109,8 +109,11 @@ enum ErrorView {
     static func back(_ request: Request) -> String? {
         guard let referer = request.headers[.referer], let url = URL(string: referer), let host = url.host,
               let ours = request.head.authority?.split(separator: ":").first, host == String(ours) else { return nil }
-        let path = url.path.isEmpty ? "/" : url.path
-        guard path.hasPrefix("/"), !path.hasPrefix("//"), !path.hasPrefix("/login") else { return nil }
-        return path + (url.query.map { "?" + $0 } ?? "")
+        // As sent (still percent-encoded), and refused when a browser could read it as another
+        // host (`//x`, `/\x`), as the sign-in page's `next` is.
+        let path = url.path(percentEncoded: true).isEmpty ? "/" : url.path(percentEncoded: true)
+        guard path.hasPrefix("/"), !path.hasPrefix("//"), !path.contains("\\"), !path.lowercased().contains("%5c"),
+              !path.hasPrefix("/login") else { return nil }
+        return path + (url.query(percentEncoded: true).map { "?" + $0 } ?? "")
     }
 }

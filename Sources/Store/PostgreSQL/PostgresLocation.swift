@@ -49,6 +49,15 @@ struct PostgresLocation: Sendable, Equatable {
         guard ["disable", "prefer", "require"].contains(sslmode) else { throw bad("sslmode must be disable, prefer or require") }
     }
 
+    /// The database for PostgreSQL's client tools (`pg_dump`, `pg_restore`, `psql`), as libpq's
+    /// environment variables: the password never appears on a command line (a process list).
+    var clientEnvironment: [String: String] {
+        var e = ["PGUSER": user, "PGDATABASE": database, "PGPORT": String(port), "PGSSLMODE": sslmode == "disable" ? "disable" : sslmode,
+                 "PGHOST": socketFolder ?? host ?? "localhost", "PGCONNECT_TIMEOUT": "10"]
+        if let password { e["PGPASSWORD"] = password }
+        return e
+    }
+
     /// The URL with any password replaced by `***`.
     static func redacted(_ text: String) -> String {
         guard var c = URLComponents(string: text), c.password != nil else { return text }

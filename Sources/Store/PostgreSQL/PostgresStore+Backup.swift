@@ -12,14 +12,15 @@ extension PostgresStore {
         do { try checkOutput(path) } catch {
             throw StoreError(.usage, file: error.file, message: error.message, hint: error.hint)
         }
-        let scratch = AtomicFileSet.temporaryPath(for: path) + ".dump"
-        defer { unlink(scratch) }
+        let place = try PostgresLocation(url: url)
+        let (folder, scratch) = try PostgresStore.privateScratch("backup.dump", store: place.display)
+        defer { unlink(scratch); rmdir(folder) }
         let taken = StoreBackup.now()
         let location = self.location
         let (schema, counts) = try await reading { db in
             let snapshot = try await self.strings(db, "SELECT pg_export_snapshot()").first ?? ""
             try await PostgresStore.tool("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", "--snapshot=\(snapshot)",
-                                                     "--file=\(scratch)", "--dbname=\(url)"], store: location)
+                                                     "--file=\(scratch)"], place: place)
             let schema = Int(try await self.strings(db, "SELECT value FROM meta WHERE key = 'schema_version'").first ?? "") ?? 0
             return (schema, try await self.census(db))
         }
@@ -28,7 +29,7 @@ extension PostgresStore {
         }
         let bytes = StoreBackup.encode(kind: .postgres, schemaVersion: schema, store: location, counts: counts, payload: [UInt8](payload), takenAt: taken)
         do {
-            try writeAtomically(bytes, to: path)
+            try writeAtomically(bytes, to: path, mode: 0o600)
         } catch {
             throw StoreError(error.kind == .output ? .usage : .database, file: error.file, message: error.message, hint: error.hint)
         }
@@ -60,19 +61,33 @@ extension PostgresStore {
         guard backup.header.kind == .postgres else {
             throw StoreError(.usage, file: file, message: "is a backup of an SQLite store", hint: "restore it with --db FILE")
         }
-        let tables = (try? await tool("psql", ["-XAtq", "--dbname=\(url)", "-c", "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"],
-                                       store: place.display)) ?? "0"
-        if (Int(tables.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 0 && !replace {
+        let tables = try await tool("psql", ["-XAtq", "-c", "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"], place: place)
+        let existing = Int(tables.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        if existing > 0 && !replace {
             throw StoreError(.usage, file: place.display, message: "the database already holds tables; restoring would replace them",
                              hint: "stop pingyi serve, then add --replace to replace the store, or name an empty database")
         }
-        let scratch = NSTemporaryDirectory() + "pingyi-restore-\(getpid()).dump"
-        defer { unlink(scratch) }
-        guard FileManager.default.createFile(atPath: scratch, contents: Data(backup.payload)) else {
-            throw StoreError(.database, file: scratch, message: "cannot write the dump for pg_restore", hint: "check free space in the temporary folder")
+        let (folder, dump) = try privateScratch("restore.dump", store: place.display)
+        let script = folder + "/restore.sql"
+        defer { unlink(dump); unlink(script); rmdir(folder) }
+        guard FileManager.default.createFile(atPath: dump, contents: Data(backup.payload), attributes: [.posixPermissions: 0o600]) else {
+            throw StoreError(.database, file: dump, message: "cannot write the dump for pg_restore", hint: "check free space in the temporary folder")
         }
-        _ = try await tool("pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"]
-                           + (replace ? ["--clean", "--if-exists"] : []) + ["--dbname=\(url)", scratch], store: place.display)
+        // The dump as SQL, after dropping every table of the store there (tables of a newer
+        // schema than the backup's too), run in one transaction: all of it or nothing.
+        let restore = try await tool("pg_restore", ["--no-owner", "--no-privileges", "--file=-", dump], place: place)
+        let drop = existing == 0 ? "" : """
+            DO $$ DECLARE t record; BEGIN
+              FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() LOOP
+                EXECUTE 'DROP TABLE IF EXISTS ' || quote_ident(t.tablename) || ' CASCADE';
+              END LOOP;
+            END $$;
+
+            """
+        guard FileManager.default.createFile(atPath: script, contents: Data((drop + restore).utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw StoreError(.database, file: script, message: "cannot write the restore script", hint: "check free space in the temporary folder")
+        }
+        _ = try await tool("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", script], place: place)
         let store = try await PostgresStore(url: url)
         defer { store.close() }
         return try await store.census()
@@ -80,7 +95,25 @@ extension PostgresStore {
 
     /// Runs one of PostgreSQL's client tools; its standard output, or a ``StoreError`` with
     /// its message (never the URL, which may hold a password).
-    static func tool(_ name: String, _ arguments: [String], store: String) async throws(StoreError) -> String {
+    /// A new folder only this user can read (0700) in the temporary folder, and a path in it.
+    static func privateScratch(_ name: String, store: String) throws(StoreError) -> (folder: String, path: String) {
+        var template = Array((NSTemporaryDirectory() + "pingyi-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw StoreError(.database, file: store, message: "cannot make a temporary folder (\(String(cString: strerror(errno))))",
+                             hint: "check the temporary folder")
+        }
+        let folder = String(cString: made)
+        return (folder, folder + "/" + name)
+    }
+
+    /// Runs one of PostgreSQL's client tools on the database at `place` (named by libpq's
+    /// environment variables, never on the command line); its standard output, or a
+    /// ``StoreError`` with its first line of error (with any password taken out).
+    static func tool(_ name: String, _ arguments: [String], place: PostgresLocation) async throws(StoreError) -> String {
+        try await tool(name, arguments, environment: place.clientEnvironment, store: place.display, secret: place.password)
+    }
+
+    static func tool(_ name: String, _ arguments: [String], environment extra: [String: String], store: String, secret: String?) async throws(StoreError) -> String {
         let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
             .map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let path else {
@@ -92,6 +125,7 @@ extension PostgresStore {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: path)
                 process.arguments = arguments
+                process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
                 let out = Pipe(), err = Pipe()
                 process.standardOutput = out
                 process.standardError = err
@@ -105,7 +139,8 @@ extension PostgresStore {
             throw StoreError(.database, file: store, message: "cannot run \(name) (\(error))")
         }
         guard result.status == 0 else {
-            let first = result.err.split(separator: "\n").first.map(String.init) ?? "exit status \(result.status)"
+            var first = result.err.split(separator: "\n").first.map(String.init) ?? "exit status \(result.status)"
+            if let secret, !secret.isEmpty { first = first.replacingOccurrences(of: secret, with: "***") }
             throw StoreError(.database, file: store, message: "\(name) failed: \(first)", hint: "check that the PostgreSQL server is running and reachable")
         }
         return result.out

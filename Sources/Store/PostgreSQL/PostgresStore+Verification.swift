@@ -3,15 +3,31 @@ import Questionnaire
 
 extension PostgresStore {
     public func verify(questionnaire: String?, operator: String) async throws(StoreError) -> VerificationReport {
+        try await verify(questionnaire: questionnaire, caseID: nil, operator: `operator`)
+    }
+
+    public func verify(caseID: String, operator: String) async throws(StoreError) -> VerificationReport {
+        let q = try await caseRecord(caseID)?.questionnaire
+        return try await verify(questionnaire: q, caseID: caseID, operator: `operator`)
+    }
+
+    func verify(questionnaire: String?, caseID: String?, operator: String) async throws(StoreError) -> VerificationReport {
         try await writing { db in
             let at = timestamp()
-            try await self.lockWrites(db)
-            let candidates = try await self.strings(db, """
-                SELECT case_id FROM forms WHERE kind = 'pass2' AND (\(questionnaire)::text IS NULL OR questionnaire = \(questionnaire))
-                """)
-            try await self.lockCases(db, candidates)
+            // One case locks only its own row; verifying a questionnaire takes the long writes' lock.
+            if let caseID {
+                try await self.lockCases(db, [caseID])
+            } else {
+                try await self.lockWrites(db)
+                let candidates = try await self.strings(db, """
+                    SELECT case_id FROM forms WHERE kind = 'pass2' AND (\(questionnaire)::text IS NULL OR questionnaire = \(questionnaire))
+                    """)
+                try await self.lockCases(db, candidates)
+            }
             var pairs: [(caseID: String, first: Int64, second: Int64, questionnaire: String, version: Int)] = []
-            let rows = try await self.query(db, StoreSQL.unverifiedPairs(questionnaire: "$1::text"), [.text(questionnaire)])
+            let rows = caseID == nil
+                ? try await self.query(db, StoreSQL.unverifiedPairs(questionnaire: "$1::text"), [.text(questionnaire)])
+                : try await self.query(db, StoreSQL.unverifiedPairs(questionnaire: "$1::text", caseID: "$2::text"), [.text(questionnaire), .text(caseID)])
             for try await pair in rows.decode((String, Int64, Int64, String, Int).self) { pairs.append(pair) }
             let answers = try await self.answers(db, formIDs: pairs.flatMap { [$0.first, $0.second] })
             var definitions: [String: Questionnaire] = [:]

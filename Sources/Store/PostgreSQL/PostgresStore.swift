@@ -39,14 +39,15 @@ public final class PostgresStore: SurveyStore, AccountStore {
     ///   - maximumConnections: the size of the connection pool.
     /// - Throws: ``StoreError`` when the URL is wrong, the server cannot be reached, or the
     ///   database is not a pingyi store.
-    public init(url: String, create: Bool = false, maximumConnections: Int = 8) async throws(StoreError) {
+    ///   - upgrade: bring an older schema to this version's (every command but `backup`).
+    public init(url: String, create: Bool = false, maximumConnections: Int = 8, upgrade: Bool = true) async throws(StoreError) {
         let place = try PostgresLocation(url: url)
         location = place.display
         client = PostgresClient(configuration: place.configuration(maximumConnections: maximumConnections))
         let client = self.client
         runner = Task { await client.run() }
         do {
-            try await prepareSchema(create: create)
+            try await prepareSchema(create: create, upgrade: upgrade)
         } catch {
             runner.cancel()
             throw error
@@ -63,7 +64,7 @@ public final class PostgresStore: SurveyStore, AccountStore {
     }
 
     /// Creates the tables in an empty database; checks (and upgrades) the schema of a store.
-    func prepareSchema(create: Bool) async throws(StoreError) {
+    func prepareSchema(create: Bool, upgrade allowed: Bool = true) async throws(StoreError) {
         let location = self.location
         try await writing { db in
             try await db.query("SELECT pg_advisory_xact_lock(\(PostgresStore.writeLock))", logger: self.logger)
@@ -84,7 +85,7 @@ public final class PostgresStore: SurveyStore, AccountStore {
                                  hint: "name an empty database or a pingyi store with --postgres")
             }
             let upgrade = try Schema.upgrade(from: version, store: location)
-            if !upgrade.isEmpty {
+            if !upgrade.isEmpty && allowed {
                 for sql in Schema.postgres(upgrade) { try await db.query(PostgresQuery(unsafeSQL: sql), logger: self.logger) }
                 try await db.query("UPDATE meta SET value = \(String(Schema.version)) WHERE key = 'schema_version'", logger: self.logger)
             }

@@ -49,7 +49,7 @@ enum StoreSQL {
         """
     }
 
-    /// Each operator's keyed forms by day (Beijing time, as `day` turns a stored UTC time into
+    /// Each operator's keyed paper forms (not telephone or online answers) by day (Beijing time, as `day` turns a stored UTC time into
     /// `YYYY-MM-DD`) and pass: forms, answers, characters keyed, items that differ from the
     /// other pass, and of those the ones resolved against this pass's value. `differs` is the
     /// dialect's null-safe inequality, `length` its character count.
@@ -57,7 +57,7 @@ enum StoreSQL {
         """
         WITH keyed AS (
             SELECT f.form_id, f.case_id, f.operator, \(day("f.entered_at")) AS day, CASE f.kind WHEN 'pass1' THEN 1 ELSE 2 END AS pass
-            FROM forms f WHERE f.kind IN ('pass1', 'pass2')
+            FROM forms f WHERE f.kind IN ('pass1', 'pass2') AND f.mode = 'paper'
         ), per_form AS (
             SELECT k.operator, k.day, k.pass,
                    (SELECT COUNT(*) FROM answers a WHERE a.form_id = k.form_id) AS answers,
@@ -75,11 +75,12 @@ enum StoreSQL {
 
     /// The cases keyed twice, not yet verified and without disagreements: case, pass-1 form,
     /// pass-2 form, questionnaire, version.
-    static func unverifiedPairs(questionnaire: String) -> String {
+    /// `caseID`: a placeholder for one case, or nil for all.
+    static func unverifiedPairs(questionnaire: String, caseID: String? = nil) -> String {
         """
         SELECT p1.case_id, p1.form_id, p2.form_id, p1.questionnaire, p1.version
         FROM forms p1 JOIN forms p2 ON p2.case_id = p1.case_id AND p2.kind = 'pass2'
-        WHERE p1.kind = 'pass1' AND (\(questionnaire) IS NULL OR p1.questionnaire = \(questionnaire))
+        WHERE p1.kind = 'pass1' AND (\(questionnaire) IS NULL OR p1.questionnaire = \(questionnaire))\(caseID.map { " AND p1.case_id = \($0)" } ?? "")
           AND NOT EXISTS (SELECT 1 FROM forms f WHERE f.case_id = p1.case_id AND f.kind = 'final')
           AND NOT EXISTS (SELECT 1 FROM disagreements d WHERE d.case_id = p1.case_id)
         ORDER BY p1.case_id

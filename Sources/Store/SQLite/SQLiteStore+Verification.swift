@@ -3,9 +3,19 @@ import Questionnaire
 
 extension SQLiteStore {
     public func verify(questionnaire: String?, operator: String) async throws(StoreError) -> VerificationReport {
+        try await verify(questionnaire: questionnaire, caseID: nil, operator: `operator`)
+    }
+
+    public func verify(caseID: String, operator: String) async throws(StoreError) -> VerificationReport {
+        let q = try await caseRecord(caseID)?.questionnaire
+        return try await verify(questionnaire: q, caseID: caseID, operator: `operator`)
+    }
+
+    func verify(questionnaire: String?, caseID: String?, operator: String) async throws(StoreError) -> VerificationReport {
         try await writing { db in
             let at = timestamp()
-            let pairs = try Row.fetchAll(db, sql: StoreSQL.unverifiedPairs(questionnaire: "?1"), arguments: [questionnaire])
+            let pairs = try Row.fetchAll(db, sql: StoreSQL.unverifiedPairs(questionnaire: "?1", caseID: caseID == nil ? nil : "?2"),
+                                         arguments: caseID == nil ? [questionnaire] : [questionnaire, caseID])
             let insertDisagreement = try db.makeStatement(sql: """
                 INSERT INTO disagreements (case_id, item, pass1, pass2) VALUES (?, ?, ?, ?)
                 """)
