@@ -46,13 +46,14 @@ struct SupervisionTests {
             let session = try await client.login("supervisor")
             let page = try await client.get("/supervise/cases?q=small&town=T01", session).text
             #expect(page.contains("<td><a href=\"/supervise/audit?case=H-01-0004\">H-01-0004</a></td><td>备选 1（未启用）</td>"))
+            #expect(page.contains("<input type=\"checkbox\" form=\"bulk\" name=\"pick:H-01-0002\" value=\"1\" aria-label=\"勾选 H-01-0002\">"))
             #expect(page.contains("<option value=\"refusal\">拒访</option>"))
             let response = try await client.post("/supervise/dispositions", session,
                                                  [("case_id", "H-01-0002"), ("disposition", "refusal"), ("note", "电话拒访")])
             let location = try #require(response.headers[.location]?.removingPercentEncoding)
             #expect(location == "/supervise/cases?notice=已记录 H-01-0002：拒访；已启用备选 H-01-0004（第 1 备选）替代 H-01-0002&q=small&town=T01")
             let after = try await client.get("/supervise/cases?q=small&town=T01", session).text
-            #expect(after.contains("<td><a href=\"/supervise/audit?case=H-01-0004\">H-01-0004</a></td><td>备选 1（替代 H-01-0002）</td>"))
+            #expect(after.contains("<a href=\"/supervise/audit?case=H-01-0004\">H-01-0004</a></td><td>备选 1（替代 H-01-0002）</td>"))
             #expect(after.contains("<td>拒访（电话拒访）</td>"))
             // The reserve may now be keyed; a bad disposition is refused with the store's reason.
             let operatorSession = try await client.login("operator")
@@ -138,6 +139,30 @@ struct SupervisionTests {
             let none = try await client.get("/supervise/cases?q=small&find=%E6%B2%A1%E6%9C%89%E8%BF%99%E4%B8%AA%E4%BA%BA", supervisor).text
             #expect(none.contains("：0 个案例"))
             #expect(try await client.get("/supervise/cases?q=small&find=x", try await client.login("operator")).status == .forbidden)
+        }
+    }
+
+    /// 记录所选: one disposition for every ticked case, in one batch; a batch with a case that
+    /// cannot take it records nothing and lists why.
+    @Test func ticketCasesGetOneDispositionTogether() async throws {
+        let f = try await ServerFixture()
+        try await f.test { client in
+            let session = try await client.login("supervisor")
+            let before = try await f.dump()
+            let bad = try await client.post("/supervise/dispositions/bulk", session,
+                                            [("pick:H-01-0001", "1"), ("pick:H-09-9999", "1"), ("disposition", "refusal"), ("q", "small"), ("town", "T01")])
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.text.contains("处置未记录：所勾选的 2 个案例都未改变"))
+            #expect(try await f.dump() == before)
+            let none = try await client.post("/supervise/dispositions/bulk", session, [("disposition", "refusal")])
+            #expect(none.status == .unprocessableContent && none.text.contains("请先勾选"))
+            let ok = try await client.post("/supervise/dispositions/bulk", session,
+                                           [("pick:H-01-0001", "1"), ("pick:H-01-0002", "1"), ("disposition", "non-contact"), ("note", "三次未遇"), ("q", "small"), ("town", "T01")])
+            let location = try #require(ok.headers[.location]?.removingPercentEncoding)
+            #expect(location.hasPrefix("/supervise/cases?notice=已记录 2 个案例：未接触；已启用备选 H-01-0004（第 1 备选）替代 H-01-0001"), "\(location)")
+            #expect(location.hasSuffix("&q=small&town=T01"))
+            #expect(try await f.store.caseRecord("H-01-0001")?.disposition == .nonContact)
+            #expect(try await f.store.caseRecord("H-01-0002")?.note == "三次未遇")
         }
     }
 }

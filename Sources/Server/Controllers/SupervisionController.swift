@@ -17,6 +17,7 @@ struct SupervisionController {
         group.post("/resolve", use: resolve)
         group.get("/cases", use: cases)
         group.post("/dispositions", use: dispose)
+        group.post("/dispositions/bulk", use: disposeMany)
         group.get("/calls", use: calls)
         group.get("/audit", use: audit)
         group.get("/work", use: work)
@@ -112,6 +113,32 @@ struct SupervisionController {
             }
             return nil
         }
+    }
+
+    /// One disposition for every ticked case (`pick:CASE` fields), in one batch: all recorded, or
+    /// none with every problem listed (the store's rules, as for one case).
+    func disposeMany(_ request: Request, context: AppContext) async throws -> Response {
+        let session = try context.user()
+        var request = request
+        let fields = try await FormBody.read(&request, context: context)
+        let ids = fields.keys.filter { $0.hasPrefix("pick:") }.map { String($0.dropFirst(5)) }.sorted()
+        guard !ids.isEmpty else { throw PageError(.unprocessableContent, "请先勾选要记录处置的案例") }
+        guard let disposition = Disposition(rawValue: fields["disposition"] ?? "") else { throw PageError(.unprocessableContent, "请选择处置") }
+        let note = (fields["note"] ?? "").isEmpty ? nil : fields["note"]
+        let summary: DispositionSummary
+        do {
+            summary = try await store.recordDispositions(DispositionBatch(updates: ids.map { DispositionUpdate(caseID: $0, disposition: disposition, note: note) },
+                                                                          operator: session.user, source: context.source))
+        } catch {
+            throw PageError(.unprocessableContent, "处置未记录：所勾选的 \(ids.count) 个案例都未改变", details: error.problems.map(\.message))
+        }
+        var notice = "已记录 \(summary.changed) 个案例：\(disposition.label)\(summary.unchanged > 0 ? "（\(summary.unchanged) 个本已如此）" : "")"
+        for a in summary.activations { notice += "；已启用备选 \(a.reserve)（第 \(a.rank) 备选）替代 \(a.replaces)" }
+        for e in summary.exhausted { notice += "；\(e.caseID) 所在组 \(e.reserveGroup ?? "") 的备选已用完" }
+        var back = "/supervise/cases?notice=" + notice.addingPercentEncodingForPath
+        if let q = fields["q"] { back += "&q=" + q.addingPercentEncodingForPath }
+        if let town = fields["town"] { back += "&town=" + town.addingPercentEncodingForPath }
+        return redirect(back)
     }
 
     func dispose(_ request: Request, context: AppContext) async throws -> Response {

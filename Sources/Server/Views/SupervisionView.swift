@@ -82,7 +82,8 @@ enum SupervisionView {
                 <input type="text" name="note" size="10" placeholder="说明" aria-label="说明"> <button type="submit">记录</button></form>
                 """ : .empty
             return """
-                <tr><td><a href="/supervise/audit?case=\(c.caseID.addingPercentEncodingForPath)">\(c.caseID)</a></td><td>\(role)</td><td>\(c.reserveGroup ?? "")</td><td>\(c.disposition.label)\(c.note.map { "（\($0)）" } ?? "")</td>\
+                <tr><td>\(c.inUse ? HTML("<input type=\"checkbox\" form=\"bulk\" name=\"pick:\(c.caseID)\" value=\"1\" aria-label=\"勾选 \(c.caseID)\"> ") : .empty)\
+                <a href="/supervise/audit?case=\(c.caseID.addingPercentEncodingForPath)">\(c.caseID)</a></td><td>\(role)</td><td>\(c.reserveGroup ?? "")</td><td>\(c.disposition.label)\(c.note.map { "（\($0)）" } ?? "")</td>\
                 <td>\(keyed)</td><td>\(form)</td>\(matched.map { HTML("<td>\($0)</td>") } ?? .empty)</tr>
                 """
         }
@@ -94,8 +95,14 @@ enum SupervisionView {
         let heading: HTML = found.map { f in
             HTML("<p>查找「\(find)」：\(f.count) 个案例\(f.count > 200 ? "（显示前 200 个）" : "")</p>")
         } ?? HTML("<p>镇（街道）：\(townLinks)</p>")
+        let bulk: HTML = """
+            <form id="bulk" method="post" action="/supervise/dispositions/bulk" class="card"><input type="hidden" name="csrf" value="\(session.csrf)">\
+            <input type="hidden" name="q" value="\(q.id)"><input type="hidden" name="town" value="\(town)">\
+            勾选的案例：<select name="disposition" aria-label="所选案例的处置">\(options)</select> \
+            <input type="text" name="note" size="10" placeholder="说明" aria-label="所选案例的说明"> <button type="submit">记录所选</button></form>
+            """
         let body: HTML = """
-            <p>问卷：\(qLinks)</p>\(search)\(heading)
+            <p>问卷：\(qLinks)</p>\(search)\(heading)\(bulk)
             <p class="muted">样本未应答（拒访、未接触、其他、资格不明）时，记录处置即按顺序启用同组下一个备选样本。</p>
             <table><tr><th>编号</th><th>身份</th><th>备选组</th><th>处置</th><th>录入</th><th>记录处置</th>\(found == nil ? HTML.empty : HTML("<th>匹配</th>"))</tr>\(Array(rows.prefix(found == nil ? rows.count : 200)))</table>
             """
