@@ -96,12 +96,17 @@ public struct DispositionBatch: Sendable {
     public let source: String
     /// Activate the next unused reserve of a non-responding case's reserve group.
     public let useReserves: Bool
+    /// Take a replaced case's reserve out of use when the case responds after all (its refusal
+    /// undone), unless a form of the reserve was keyed; without it the reserve stays in use and
+    /// the summary says so (``DispositionSummary/stillInUse``).
+    public let releaseReserves: Bool
 
-    public init(updates: [DispositionUpdate], operator: String, source: String, useReserves: Bool = true) {
+    public init(updates: [DispositionUpdate], operator: String, source: String, useReserves: Bool = true, releaseReserves: Bool = false) {
         self.updates = updates
         self.operator = `operator`
         self.source = source
         self.useReserves = useReserves
+        self.releaseReserves = releaseReserves
     }
 }
 

@@ -29,6 +29,20 @@ public struct LoadSummary: Sendable, Equatable {
 }
 
 /// A reserve put into use in place of a non-respondent.
+/// A reserve and the case it replaced, which responds after all.
+public struct ReserveRelease: Sendable, Equatable, Hashable {
+    public let reserve: String
+    public let replaced: String
+    /// Whether a form of the reserve was keyed (then it stays in use: both are counted).
+    public let keyed: Bool
+
+    public init(reserve: String, replaced: String, keyed: Bool) {
+        self.reserve = reserve
+        self.replaced = replaced
+        self.keyed = keyed
+    }
+}
+
 public struct Activation: Sendable, Equatable, Hashable {
     public let reserve: String
     public let replaces: String
@@ -52,11 +66,20 @@ public struct DispositionSummary: Sendable, Equatable {
     /// Non-respondents whose reserve group had no unused reserve left: (case, reserve group).
     public let exhausted: [Exhausted]
 
-    public init(changed: Int, unchanged: Int, activations: [Activation], exhausted: [Exhausted]) {
+    /// Reserves taken out of use again (``DispositionBatch/releaseReserves``).
+    public let released: [ReserveRelease]
+    /// Reserves still in use although the case they replace now responds: not released when the
+    /// batch did not ask, or because a form of the reserve was keyed (`keyed`).
+    public let stillInUse: [ReserveRelease]
+
+    public init(changed: Int, unchanged: Int, activations: [Activation], exhausted: [Exhausted],
+                released: [ReserveRelease] = [], stillInUse: [ReserveRelease] = []) {
         self.changed = changed
         self.unchanged = unchanged
         self.activations = activations
         self.exhausted = exhausted
+        self.released = released
+        self.stillInUse = stillInUse
     }
 
     public struct Exhausted: Sendable, Equatable, Hashable {

@@ -76,6 +76,9 @@ struct CasesCommand: AsyncParsableCommand {
         @Flag(help: "Do not activate reserves.")
         var noReserves = false
 
+        @Flag(help: "When a replaced case responds after all (its refusal undone), take its reserve out of use again, unless a form of the reserve was keyed.")
+        var releaseReserves = false
+
         @OptionGroup var store: StoreOptions
         @OptionGroup var who: OperatorOption
         @OptionGroup var input: InputOptions
@@ -109,7 +112,7 @@ struct CasesCommand: AsyncParsableCommand {
                 if !problems.isEmpty { throw StoreError.rejected(problems, file: file, what: "recorded") }
                 let s = try await store.open()
                 let summary = try await s.recordDispositions(DispositionBatch(updates: updates, operator: who.resolved, source: file,
-                                                                              useReserves: !noReserves))
+                                                                              useReserves: !noReserves, releaseReserves: releaseReserves))
                 print("已记录  \(summary.changed) 个案例的结果（\(summary.unchanged) 个未变）")
                 if !summary.activations.isEmpty {
                     print("启用备选  \(summary.activations.count) 个")
@@ -119,6 +122,13 @@ struct CasesCommand: AsyncParsableCommand {
                 }
                 for e in summary.exhausted {
                     print("备选用尽  \(e.caseID)：备选组 \(e.reserveGroup ?? "") 已无未用备选")
+                }
+                for r in summary.released {
+                    print("释放备选  \(r.reserve)：\(r.replaced) 已应答，备选放回未用")
+                }
+                for r in summary.stillInUse {
+                    print(r.keyed ? "保留备选  \(r.reserve)：\(r.replaced) 已应答，但备选已录入问卷，两者都计入"
+                                  : "备选仍在用  \(r.reserve) 替代 \(r.replaced)，而 \(r.replaced) 已应答：加 --release-reserves 释放备选")
                 }
             }
         }

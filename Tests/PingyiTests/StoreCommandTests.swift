@@ -153,6 +153,22 @@ struct StoreCommandTests {
     }
 
     /// pingyi survey close refuses later imports (exit 65, nothing stored) until pingyi survey reopen.
+    /// A refusal undone from a file: the reserve is said to be still in use, and
+    /// --release-reserves takes it out of use again.
+    @Test func anUndoneRefusalReleasesItsReserveWhenAsked() throws {
+        let dir = try Command.temporaryDirectory()
+        let (listCSV, sampled, reserves) = Households.list(villages: 1, sample: 3, reserves: 1)
+        #expect(try Command.run(["cases", "load", "--list", try dir.write(listCSV, to: "list.csv"), "--survey", StoreCommandTests.urban], in: dir).status == 0)
+        let refuse = try dir.write("case_id,disposition\n\(sampled[0]),refusal\n", to: "refuse.csv")
+        #expect(try Command.run(["cases", "dispose", refuse], in: dir).stdout.contains("启用备选  1 个"))
+        let undo = try dir.write("case_id,disposition\n\(sampled[0]),pending\n", to: "undo.csv")
+        let kept = try Command.run(["cases", "dispose", undo], in: dir)
+        #expect(kept.stdout.contains("备选仍在用  \(reserves[0]) 替代 \(sampled[0])，而 \(sampled[0]) 已应答：加 --release-reserves 释放备选"), "\(kept.stdout)")
+        let released = try Command.run(["cases", "dispose", undo, "--release-reserves"], in: dir)
+        #expect(released.stdout.contains("释放备选  \(reserves[0])：\(sampled[0]) 已应答，备选放回未用"), "\(released.stdout)")
+        #expect(try Command.run(["audit", "--case", reserves[0]], in: dir).stdout.contains("release"))
+    }
+
     @Test func closeAndReopenEntry() throws {
         let dir = try Command.temporaryDirectory()
         let (listCSV, sampled, _) = Households.list(villages: 1, sample: 3, reserves: 1)

@@ -165,5 +165,23 @@ struct SupervisionTests {
             #expect(try await f.store.caseRecord("H-01-0002")?.note == "三次未遇")
         }
     }
+
+    /// A refusal undone on the page: the notice says the reserve is still in use and the row
+    /// offers 释放备选, which takes it out of use again.
+    @Test func anUndoneRefusalOffersToReleaseItsReserve() async throws {
+        let f = try await ServerFixture()
+        try await f.test { client in
+            let session = try await client.login("supervisor")
+            _ = try await client.post("/supervise/dispositions", session, [("case_id", "H-01-0002"), ("disposition", "refusal")])
+            let undo = try await client.post("/supervise/dispositions", session, [("case_id", "H-01-0002"), ("disposition", "pending")])
+            let notice = try #require(undo.headers[.location]?.removingPercentEncoding)
+            #expect(notice.contains("已记录 H-01-0002：待定；备选 H-01-0004 仍替代已应答的 H-01-0002：如不再需要，请在下表中按「释放备选」"), "\(notice)")
+            let page = try await client.get("/supervise/cases?q=small&town=T01", session).text
+            #expect(page.contains("<input type=\"hidden\" name=\"release\" value=\"1\"><button type=\"submit\">释放备选 H-01-0004</button>"))
+            let released = try await client.post("/supervise/dispositions", session, [("case_id", "H-01-0002"), ("disposition", "pending"), ("release", "1")])
+            #expect(released.headers[.location]?.removingPercentEncoding?.contains("已释放备选 H-01-0004（H-01-0002 已应答）") == true)
+            #expect(try await f.store.caseRecord("H-01-0004")?.inUse == false)
+        }
+    }
 }
 

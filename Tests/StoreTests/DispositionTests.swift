@@ -41,6 +41,39 @@ struct DispositionTests {
         #expect(status.towns[1].sampled == 3 && status.towns[1].reservesLeft == 2)
     }
 
+    /// A refusal undone (the case responds after all): its reserve stays in use and the summary
+    /// says so, unless the batch releases it; a reserve already keyed stays, with its case's.
+    @Test(arguments: Backend.enabled) func anUndoneRefusalReleasesItsReserveOnlyWhenAsked(_ backend: Backend) async throws {
+        let f = try await StoreFixture(backend)
+        let q = try StoreFixture.questionnaire()
+        try await f.load(q)
+        _ = try await f.store.recordDispositions(batch([("H-01-0002", .refusal), ("H-02-0002", .refusal)]))
+        #expect(try await f.store.caseRecord("H-01-0004")?.replaces == "H-01-0002")
+        // Undone without asking: the reserve is still in use, and said to be.
+        let kept = try await f.store.recordDispositions(batch([("H-01-0002", .pending)]))
+        #expect(kept.changed == 1 && kept.released.isEmpty)
+        #expect(kept.stillInUse == [ReserveRelease(reserve: "H-01-0004", replaced: "H-01-0002", keyed: false)])
+        #expect(try await f.store.caseRecord("H-01-0004")?.inUse == true)
+        // Asked (its disposition unchanged): released, audited, back among the unused reserves.
+        let released = try await f.store.recordDispositions(DispositionBatch(updates: [DispositionUpdate(caseID: "H-01-0002", disposition: .pending)],
+                                                                              operator: "督导", source: "web", releaseReserves: true))
+        #expect(released.released == [ReserveRelease(reserve: "H-01-0004", replaced: "H-01-0002", keyed: false)] && released.stillInUse.isEmpty)
+        let reserve = try #require(try await f.store.caseRecord("H-01-0004"))
+        #expect(!reserve.activated && reserve.replaces == nil && !reserve.inUse)
+        #expect(try await f.store.auditTrail(caseID: "H-01-0004").last.map { [$0.action, $0.oldValue, $0.newValue] } == ["release", "replaces H-01-0002", "unused"])
+        // The next refusal of the group takes it again.
+        let again = try await f.store.recordDispositions(batch([("H-01-0001", .refusal)]))
+        #expect(again.activations.map(\.reserve) == ["H-01-0004"])
+        // A reserve whose form was keyed stays in use when its case responds after all.
+        let all = try await f.store.cases(questionnaire: q.id)
+        let other = try #require(all.first { $0.replaces == "H-02-0002" })
+        _ = try await f.enter([StoreFixture.form(other.caseID)], q: q)
+        let keyedReserve = try await f.store.recordDispositions(DispositionBatch(updates: [DispositionUpdate(caseID: "H-02-0002", disposition: .pending)],
+                                                                                  operator: "督导", source: "web", releaseReserves: true))
+        #expect(keyedReserve.released.isEmpty && keyedReserve.stillInUse == [ReserveRelease(reserve: other.caseID, replaced: "H-02-0002", keyed: true)])
+        #expect(try await f.store.caseRecord(other.caseID)?.inUse == true)
+    }
+
     @Test(arguments: Backend.enabled) func withoutReserves(_ backend: Backend) async throws {
         let f = try await StoreFixture(backend)
         try await f.load(StoreFixture.questionnaire())

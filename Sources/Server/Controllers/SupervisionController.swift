@@ -115,6 +115,20 @@ struct SupervisionController {
         }
     }
 
+    /// What a batch did to the reserves, for the notice after it: activated, exhausted, released,
+    /// still in use beside a case that responds after all (with what to do).
+    static func reserveNotice(_ summary: DispositionSummary) -> String {
+        var notice = ""
+        for a in summary.activations { notice += "；已启用备选 \(a.reserve)（第 \(a.rank) 备选）替代 \(a.replaces)" }
+        for e in summary.exhausted { notice += "；\(e.caseID) 所在组 \(e.reserveGroup ?? "") 的备选已用完" }
+        for r in summary.released { notice += "；已释放备选 \(r.reserve)（\(r.replaced) 已应答）" }
+        for r in summary.stillInUse {
+            notice += r.keyed ? "；备选 \(r.reserve) 已录入问卷，保留（\(r.replaced) 与它都计入）"
+                : "；备选 \(r.reserve) 仍替代已应答的 \(r.replaced)：如不再需要，请在下表中按「释放备选」"
+        }
+        return notice
+    }
+
     /// One disposition for every ticked case (`pick:CASE` fields), in one batch: all recorded, or
     /// none with every problem listed (the store's rules, as for one case).
     func disposeMany(_ request: Request, context: AppContext) async throws -> Response {
@@ -133,8 +147,7 @@ struct SupervisionController {
             throw PageError(.unprocessableContent, "处置未记录：所勾选的 \(ids.count) 个案例都未改变", details: error.problems.map(\.message))
         }
         var notice = "已记录 \(summary.changed) 个案例：\(disposition.label)\(summary.unchanged > 0 ? "（\(summary.unchanged) 个本已如此）" : "")"
-        for a in summary.activations { notice += "；已启用备选 \(a.reserve)（第 \(a.rank) 备选）替代 \(a.replaces)" }
-        for e in summary.exhausted { notice += "；\(e.caseID) 所在组 \(e.reserveGroup ?? "") 的备选已用完" }
+        notice += SupervisionController.reserveNotice(summary)
         var back = "/supervise/cases?notice=" + notice.addingPercentEncodingForPath
         if let q = fields["q"] { back += "&q=" + q.addingPercentEncodingForPath }
         if let town = fields["town"] { back += "&town=" + town.addingPercentEncodingForPath }
@@ -148,16 +161,16 @@ struct SupervisionController {
         let caseID = fields["case_id"] ?? ""
         guard let disposition = Disposition(rawValue: fields["disposition"] ?? "") else { throw PageError(.unprocessableContent, "请选择处置") }
         let note = (fields["note"] ?? "").isEmpty ? nil : fields["note"]
+        let release = fields["release"] == "1"
         let summary: DispositionSummary
         do {
             summary = try await store.recordDispositions(DispositionBatch(updates: [DispositionUpdate(caseID: caseID, disposition: disposition, note: note)],
-                                                                          operator: session.user, source: context.source))
+                                                                          operator: session.user, source: context.source, releaseReserves: release))
         } catch {
             throw PageError(.unprocessableContent, "处置未记录：\(caseID)", details: error.problems.map(\.message))
         }
         var notice = summary.changed == 0 ? "\(caseID) 的处置本已是「\(disposition.label)」" : "已记录 \(caseID)：\(disposition.label)"
-        for a in summary.activations { notice += "；已启用备选 \(a.reserve)（第 \(a.rank) 备选）替代 \(a.replaces)" }
-        for e in summary.exhausted { notice += "；\(e.caseID) 所在组 \(e.reserveGroup ?? "") 的备选已用完" }
+        notice += SupervisionController.reserveNotice(summary)
         let record = try await store.caseRecord(caseID)
         var back = "/supervise/cases?notice=" + notice.addingPercentEncodingForPath
         if let record { back += "&q=" + record.questionnaire.addingPercentEncodingForPath + "&town=" + (record.townID ?? "").addingPercentEncodingForPath }

@@ -72,14 +72,27 @@ enum SupervisionView {
                 : HTML("<a href=\"/supervise/cases?q=\(q.id.addingPercentEncodingForPath)&amp;town=\(t.addingPercentEncodingForPath)\">\(text)</a> ")
         }
         let options = Disposition.allCases.map { HTML("<option value=\"\($0.rawValue)\">\($0.label)</option>") }
+        // A case that responds after all while its reserve is still in use: release it (kept when keyed).
+        func release(_ c: CaseRecord) -> HTML {
+            guard !c.disposition.isNonResponse, let reserve = reserveOf[c.caseID] else { return .empty }
+            return """
+                 <form class="inline" method="post" action="/supervise/dispositions"><input type="hidden" name="csrf" value="\(session.csrf)">\
+                <input type="hidden" name="case_id" value="\(c.caseID)"><input type="hidden" name="disposition" value="\(c.disposition.rawValue)">\
+                <input type="hidden" name="release" value="1"><button type="submit">释放备选 \(reserve)</button></form>
+                """
+        }
         let shown: [(CaseRecord, String?)] = found.map { $0.map { ($0.0, Optional($0.1)) } } ?? cases.map { ($0, nil) }
+        // The reserve in use for each case it replaces (to offer its release once the case responds).
+        let reserveOf = Dictionary((found?.map(\.0) ?? cases).filter { $0.activated }.compactMap { c in c.replaces.map { ($0, c.caseID) } },
+                                   uniquingKeysWith: { a, _ in a })
         let rows = shown.map { c, matched -> HTML in
             let role = c.role == .sample ? "样本" : (c.activated ? "备选 \(c.reserveRank ?? 0)（替代 \(c.replaces ?? "")）" : "备选 \(c.reserveRank ?? 0)（未启用）")
             let keyed = [c.hasPass1 ? "第1遍" : nil, c.hasPass2 ? "第2遍" : nil, c.counted ? "已核实" : nil].compactMap { $0 }.joined(separator: " ")
             let form: HTML = c.inUse ? """
                 <form class="inline" method="post" action="/supervise/dispositions"><input type="hidden" name="csrf" value="\(session.csrf)">\
                 <input type="hidden" name="case_id" value="\(c.caseID)"><select name="disposition" aria-label="处置">\(options)</select> \
-                <input type="text" name="note" size="10" placeholder="说明" aria-label="说明"> <button type="submit">记录</button></form>
+                <input type="text" name="note" size="10" placeholder="说明" aria-label="说明"> <button type="submit">记录</button></form>\
+                \(release(c))
                 """ : .empty
             return """
                 <tr><td>\(c.inUse ? HTML("<input type=\"checkbox\" form=\"bulk\" name=\"pick:\(c.caseID)\" value=\"1\" aria-label=\"勾选 \(c.caseID)\"> ") : .empty)\

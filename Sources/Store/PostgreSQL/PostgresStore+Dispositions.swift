@@ -13,7 +13,9 @@ extension PostgresStore {
         let ids = Array(Set(batch.updates.map(\.caseID)))
         try await lockCases(db, ids)
         let one = ids.count == 1 ? ids[0] : nil
-        let keyed = Set(try await strings(db, "SELECT DISTINCT case_id FROM forms WHERE case_id = ANY(\(ids))"))
+        let keyed = Set(try await strings(db, """
+            SELECT DISTINCT case_id FROM forms WHERE case_id = ANY(\(ids)) OR case_id IN (SELECT case_id FROM cases WHERE replaces = ANY(\(ids)))
+            """))
         let plan = try DispositionRules.plan(batch, at: at, states: try await fieldStates(db, around: one), keyed: keyed,
                                              reserves: try await unusedReserves(db, around: one))
         for u in plan.updates {
@@ -22,6 +24,9 @@ extension PostgresStore {
         }
         for a in plan.activations {
             try await db.query("UPDATE cases SET activated = 1, replaces = \(a.replaces) WHERE case_id = \(a.reserve)", logger: logger)
+        }
+        for r in plan.releases {
+            try await db.query("UPDATE cases SET activated = 0, replaces = NULL WHERE case_id = \(r.reserve)", logger: logger)
         }
         try await audit(db, plan.audit)
         return plan.summary
@@ -36,12 +41,12 @@ extension PostgresStore {
             """
         let rows = try await query(db, """
             SELECT c.case_id, c.questionnaire, c.role, c.activated, c.reserve_group, c.disposition,
-                   EXISTS (SELECT 1 FROM cases r WHERE r.replaces = c.case_id)
+                   (SELECT r.case_id FROM cases r WHERE r.replaces = c.case_id AND r.activated = 1 LIMIT 1)
             FROM cases c\(scope)
             """, [.text(caseID)])
-        for try await (id, q, role, activated, group, disposition, replaced) in rows.decode((String, String, String, Int, String?, String, Bool).self) {
+        for try await (id, q, role, activated, group, disposition, replacedBy) in rows.decode((String, String, String, Int, String?, String, String?).self) {
             states[id] = FieldState(questionnaire: q, role: CaseRole(rawValue: role) ?? .sample, activated: activated != 0, reserveGroup: group,
-                                    disposition: Disposition(rawValue: disposition) ?? .pending, replaced: replaced)
+                                    disposition: Disposition(rawValue: disposition) ?? .pending, replacedBy: replacedBy)
         }
         return states
     }

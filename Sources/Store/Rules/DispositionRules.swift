@@ -5,8 +5,10 @@ struct FieldState: Sendable {
     var activated: Bool
     let reserveGroup: String?
     var disposition: Disposition
+    /// The reserve that replaces this case, if one does.
+    var replacedBy: String?
     /// Whether a reserve already replaces this case.
-    var replaced: Bool
+    var replaced: Bool { replacedBy != nil }
     var inUse: Bool { role == .sample || activated }
 }
 
@@ -22,6 +24,8 @@ struct DispositionPlan: Sendable {
     var updates: [(caseID: String, disposition: Disposition, note: String?)] = []
     /// Reserves put into use: (reserve, the case it replaces).
     var activations: [Activation] = []
+    /// Reserves taken out of use again (their case responded after all, and none of theirs was keyed).
+    var releases: [ReserveRelease] = []
     var audit: [AuditRecord] = []
     var summary: DispositionSummary
 }
@@ -35,10 +39,12 @@ enum DispositionRules {
 
     /// Checks every update and works out the changes: a case in use given a non-response
     /// disposition activates the next unused reserve of its group (`reserves`, by
-    /// ``groupKey(questionnaire:group:)``, in rank order) unless it is already replaced.
+    /// ``groupKey(questionnaire:group:)``, in rank order) unless it is already replaced; a
+    /// replaced case given a response releases its reserve (``DispositionBatch/releaseReserves``)
+    /// unless a form of the reserve was keyed.
     /// - Parameters:
     ///   - states: the state of every case the batch names and of every reserve in `reserves`.
-    ///   - keyed: the cases with a keyed form.
+    ///   - keyed: the cases with a keyed form (the batch's cases and the reserves replacing them).
     /// - Throws: ``StoreError`` listing every problem (nothing is to be written).
     static func plan(_ batch: DispositionBatch, at: String, states: [String: FieldState], keyed: Set<String>,
                      reserves: [String: [UnusedReserve]]) throws(StoreError) -> DispositionPlan {
@@ -49,6 +55,7 @@ enum DispositionRules {
         var changed = 0, unchanged = 0
         var plan = DispositionPlan(summary: DispositionSummary(changed: 0, unchanged: 0, activations: [], exhausted: []))
         var exhausted: [DispositionSummary.Exhausted] = []
+        var stillInUse: [ReserveRelease] = []
         func problem(_ u: DispositionUpdate, _ message: String, _ hint: String) {
             problems.append(EntryProblem(file: batch.source, line: u.line, column: 1, caseID: u.caseID, message: message, hint: hint))
         }
@@ -72,8 +79,23 @@ enum DispositionRules {
                         "record complete or partial, or check the case number")
                 continue
             }
+            // A replaced case that responds after all (a refusal undone): its reserve is released
+            // when the batch says so and none of its forms was keyed; else it stays in use, said.
+            if !u.disposition.isNonResponse, let reserve = state.replacedBy {
+                let release = ReserveRelease(reserve: reserve, replaced: u.caseID, keyed: keyed.contains(reserve))
+                if batch.releaseReserves && !release.keyed {
+                    plan.releases.append(release)
+                    plan.audit.append(AuditRecord(at: at, operator: batch.operator, action: "release", caseID: reserve, old: "replaces \(u.caseID)",
+                                                  new: "unused", reason: "\(u.caseID): \(u.disposition.rawValue)", source: batch.source))
+                    states[reserve]?.activated = false
+                    state.replacedBy = nil
+                } else {
+                    stillInUse.append(release)
+                }
+            }
             if state.disposition == u.disposition {
                 unchanged += 1
+                states[u.caseID] = state
                 continue
             }
             plan.updates.append((u.caseID, u.disposition, u.note))
@@ -91,7 +113,7 @@ enum DispositionRules {
                     plan.audit.append(AuditRecord(at: at, operator: batch.operator, action: "replaced", caseID: u.caseID,
                                                   new: "replaced by \(next.caseID)", reason: u.disposition.rawValue, source: batch.source))
                     states[next.caseID]?.activated = true
-                    state.replaced = true
+                    state.replacedBy = next.caseID
                     plan.activations.append(Activation(reserve: next.caseID, replaces: u.caseID, reserveGroup: group, rank: next.rank))
                 } else {
                     exhausted.append(.init(caseID: u.caseID, reserveGroup: group))
@@ -100,7 +122,8 @@ enum DispositionRules {
             states[u.caseID] = state
         }
         if !problems.isEmpty { throw StoreError.rejected(problems, file: batch.source, what: "recorded") }
-        plan.summary = DispositionSummary(changed: changed, unchanged: unchanged, activations: plan.activations, exhausted: exhausted)
+        plan.summary = DispositionSummary(changed: changed, unchanged: unchanged, activations: plan.activations, exhausted: exhausted,
+                                          released: plan.releases, stillInUse: stillInUse)
         return plan
     }
 }

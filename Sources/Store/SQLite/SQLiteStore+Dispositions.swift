@@ -10,13 +10,13 @@ extension SQLiteStore {
             """
         let rows = try Row.fetchCursor(db, sql: """
             SELECT c.case_id, c.questionnaire, c.role, c.activated, c.reserve_group, c.disposition,
-                   EXISTS (SELECT 1 FROM cases r WHERE r.replaces = c.case_id)
+                   (SELECT r.case_id FROM cases r WHERE r.replaces = c.case_id AND r.activated = 1 LIMIT 1)
             FROM cases c\(scope)
             """, arguments: caseID.map { [$0] } ?? [])
         while let row = try rows.next() {
             let id: String = row[0]
             states[id] = FieldState(questionnaire: row[1], role: CaseRole(rawValue: row[2]) ?? .sample, activated: row[3],
-                                    reserveGroup: row[4], disposition: Disposition(rawValue: row[5]) ?? .pending, replaced: row[6])
+                                    reserveGroup: row[4], disposition: Disposition(rawValue: row[5]) ?? .pending, replacedBy: row[6])
         }
         return states
     }
@@ -47,14 +47,16 @@ extension SQLiteStore {
     /// only that case and its reserve group.
     func applyDispositions(_ db: Database, _ batch: DispositionBatch, at: String) throws -> DispositionSummary {
         let one = batch.updates.count == 1 ? batch.updates[0].caseID : nil
-        let keyed = Set(try String.fetchAll(db, sql: one == nil ? "SELECT DISTINCT case_id FROM forms" : "SELECT case_id FROM forms WHERE case_id = ?",
-                                            arguments: one.map { [$0] } ?? []))
+        let keyed = Set(try String.fetchAll(db, sql: one == nil ? "SELECT DISTINCT case_id FROM forms" : """
+            SELECT case_id FROM forms WHERE case_id = ?1 OR case_id IN (SELECT case_id FROM cases WHERE replaces = ?1)
+            """, arguments: one.map { [$0] } ?? []))
         let plan = try DispositionRules.plan(batch, at: at, states: try fieldStates(db, around: one), keyed: keyed,
                                              reserves: try unusedReserves(db, around: one))
         let update = try db.makeStatement(sql: "UPDATE cases SET disposition = ?, disposition_note = ? WHERE case_id = ?")
         for u in plan.updates { try update.execute(arguments: [u.disposition.rawValue, u.note, u.caseID]) }
         let activate = try db.makeStatement(sql: "UPDATE cases SET activated = 1, replaces = ? WHERE case_id = ?")
         for a in plan.activations { try activate.execute(arguments: [a.replaces, a.reserve]) }
+        for r in plan.releases { try db.execute(sql: "UPDATE cases SET activated = 0, replaces = NULL WHERE case_id = ?", arguments: [r.reserve]) }
         for entry in plan.audit { try audit(db, entry) }
         return plan.summary
     }
