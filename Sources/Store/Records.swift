@@ -35,12 +35,19 @@ public struct ReserveRelease: Sendable, Equatable, Hashable {
     public let replaced: String
     /// Whether a form of the reserve was keyed (then it stays in use: both are counted).
     public let keyed: Bool
+    /// Whether the reserve already took a disposition of its own (it was contacted; a refusal of
+    /// it may have put the next reserve in use): then it stays in use too.
+    public let contacted: Bool
 
-    public init(reserve: String, replaced: String, keyed: Bool) {
+    public init(reserve: String, replaced: String, keyed: Bool, contacted: Bool = false) {
         self.reserve = reserve
         self.replaced = replaced
         self.keyed = keyed
+        self.contacted = contacted
     }
+
+    /// Whether the reserve may be taken out of use again.
+    public var releasable: Bool { !keyed && !contacted }
 }
 
 public struct Activation: Sendable, Equatable, Hashable {

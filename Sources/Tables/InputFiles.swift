@@ -23,15 +23,23 @@ public enum InputFiles {
     /// exist (yet) is ignored.
     public static func register(_ path: String) {
         guard let identity = identity(of: path) else { return }
-        known.withLock { if $0[identity] == nil { $0[identity] = path } }
+        remember(identity, path)
     }
 
     /// Records an open file descriptor as the input `path`.
     static func register(descriptor fd: Int32, path: String) {
         var info = stat()
         guard fstat(fd, &info) == 0 else { return }
-        let identity = Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
-        known.withLock { if $0[identity] == nil { $0[identity] = path } }
+        remember(Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)), path)
+    }
+
+    /// Keeps the first name an input was read by, unless that name is gone or is now another
+    /// file: a deleted input's inode given to a new file must not leave the new file unknown.
+    private static func remember(_ identity: Identity, _ path: String) {
+        known.withLock { k in
+            if let first = k[identity], first != path, self.identity(of: first) == identity { return }
+            k[identity] = path
+        }
     }
 
     /// How the input at `path` was named when it was read, when it is one. An input since

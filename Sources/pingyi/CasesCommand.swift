@@ -128,7 +128,8 @@ struct CasesCommand: AsyncParsableCommand {
                 }
                 for r in summary.stillInUse {
                     print(r.keyed ? "保留备选  \(r.reserve)：\(r.replaced) 已应答，但备选已录入问卷，两者都计入"
-                                  : "备选仍在用  \(r.reserve) 替代 \(r.replaced)，而 \(r.replaced) 已应答：加 --release-reserves 释放备选")
+                          : r.contacted ? "保留备选  \(r.reserve)：\(r.replaced) 已应答，但备选已有处置（已联系过）"
+                          : "备选仍在用  \(r.reserve) 替代 \(r.replaced)，而 \(r.replaced) 已应答：加 --release-reserves 释放备选")
                 }
             }
         }

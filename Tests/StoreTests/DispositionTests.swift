@@ -64,6 +64,14 @@ struct DispositionTests {
         // The next refusal of the group takes it again.
         let again = try await f.store.recordDispositions(batch([("H-01-0001", .refusal)]))
         #expect(again.activations.map(\.reserve) == ["H-01-0004"])
+        // A reserve that took a disposition of its own (contacted, refused: the next one replaces
+        // it) stays in use when the case it replaced responds after all.
+        _ = try await f.store.recordDispositions(batch([("H-01-0004", .refusal)]))
+        let contacted = try await f.store.recordDispositions(DispositionBatch(updates: [DispositionUpdate(caseID: "H-01-0001", disposition: .complete)],
+                                                                               operator: "督导", source: "web", releaseReserves: true))
+        #expect(contacted.released.isEmpty)
+        #expect(contacted.stillInUse == [ReserveRelease(reserve: "H-01-0004", replaced: "H-01-0001", keyed: false, contacted: true)])
+        #expect(try await f.store.caseRecord("H-01-0004")?.inUse == true)
         // A reserve whose form was keyed stays in use when its case responds after all.
         let all = try await f.store.cases(questionnaire: q.id)
         let other = try #require(all.first { $0.replaces == "H-02-0002" })

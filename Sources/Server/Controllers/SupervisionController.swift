@@ -124,6 +124,7 @@ struct SupervisionController {
         for r in summary.released { notice += "；已释放备选 \(r.reserve)（\(r.replaced) 已应答）" }
         for r in summary.stillInUse {
             notice += r.keyed ? "；备选 \(r.reserve) 已录入问卷，保留（\(r.replaced) 与它都计入）"
+                : r.contacted ? "；备选 \(r.reserve) 已有处置，保留"
                 : "；备选 \(r.reserve) 仍替代已应答的 \(r.replaced)：如不再需要，请在下表中按「释放备选」"
         }
         return notice

@@ -74,7 +74,8 @@ enum SupervisionView {
         let options = Disposition.allCases.map { HTML("<option value=\"\($0.rawValue)\">\($0.label)</option>") }
         // A case that responds after all while its reserve is still in use: release it (kept when keyed).
         func release(_ c: CaseRecord) -> HTML {
-            guard !c.disposition.isNonResponse, let reserve = reserveOf[c.caseID] else { return .empty }
+            guard !c.disposition.isNonResponse, let reserve = reserveOf[c.caseID],
+                  let r = (found?.map(\.0) ?? cases).first(where: { $0.caseID == reserve }), r.disposition == .pending, !r.hasPass1 else { return .empty }
             return """
                  <form class="inline" method="post" action="/supervise/dispositions"><input type="hidden" name="csrf" value="\(session.csrf)">\
                 <input type="hidden" name="case_id" value="\(c.caseID)"><input type="hidden" name="disposition" value="\(c.disposition.rawValue)">\

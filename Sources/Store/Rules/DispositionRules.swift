@@ -80,10 +80,11 @@ enum DispositionRules {
                 continue
             }
             // A replaced case that responds after all (a refusal undone): its reserve is released
-            // when the batch says so and none of its forms was keyed; else it stays in use, said.
+            // when the batch says so and it was neither keyed nor contacted; else it stays in use, said.
             if !u.disposition.isNonResponse, let reserve = state.replacedBy {
-                let release = ReserveRelease(reserve: reserve, replaced: u.caseID, keyed: keyed.contains(reserve))
-                if batch.releaseReserves && !release.keyed {
+                let release = ReserveRelease(reserve: reserve, replaced: u.caseID, keyed: keyed.contains(reserve),
+                                             contacted: (states[reserve]?.disposition ?? .pending) != .pending)
+                if batch.releaseReserves && release.releasable {
                     plan.releases.append(release)
                     plan.audit.append(AuditRecord(at: at, operator: batch.operator, action: "release", caseID: reserve, old: "replaces \(u.caseID)",
                                                   new: "unused", reason: "\(u.caseID): \(u.disposition.rawValue)", source: batch.source))
