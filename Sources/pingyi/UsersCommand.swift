@@ -121,74 +121,64 @@ struct UsersCommand: AsyncParsableCommand {
         }
     }
 
-    struct Unlock: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Clear a user's failed sign-ins and lock-out.")
+    /// What a change to one user takes: the user, the store and who does it; `apply` makes the
+    /// change and prints `done` with the user's name.
+    struct UserChange: ParsableArguments {
         @Argument(help: "The user.") var name: String
         @OptionGroup var store: StoreOptions
         @OptionGroup var by: OperatorOption
 
-        func run() async throws {
+        func apply(_ done: String, _ change: (any ServerStore, String, String) async throws -> Void) async throws {
             try await reportingErrors {
-                try await store.open().unlock(name: name, by: by.resolved)
-                print("已解锁  \(name)")
+                try await change(try await store.open(), name, by.resolved)
+                print("\(done)  \(name)")
             }
+        }
+    }
+
+    struct Unlock: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Clear a user's failed sign-ins and lock-out.")
+        @OptionGroup var user: UserChange
+
+        func run() async throws {
+            try await user.apply("已解锁") { store, name, by in try await store.unlock(name: name, by: by) }
         }
     }
 
     struct Role: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Change a user's role; their sessions end (they sign in again with the new role).")
-        @Argument(help: "The user.") var name: String
+        @OptionGroup var user: UserChange
         @Option(help: "The new role.") var role: UserRole
-        @OptionGroup var store: StoreOptions
-        @OptionGroup var by: OperatorOption
 
         func run() async throws {
-            try await reportingErrors {
-                try await store.open().setRole(name: name, role: role, by: by.resolved)
-                print("已改为\(role.label)  \(name)")
-            }
+            try await user.apply("已改为\(role.label)") { store, name, by in try await store.setRole(name: name, role: role, by: by) }
         }
     }
 
     struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Disable a user: no sign-in, their sessions end, their API token stops working.")
-        @Argument(help: "The user.") var name: String
-        @OptionGroup var store: StoreOptions
-        @OptionGroup var by: OperatorOption
+        @OptionGroup var user: UserChange
 
         func run() async throws {
-            try await reportingErrors {
-                try await store.open().setDisabled(name: name, disabled: true, by: by.resolved)
-                print("已停用  \(name)")
-            }
+            try await user.apply("已停用") { store, name, by in try await store.setDisabled(name: name, disabled: true, by: by) }
         }
     }
 
     struct Enable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enable a disabled user again (their old API token works again).")
-        @Argument(help: "The user.") var name: String
-        @OptionGroup var store: StoreOptions
-        @OptionGroup var by: OperatorOption
+        @OptionGroup var user: UserChange
 
         func run() async throws {
-            try await reportingErrors {
-                try await store.open().setDisabled(name: name, disabled: false, by: by.resolved)
-                print("已启用  \(name)")
-            }
+            try await user.apply("已启用") { store, name, by in try await store.setDisabled(name: name, disabled: false, by: by) }
         }
     }
 
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a user; what they keyed stays, under their name, with its audit trail.")
-        @Argument(help: "The user.") var name: String
-        @OptionGroup var store: StoreOptions
-        @OptionGroup var by: OperatorOption
+        @OptionGroup var user: UserChange
 
         func run() async throws {
-            try await reportingErrors {
-                try await store.open().deleteUser(name: name, by: by.resolved)
-                print("已删除  \(name)")
-            }
+            try await user.apply("已删除") { store, name, by in try await store.deleteUser(name: name, by: by) }
         }
     }
 

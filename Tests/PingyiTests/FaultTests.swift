@@ -170,20 +170,9 @@ struct KilledCommandTests {
         try DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }
     }
 
-    /// Every row of every table, without the columns that hold the time of writing (`at`,
-    /// `…_at`), which differ between two runs of one command.
+    /// Every row of every table, time stamps aside (``dumpStore(_:withoutTimes:)``).
     static func contents(_ path: String) throws -> String {
-        try DatabaseQueue(path: path).read { db in
-            var out = ""
-            for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
-                let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(\(table))").map { $0["name"] as String }
-                    .filter { $0 != "at" && !$0.hasSuffix("_at") }
-                let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
-                out += "# \(table)\n"
-                for row in try Row.fetchAll(db, sql: "SELECT \(list) FROM \(table) ORDER BY \(list)") { out += row.description + "\n" }
-            }
-            return out
-        }
+        try dumpStore(path, withoutTimes: true)
     }
 }
 

@@ -106,8 +106,7 @@ struct BrowserTests {
         return probe.terminationStatus == 0
     }()
 
-    @Test(.enabled(if: BrowserTests.available,
-                   "chromium, chromedriver or python3-selenium is missing, so the browser check was skipped (PINGYI_SETUP_EXTRAS=1 scripts/setup.sh installs them)"),
+    @Test(.browserAvailable,
           .timeLimit(.minutes(3)))
     func twoFormsAreKeyedWithTheKeyboardAlone() throws {
         let out = try Command.temporaryDirectory()
@@ -121,8 +120,7 @@ struct BrowserTests {
     /// a server rejection focuses its item, full-width and composed input never write a wrong
     /// answer, an expired session and a reload keep the form in progress (saved after signing in
     /// again in another tab), unit labels are whole, nothing overlaps at phone width.
-    @Test(.enabled(if: BrowserTests.available,
-                   "chromium, chromedriver or python3-selenium is missing, so the browser check was skipped (PINGYI_SETUP_EXTRAS=1 scripts/setup.sh installs them)"),
+    @Test(.browserAvailable,
           .timeLimit(.minutes(3)))
     func theKeyingPagesDefectsStayFixed() throws {
         let out = try Command.temporaryDirectory()
@@ -134,8 +132,7 @@ struct BrowserTests {
 
     /// scripts/browser-calls.py: an interviewer takes a case, records a no-answer, takes the
     /// next and completes its interview by keyboard; the supervisor's quota table counts it.
-    @Test(.enabled(if: BrowserTests.available,
-                   "chromium, chromedriver or python3-selenium is missing, so the browser check was skipped (PINGYI_SETUP_EXTRAS=1 scripts/setup.sh installs them)"),
+    @Test(.browserAvailable,
           .timeLimit(.minutes(3)))
     func anInterviewerCallsAndInterviewsWithTheKeyboardAlone() throws {
         let out = try Command.temporaryDirectory()
@@ -149,8 +146,7 @@ struct BrowserTests {
     /// scripts/browser-online.py: a respondent at phone size answers half, comes back with the
     /// typed code, finishes and submits once; the case is complete with those answers. Then one
     /// item per screen: taps move on, 上一题 goes back, a return visit resumes at the first unanswered.
-    @Test(.enabled(if: BrowserTests.available,
-                   "chromium, chromedriver or python3-selenium is missing, so the browser check was skipped (PINGYI_SETUP_EXTRAS=1 scripts/setup.sh installs them)"),
+    @Test(.browserAvailable,
           .timeLimit(.minutes(3)))
     func aRespondentAnswersOnAPhoneInTwoVisits() throws {
         let out = try Command.temporaryDirectory()
@@ -164,8 +160,7 @@ struct BrowserTests {
     /// scripts/browser-workbench.py: from an empty store to a downloaded report in the browser
     /// (setup link, frame as .xlsx, an edited design, a seeded draw, cases, answers, scores,
     /// composite, report); the list, scores.csv and composite.csv equal the command line's.
-    @Test(.enabled(if: BrowserTests.available,
-                   "chromium, chromedriver or python3-selenium is missing, so the browser check was skipped (PINGYI_SETUP_EXTRAS=1 scripts/setup.sh installs them)"),
+    @Test(.browserAvailable,
           .timeLimit(.minutes(5)))
     func theWholeJobRunsInTheWorkbench() throws {
         let out = try Command.temporaryDirectory()
@@ -194,5 +189,14 @@ struct BrowserTests {
     static func expectPNG(_ url: URL) throws {
         let screenshot = try Data(contentsOf: url)
         #expect(screenshot.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// The real-browser checks run where Chromium, chromedriver and Selenium are; elsewhere they
+    /// are skipped, saying so.
+    static var browserAvailable: Self {
+        .enabled(if: BrowserTests.available,
+                 "chromium, chromedriver or python3-selenium is missing, so the browser check was skipped (PINGYI_SETUP_EXTRAS=1 scripts/setup.sh installs them)")
     }
 }

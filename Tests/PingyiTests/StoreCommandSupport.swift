@@ -54,13 +54,21 @@ enum Households {
 }
 
 /// Every row of every table of a store, as text.
-func dumpStore(_ path: String) throws -> String {
+/// - Parameter withoutTimes: leave out the columns that hold the time of writing (`at`,
+///   `…_at`), which differ between two runs of one command, and order rows by every column.
+func dumpStore(_ path: String, withoutTimes: Bool = false) throws -> String {
     let queue = try DatabaseQueue(path: path)
     return try queue.read { db in
         var out = ""
         for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
             out += "# \(table)\n"
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1, 2") { out += row.description + "\n" }
+            var sql = "SELECT * FROM \(table) ORDER BY 1, 2"
+            if withoutTimes {
+                let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(\(table))").map { $0["name"] as String }
+                    .filter { $0 != "at" && !$0.hasSuffix("_at") }.map { "\"\($0)\"" }.joined(separator: ", ")
+                sql = "SELECT \(columns) FROM \(table) ORDER BY \(columns)"
+            }
+            for row in try Row.fetchAll(db, sql: sql) { out += row.description + "\n" }
         }
         return out
     }
