@@ -31,8 +31,11 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
         .target(name: "Stats", dependencies: ["CGSL"], swiftSettings: strict),
-        // CSV and .xlsx tables (ZIPFoundation opens the .xlsx package; its XML is scanned here).
-        .target(name: "Tables", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: strict),
+        // zlib's inflate, for reading the parts of an .xlsx package.
+        .systemLibrary(name: "CInflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // CSV and .xlsx tables (ZipReader opens the .xlsx package, its XML is scanned here;
+        // ZIPFoundation writes the workbench's zip downloads).
+        .target(name: "Tables", dependencies: ["CInflate", .product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: strict),
         // HTML fragments with escaping, for the server's pages and the reports.
         .target(name: "Markup", swiftSettings: strict),
         // The files one command writes and another reads: their columns and format versions.

@@ -1,10 +1,9 @@
 import Foundation
-import ZIPFoundation
 
 /// Reads one sheet of an Excel workbook (.xlsx, Office Open XML) into the same typed columns as
 /// the same table saved as CSV.
 ///
-/// The package is opened with ZIPFoundation; the workbook, its relationships, shared strings and
+/// The package is opened with `ZipReader`; the workbook, its relationships, shared strings and
 /// styles are read whole, the worksheet is decompressed and scanned row by row as it streams.
 /// The first row with a value is the header. Cells become the text Excel would save to CSV
 /// (shared and inline strings, numbers as stored, dates as `YYYY-MM-DD`, booleans as TRUE and
@@ -78,7 +77,7 @@ struct Workbook {
     }
 
     let file: String
-    let archive: Archive
+    let archive: ZipReader
     let sheets: [Sheet]
     let sharedStrings: SharedStrings
     /// Cell style indexes (`s` attribute) whose number format is a date or time.
@@ -92,9 +91,9 @@ struct Workbook {
         }
         InputFiles.register(path)
         do {
-            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+            archive = try ZipReader(path: path)
         } catch {
-            throw Self.damaged(file, detail: "it is not a zip archive, or its table of contents is damaged")
+            throw Self.damaged(file, detail: error.detail)
         }
         let rootRelations = try Self.relations(archive, "_rels/.rels", base: "", file: file)
         let workbookPart = rootRelations.first { $0.type.hasSuffix("/officeDocument") }?.target ?? "xl/workbook.xml"
@@ -156,26 +155,15 @@ struct Workbook {
         guard let entry = archive[part] else { throw Self.damaged(file, detail: "the sheet's part \(part) is missing") }
         try Self.checkDeclaredSize(entry, part: part, file: file)
         var pending: [UInt8] = []
-        var failure: TablesError?
-        do {
-            _ = try archive.extract(entry, bufferSize: 1 << 18) { data in
-                pending.append(contentsOf: data)
-                do throws(TablesError) {
-                    let used = try pending.withUnsafeBufferPointer { (b) throws(TablesError) in try body(b, false) }
-                    // A damaged sheet whose markup never ends would otherwise be read again and
-                    // again as it grows: no element of a worksheet is this long.
-                    if used == 0 && pending.count > Workbook.longestElement {
-                        throw Self.damaged(file, detail: "the sheet's part \(part) holds markup longer than \(Workbook.longestElement >> 20) MB that never ends")
-                    }
-                    pending.removeFirst(used)
-                } catch {
-                    failure = error
-                    throw error
-                }
+        try Self.extract(archive, entry, file: file) { (data) throws(TablesError) in
+            pending.append(contentsOf: data)
+            let used = try pending.withUnsafeBufferPointer { (b) throws(TablesError) in try body(b, false) }
+            // A damaged sheet whose markup never ends would otherwise be read again and
+            // again as it grows: no element of a worksheet is this long.
+            if used == 0 && pending.count > Workbook.longestElement {
+                throw Self.damaged(file, detail: "the sheet's part \(part) holds markup longer than \(Workbook.longestElement >> 20) MB that never ends")
             }
-        } catch {
-            if let failure { throw failure }
-            throw Self.damaged(file, detail: "the sheet's part \(part) cannot be decompressed")
+            pending.removeFirst(used)
         }
         _ = try pending.withUnsafeBufferPointer { (b) throws(TablesError) in try body(b, true) }
     }
@@ -185,7 +173,7 @@ struct Workbook {
 
     /// Refuses a part whose declared size is beyond any workbook's (over 4 GB, or over 1,000
     /// times its compressed size: a "zip bomb"), before anything is decompressed.
-    static func checkDeclaredSize(_ entry: Entry, part: String, file: String) throws(TablesError) {
+    static func checkDeclaredSize(_ entry: ZipReader.Entry, part: String, file: String) throws(TablesError) {
         let declared = entry.uncompressedSize, compressed = entry.compressedSize
         if declared > 4 << 30 || (declared > 1 << 20 && declared / max(compressed, 1) > 1000) {
             throw damaged(file, detail: "its part \(part) declares \(declared) bytes from \(compressed) compressed (more than a workbook holds; the file is damaged or is not a workbook)")
@@ -198,16 +186,26 @@ struct Workbook {
     }
 
     /// The whole of `part`, or nil when the package has no such part.
-    static func bytes(_ archive: Archive, _ part: String, file: String) throws(TablesError) -> [UInt8]? {
+    static func bytes(_ archive: ZipReader, _ part: String, file: String) throws(TablesError) -> [UInt8]? {
         guard let entry = archive[part] else { return nil }
         try checkDeclaredSize(entry, part: part, file: file)
         var out: [UInt8] = []
-        do {
-            _ = try archive.extract(entry) { out.append(contentsOf: $0) }
-        } catch {
-            throw damaged(file, detail: "its part \(part) cannot be decompressed")
-        }
+        out.reserveCapacity(Int(min(entry.uncompressedSize, 1 << 26)))
+        try extract(archive, entry, file: file) { (data) throws(TablesError) in out.append(contentsOf: data) }
         return out
+    }
+
+    /// `archive.extract`, its failures worded as a damaged workbook (or `body`'s own error).
+    static func extract(_ archive: ZipReader, _ entry: ZipReader.Entry, file: String,
+                        _ body: (UnsafeBufferPointer<UInt8>) throws(TablesError) -> Void) throws(TablesError) {
+        do {
+            try archive.extract(entry, body)
+        } catch {
+            switch error {
+            case .damaged(let damage): throw damaged(file, detail: damage.detail)
+            case .refused(let refusal): throw refusal
+            }
+        }
     }
 
     struct Relation {
@@ -217,7 +215,7 @@ struct Workbook {
     }
 
     /// The relationships in `part`, targets resolved against the folder `base`.
-    static func relations(_ archive: Archive, _ part: String, base: String, file: String) throws(TablesError) -> [Relation] {
+    static func relations(_ archive: ZipReader, _ part: String, base: String, file: String) throws(TablesError) -> [Relation] {
         guard let bytes = try bytes(archive, part, file: file) else { return [] }
         return bytes.withUnsafeBufferPointer { buffer in
             var x = XMLScanner(buffer.baseAddress!, count: buffer.count)

@@ -86,6 +86,50 @@ private func workbook(_ name: String) -> String {
         }
     }
 
+    /// Found by `make fuzz` (the ASan-only timeout): ZIPFoundation's reader spun at the end of
+    /// the file on a deflate stream that never ends (a flipped bit made a block "stored" with
+    /// 65,535 bytes). `ZipReader` reads no further than a part's declared bytes: such a part, a
+    /// cut-short file and a flipped byte are each refused at once as a damaged workbook.
+    @Test(.timeLimit(.minutes(1))) func aDamagedPackageIsRefusedAtOnce() throws {
+        let head = #"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#
+        let path = try Self.minimalWorkbook(sheet: Array((head + #"<row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c></row></sheetData></worksheet>"#).utf8))
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        #expect(try TableFile.read(path: path, name: "good.xlsx").names == ["id"])
+        func refusal(_ damaged: [UInt8]) throws -> String {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("pingyi-\(UUID().uuidString).xlsx").path
+            try Data(damaged).write(to: URL(fileURLWithPath: file))
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            do {
+                _ = try TableFile.read(path: file, name: "damaged.xlsx")
+                return "read"
+            } catch {
+                #expect(error.kind == .syntax, "\(error)")
+                return error.description
+            }
+        }
+        // The workbook part's data: after its local header (30 bytes, the name, the extra field).
+        let name = Array("xl/workbook.xml".utf8)
+        let signature: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
+        func isWorkbookHeader(_ i: Int) -> Bool {
+            bytes[i..<(i + 4)].elementsEqual(signature) && bytes[(i + 30)..<(i + 30 + name.count)].elementsEqual(name)
+        }
+        let found: Int? = (0..<(bytes.count - 30 - name.count)).first(where: isWorkbookHeader)
+        let header = try #require(found)
+        let data = header + 30 + name.count + (Int(bytes[header + 28]) | Int(bytes[header + 29]) << 8)
+        var stored = bytes
+        stored.replaceSubrange(data..<(data + 5), with: [0x00, 0xFF, 0xFF, 0x00, 0x00])
+        let endless = try refusal(stored)
+        #expect(endless.contains("xl/workbook.xml ends before its compressed data does"), "\(endless)")
+        var flipped = bytes
+        flipped[data + 8] ^= 0x10
+        let flip = try refusal(flipped)
+        #expect(flip.contains("xl/workbook.xml") && flip.contains("not a readable .xlsx workbook"), "\(flip)")
+        for length in stride(from: 8, to: bytes.count, by: max(1, bytes.count / 25)) {
+            let cut = try refusal(Array(bytes[..<length]))
+            #expect(cut.contains("not a readable .xlsx workbook"), "cut at \(length): \(cut)")
+        }
+    }
+
     @Test func namedSheet() throws {
         let first = try TableFile.read(path: workbook("two-sheets.xlsx"))
         #expect(first.names.count == 1)
