@@ -92,6 +92,18 @@ public protocol SurveyStore: Sendable {
     /// Each operator's keying per day (Beijing time) and pass, newest day first: the work and
     /// error counts that temporary keying staff are paid by.
     func keyingWork() async throws(StoreError) -> [KeyingWork]
+
+    /// Every stored form of a case with its answers: pass 1, pass 2, then the counted form.
+    func forms(caseID: String) async throws(StoreError) -> [CaseForm]
+
+    /// Gives every stored form of a case the corrected answers (``FormCorrection``), in one
+    /// transaction, each changed answer audited with the reason.
+    /// - Throws: ``StoreError`` (nothing written): no reason, an unknown case, a closed
+    ///   questionnaire, a case without forms, answers the questionnaire refuses.
+    func correct(_ correction: FormCorrection) async throws(StoreError) -> CorrectionSummary
+
+    /// Withdraws one stored form of a case (``FormVoid``), in one transaction, audited.
+    func voidForm(_ void: FormVoid) async throws(StoreError) -> VoidSummary
 }
 
 extension SurveyStore {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Questionnaire
 import Store
+import Markup
 
 /// Supervision (督导 and 管理员): double-entry verification and one-key resolution,
 /// dispositions and reserve activation, telephone quotas, interviewers and callbacks, the audit
@@ -21,6 +22,9 @@ struct SupervisionController {
         group.get("/calls", use: calls)
         group.get("/audit", use: audit)
         group.get("/work", use: work)
+        group.get("/forms", use: forms)
+        group.post("/forms/correct", use: correct)
+        group.post("/forms/void", use: voidForm)
     }
 
     /// Keying work and errors per operator and day: forms, characters keyed, disagreements and
@@ -77,6 +81,103 @@ struct SupervisionController {
             return redirect("/supervise/disagreements?notice=" + "已裁定 \(caseID) \(item) = \(value ?? "（空）")\(done)".addingPercentEncodingForPath)
         } catch {
             throw PageError(.unprocessableContent, "裁定未保存：\(caseID) \(item)", details: error.problems.map(\.message))
+        }
+    }
+
+    // MARK: Correcting and voiding forms
+
+    /// The case a number names (as the keying page reads it) with its questionnaire, or 404.
+    private func formsCase(_ text: String) async throws -> (CaseRecord, Questionnaire) {
+        let id = try await EntryRepository(store: store, writer: environment.writer).resolvedCaseID(text)
+        guard !id.isEmpty, let c = try await store.caseRecord(id) else { throw PageError(.notFound, "没有编号为 \(id) 的案例：请核对编号") }
+        guard let q = try await environment.catalog.questionnaire(c.questionnaire) else { throw PageError(.notFound, "没有问卷 \(c.questionnaire)") }
+        return (c, q)
+    }
+
+    /// A case's stored forms side by side, to correct its answers or void a form.
+    func forms(_ request: Request, context: AppContext) async throws -> Response {
+        let session = try context.user()
+        let text = request.uri.queryParameters["case"].map(String.init) ?? ""
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            let body: HTML = """
+                <form method="get" action="/supervise/forms" class="card"><label>问卷编号 <input type="text" name="case" autofocus></label> \
+                <button type="submit">打开</button></form>
+                """
+            return Page(title: "问卷更正与作废", session: session, body: body).response(context: context)
+        }
+        let (c, q) = try await formsCase(text)
+        return FormsView.page(c, q, forms: try await store.forms(caseID: c.caseID), session: session,
+                              notice: request.uri.queryParameters["notice"].map(String.init)).response(context: context)
+    }
+
+    /// Gives the case's forms the corrected answers (``SurveyStore/correct(_:)``); refused, the
+    /// page again filled in as sent, with the reasons.
+    func correct(_ request: Request, context: AppContext) async throws -> Response {
+        let session = try context.user()
+        var request = request
+        let fields = try await FormBody.read(&request, context: context)
+        let (c, q) = try await formsCase(fields["case_id"] ?? "")
+        let forms = try await store.forms(caseID: c.caseID)
+        var values: [String: String] = [:]
+        for item in q.items { values[item.name] = fields["item:\(item.name)"] ?? "" }
+        let reason = (fields["reason"] ?? "").trimmingCharacters(in: .whitespaces)
+        func refused(_ error: PageError) -> Response {
+            FormsView.page(c, q, forms: forms, session: session, notice: nil, refill: .init(values: values, reason: reason, error: error))
+                .response(context: context, status: error.status)
+        }
+        // Codes and numbers typed with full-width digits are the digits (as on the keying page).
+        var answers: [String?] = q.items.map { item in
+            guard let typed = values[item.name], !typed.isEmpty else { return nil }
+            if case .text = item.kind { return typed }
+            return EntryRepository.halfWidth(typed)
+        }
+        let problems = FieldMessages.problems(q, answers: &answers, allowingMissing: forms.contains { $0.mode != .paper })
+        if !problems.isEmpty {
+            return refused(PageError(.unprocessableContent, "编号 \(c.caseID) 有 \(problems.count) 处需要更正，未保存",
+                                     details: problems.map(\.message), items: problems.map(\.item)))
+        }
+        let summary: CorrectionSummary
+        do {
+            summary = try await store.correct(FormCorrection(caseID: c.caseID, questionnaire: q, answers: answers, reason: reason,
+                                                             operator: session.user, source: context.source))
+        } catch {
+            return refused(try await changeRefusal(error, q, what: "更正"))
+        }
+        let notice = summary.changedAnswers == 0 && !summary.verified ? "\(c.caseID) 的答案与所存相同，未改动"
+            : "已更正 \(c.caseID)：\(summary.forms) 份问卷共改动 \(summary.changedAnswers) 处\(summary.verified ? "；该案例已核实" : "")"
+        return redirect(FormsView.path(c.caseID) + "&notice=" + notice.addingPercentEncodingForPath)
+    }
+
+    /// Withdraws one of the case's forms (``SurveyStore/voidForm(_:)``).
+    func voidForm(_ request: Request, context: AppContext) async throws -> Response {
+        let session = try context.user()
+        var request = request
+        let fields = try await FormBody.read(&request, context: context)
+        let (c, q) = try await formsCase(fields["case_id"] ?? "")
+        guard let kind = FormKind(rawValue: fields["kind"] ?? "") else { throw PageError(.unprocessableContent, "请选择要作废的问卷") }
+        let mode = try await store.forms(caseID: c.caseID).first { $0.kind == kind }?.mode ?? .paper
+        let summary: VoidSummary
+        do {
+            summary = try await store.voidForm(FormVoid(caseID: c.caseID, kind: kind, reason: (fields["reason"] ?? "").trimmingCharacters(in: .whitespaces),
+                                                        operator: session.user, source: context.source))
+        } catch {
+            throw try await changeRefusal(error, q, what: "作废")
+        }
+        var notice = "已作废 \(c.caseID) 的\(kind.label(mode))"
+        if summary.unverified { notice += "；已撤销该案例的核实，请重新录入该遍" }
+        if let restored = summary.restored { notice += "；处置由「\(restored.label)」恢复为「待定」" }
+        return redirect(FormsView.path(c.caseID) + "&notice=" + notice.addingPercentEncodingForPath)
+    }
+
+    /// The store's refusal of a correction or a void, in Chinese.
+    private func changeRefusal(_ error: StoreError, _ q: Questionnaire, what: String) async throws -> PageError {
+        if let closure = try await store.entryClosures().first(where: { $0.questionnaire == q.id }) {
+            return PageError(.conflict, "\(what)未保存：" + EntryWording.closed(closure))
+        }
+        switch error.kind {
+        case .usage: return PageError(.unprocessableContent, "\(what)未保存：请填写原因（记入审计）")
+        case .database: return PageError(.serviceUnavailable, "数据库暂时无法写入，\(what)未保存：请稍后重试")
+        case .data: return PageError(.conflict, "\(what)未保存：该案例的问卷已被他人改动，请刷新本页后重试")
         }
     }
 

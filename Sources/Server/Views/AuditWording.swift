@@ -6,7 +6,7 @@ import Questionnaire
 enum AuditWording {
     static let actions: [String: String] = [
         "load": "载入样本", "remove": "移除样本", "activate": "启用备选", "dispose": "记录处置", "enter": "录入",
-        "replace": "更正", "replaced": "被更正", "verify": "核对通过", "unverify": "撤销核对", "disagree": "两遍不一致",
+        "replace": "更正", "replaced": "被更正", "correct": "督导更正", "void": "作废问卷", "release": "释放备选", "verify": "核对通过", "unverify": "撤销核对", "disagree": "两遍不一致",
         "resolve": "裁定", "call": "拨打", "callback": "回访核查", "entry-close": "截止录入", "entry-reopen": "恢复录入",
         "login": "登录", "login-failed": "登录失败", "lock": "锁定账户", "login-refused": "拒绝登录", "logout": "退出",
         "user-add": "添加用户", "user-password": "设置密码", "user-token": "生成 API 令牌", "user-unlock": "解锁",

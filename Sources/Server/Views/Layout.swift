@@ -57,7 +57,7 @@ struct Page {
         let all: [(String, String, Permission)] = [
             ("/entry", "录入", .keying), ("/mine", "我的录入", .keying), ("/calls", "电话访问", .calling),
             ("/supervise/disagreements", "核对与裁定", .supervising), ("/supervise/cases", "处置与备选", .supervising),
-            ("/supervise/calls", "电话督导", .supervising), ("/supervise/work", "录入工作量", .supervising), ("/supervise/progress", "进度", .analysing),
+            ("/supervise/calls", "电话督导", .supervising), ("/supervise/work", "录入工作量", .supervising), ("/supervise/forms", "问卷更正", .supervising), ("/supervise/progress", "进度", .analysing),
             ("/supervise/units", "单位分布", .analysing), ("/work", "工作台", .workbench), ("/work/analysis", "分析与结果", .workbench), ("/supervise/audit", "审计", .supervising),
             ("/admin/users", "用户", .administering), ("/admin/surveys", "问卷", .administering), ("/admin/audit", "登录记录", .administering),
         ]
@@ -72,7 +72,7 @@ struct Page {
         main{max-width:1180px;margin:0 auto;padding:12px 16px}h1{font-size:20px;margin:8px 0 12px}h2{font-size:17px;margin:18px 0 8px}
         table{border-collapse:collapse;background:#fff;margin:6px 0 14px}th,td{border:1px solid #d5dbe1;padding:3px 8px;text-align:left;vertical-align:top}
         th{background:#e8edf2}td.n{text-align:right;font-variant-numeric:tabular-nums}
-        .notice{background:#e3f4e6;border:1px solid #9ccca5;padding:6px 10px}.error{background:#fbe6e6;border:1px solid #e0a1a1;padding:6px 10px}
+        .notice{background:#e3f4e6;border:1px solid #9ccca5;padding:6px 10px}.error{background:#fbe6e6;border:1px solid #e0a1a1;padding:6px 10px}td.differ{background:#fff3cd}
         button,input,select{font:inherit}button{padding:3px 10px;cursor:pointer}input[type=text],input[type=password],select{padding:3px 6px}
         .card{background:#fff;border:1px solid #d5dbe1;padding:12px 16px;margin:8px 0}.muted{color:#66727f}.small{font-size:13px}
         form.inline{display:inline;margin:0}label.field{display:block;margin:6px 0}

@@ -98,7 +98,7 @@ enum SupervisionView {
             return """
                 <tr><td>\(c.inUse ? HTML("<input type=\"checkbox\" form=\"bulk\" name=\"pick:\(c.caseID)\" value=\"1\" aria-label=\"勾选 \(c.caseID)\"> ") : .empty)\
                 <a href="/supervise/audit?case=\(c.caseID.addingPercentEncodingForPath)">\(c.caseID)</a></td><td>\(role)</td><td>\(c.reserveGroup ?? "")</td><td>\(c.disposition.label)\(c.note.map { "（\($0)）" } ?? "")</td>\
-                <td>\(keyed)</td><td>\(form)</td>\(matched.map { HTML("<td>\($0)</td>") } ?? .empty)</tr>
+                <td>\(keyed)\(c.hasPass1 || c.hasPass2 || c.counted ? HTML(" <a href=\"\(FormsView.path(c.caseID))\">查看·更正</a>") : .empty)</td><td>\(form)</td>\(matched.map { HTML("<td>\($0)</td>") } ?? .empty)</tr>
                 """
         }
         let search: HTML = """
@@ -199,7 +199,8 @@ enum SupervisionView {
             return "<tr><td>\(AuditWording.beijing(e.at))</td><td>\(e.operator)</td><td>\(AuditWording.action(e.action))</td><td>\(pass)</td><td>\(e.item)</td><td>\(e.oldValue)</td><td>\(e.newValue)</td><td>\(e.reason)</td><td>\(e.source)</td></tr>"
         }
         let body: HTML = """
-            <form method="get" action="/supervise/audit" class="card"><label>问卷编号 <input type="text" name="case" value="\(caseID)"></label> <button type="submit">查询</button></form>
+            <form method="get" action="/supervise/audit" class="card"><label>问卷编号 <input type="text" name="case" value="\(caseID)"></label> <button type="submit">查询</button>\
+            \(caseID.isEmpty ? HTML.empty : HTML(" <a href=\"\(FormsView.path(caseID))\">该案例的问卷（更正与作废）</a>"))</form>
             \(caseID.isEmpty ? HTML.empty : (trail.isEmpty ? HTML("<p>编号 \(caseID) 没有记录。</p>") : HTML("""
                 <table><tr><th>时间（北京时间）</th><th>操作人</th><th>操作</th><th>遍次</th><th>题目</th><th>原值</th><th>新值</th><th>原因</th><th>来源</th></tr>\(rows)</table>
                 """)))

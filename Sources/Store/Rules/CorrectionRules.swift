@@ -1,0 +1,147 @@
+import Questionnaire
+
+/// One stored form of a case, as the correction rules see it.
+struct StoredCaseForm: Sendable {
+    let formID: Int64
+    let kind: FormKind
+    let mode: FormMode
+    let questionnaire: String
+    let version: Int
+    let operatorName: String
+    let enteredAt: String
+    let source: String?
+    var answers: [String: String]
+
+    var caseForm: CaseForm {
+        CaseForm(kind: kind, questionnaire: questionnaire, version: version, operator: operatorName, enteredAt: enteredAt, mode: mode,
+                 source: source, answers: answers)
+    }
+}
+
+/// What a store knows of a case before a correction or a void.
+struct CorrectionCase: Sendable {
+    /// The case's questionnaire, and its disposition; nil when the store has no such case.
+    let questionnaire: String?
+    let disposition: Disposition
+    /// How the case's questionnaire version is keyed.
+    let entry: EntryMode
+    let closure: EntryClosure?
+    let forms: [StoredCaseForm]
+    /// The newest `dispose` audit entry of the case: its new value and reason.
+    let lastDispose: (new: String?, reason: String?)?
+}
+
+/// The changes of a correction or a void, worked out before anything is written.
+struct CorrectionPlan: Sendable {
+    /// Forms given new answers (and the questionnaire version they were checked against).
+    var updates: [(formID: Int64, answers: [String: String])] = []
+    /// Forms removed with their answers.
+    var removals: [Int64] = []
+    /// The verified form to insert (the passes agree after the correction); its disagreements go.
+    var final: [String: String]?
+    /// Remove the case's verified form and disagreements (a keyed pass is voided).
+    var unverify = false
+    /// Count the case's form (its disposition, while pending).
+    var counts = false
+    /// The case's disposition set back to pending (the form had set it).
+    var restore: Disposition?
+    var audit: [AuditRecord] = []
+}
+
+/// The rules of ``SurveyStore/correct(_:)`` and ``SurveyStore/voidForm(_:)``, shared by every
+/// store: what may be corrected or voided, and what each changes.
+enum CorrectionRules {
+    /// The reason the disposition of a case whose counted form was voided returns to pending.
+    static let voidedReason = "form voided"
+
+    static func checkReason(_ reason: String, source: String) throws(StoreError) {
+        if reason.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw StoreError(.usage, file: source, message: "a correction or a void needs a reason", hint: "say why the form is changed")
+        }
+    }
+
+    /// Refuses a case the store does not have, one of a closed questionnaire, or one without forms.
+    static func checkCase(_ caseID: String, _ c: CorrectionCase, questionnaire expected: String?, source: String) throws(StoreError) {
+        guard let q = c.questionnaire else {
+            throw StoreError(.data, file: source, message: "case \(caseID) is not in the store", hint: "check the case number")
+        }
+        if let expected, expected != q {
+            throw StoreError(.data, file: source, message: "case \(caseID) belongs to questionnaire \(q), not \(expected)",
+                             hint: "correct it with questionnaire \(q)")
+        }
+        if let closure = c.closure { throw closure.refusal(source: source) }
+        if c.forms.isEmpty {
+            throw StoreError(.data, file: source, message: "case \(caseID) has no stored form", hint: "key its form instead")
+        }
+    }
+
+    /// The plan of a correction: the answers checked (as any form's), then every stored form of
+    /// the case given them, each changed answer audited.
+    static func plan(_ correction: FormCorrection, _ c: CorrectionCase, at: String) throws(StoreError) -> (CorrectionPlan, CorrectionSummary) {
+        try checkReason(correction.reason, source: correction.source)
+        let q = correction.questionnaire
+        try checkCase(correction.caseID, c, questionnaire: q.id, source: correction.source)
+        // A telephone or online interview may have been broken off: its empty items stay allowed.
+        let interview = c.forms.contains { $0.mode != .paper }
+        let batch = FormBatch(questionnaire: q, pass: .first, operator: correction.operator, source: correction.source,
+                              forms: [FormInput(caseID: correction.caseID, answers: correction.answers)], allowsUnanswered: interview)
+        let checked = EntryRules.checkAnswers(batch)
+        if !checked.problems.isEmpty { throw StoreError.rejected(checked.problems, file: correction.source, what: "corrected") }
+        let new = EntryRules.answerMap(checked.forms[0], q)
+        var plan = CorrectionPlan()
+        var changed = 0
+        for form in c.forms {
+            let items = Set(form.answers.keys).union(new.keys).sorted().filter { form.answers[$0] != new[$0] }
+            changed += items.count
+            plan.updates.append((form.formID, new))
+            for item in items {
+                plan.audit.append(AuditRecord(at: at, operator: correction.operator, action: "correct", caseID: correction.caseID,
+                                              pass: form.kind.pass?.rawValue, item: item, old: form.answers[item], new: new[item],
+                                              reason: correction.reason, source: correction.source))
+            }
+        }
+        let kinds = Set(c.forms.map(\.kind))
+        let verifies = q.entry == .double && kinds.contains(.pass1) && kinds.contains(.pass2) && !kinds.contains(.final)
+        if changed == 0 && !verifies { return (CorrectionPlan(), CorrectionSummary(changedAnswers: 0, forms: 0, verified: false)) }
+        if verifies {
+            plan.final = new
+            plan.audit.append(AuditRecord(at: at, operator: correction.operator, action: "verify", caseID: correction.caseID,
+                                          new: "passes agree after correction", reason: correction.reason, source: correction.source))
+        }
+        plan.counts = verifies || kinds.contains(.final) || (q.entry == .single && kinds.contains(.pass1))
+        return (plan, CorrectionSummary(changedAnswers: changed, forms: c.forms.count, verified: verifies))
+    }
+
+    /// The plan of a void: the form removed, a keyed pass's verification undone (the store's
+    /// `unverify`, which says whether there was any), a disposition the form had set returned
+    /// to pending.
+    static func plan(_ void: FormVoid, _ c: CorrectionCase, at: String) throws(StoreError) -> CorrectionPlan {
+        try checkReason(void.reason, source: void.source)
+        try checkCase(void.caseID, c, questionnaire: nil, source: void.source)
+        guard let form = c.forms.first(where: { $0.kind == void.kind }) else {
+            throw StoreError(.data, file: void.source, message: "case \(void.caseID) has no \(void.kind.rawValue) form",
+                             hint: "its forms are \(c.forms.map(\.kind.rawValue).joined(separator: ", "))")
+        }
+        if form.kind == .final && form.mode == .paper {
+            throw StoreError(.data, file: void.source, message: "the verified form of case \(void.caseID) is made from its two passes",
+                             hint: "void the pass that is wrong (the case is then verified again once it is keyed anew), or correct the answers")
+        }
+        var plan = CorrectionPlan()
+        plan.removals = [form.formID]
+        plan.unverify = form.kind != .final
+        plan.audit.append(AuditRecord(at: at, operator: void.operator, action: "void", caseID: void.caseID, pass: form.kind.pass?.rawValue,
+                                      old: "\(form.kind.rawValue) \(form.mode.rawValue) by \(form.operatorName) at \(form.enteredAt), \(form.answers.count) answers",
+                                      new: "voided", reason: void.reason, source: void.source))
+        func counted(_ forms: [StoredCaseForm]) -> Bool {
+            forms.contains { $0.kind == .final } || (c.entry == .single && forms.contains { $0.kind == .pass1 })
+        }
+        let remaining = c.forms.filter { $0.formID != form.formID && !(plan.unverify && $0.kind == .final && $0.mode == .paper) }
+        if counted(c.forms) && !counted(remaining) && [.complete, .partial].contains(c.disposition),
+           let last = c.lastDispose, last.reason == CompletionRules.reason, last.new == c.disposition.rawValue {
+            plan.restore = c.disposition
+            plan.audit.append(AuditRecord(at: at, operator: void.operator, action: "dispose", caseID: void.caseID, old: c.disposition.rawValue,
+                                          new: Disposition.pending.rawValue, reason: voidedReason, source: void.source))
+        }
+        return plan
+    }
+}
