@@ -67,7 +67,8 @@ struct ServerFixture {
         for q in try await store.questionnaires(id: nil) { out += "\(q.reference)\n" }
         let snapshot = try await store.snapshot(questionnaire: nil)
         for c in snapshot.cases { out += "\(c)\n" }
-        for f in snapshot.forms { out += "\(f)\n" }
+        // (Answers sorted: a dictionary's order differs between two reads of the same form.)
+        for f in snapshot.forms { out += "\(f.caseID) \(f.questionnaire) v\(f.version) \(f.mode) \(f.answers.sorted { $0.key < $1.key })\n" }
         out += "\(try await store.disagreements(questionnaire: nil))\n"
         out += "\(try await store.users())\n"
         for id in snapshot.cases.map(\.caseID) { out += "\(try await store.auditTrail(caseID: id).count) " }

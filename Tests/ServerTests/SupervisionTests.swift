@@ -183,5 +183,53 @@ struct SupervisionTests {
             #expect(try await f.store.caseRecord("H-01-0004")?.inUse == false)
         }
     }
-}
 
+    /// 问卷更正与作废: a supervisor sees a case's forms side by side, corrects an answer (every
+    /// form of the case, audited with the reason) or voids a pass; a refused correction comes
+    /// back filled in with the reasons and nothing written; an operator may not.
+    @Test func aSupervisorCorrectsOrVoidsASavedForm() async throws {
+        let f = try await ServerFixture()
+        try await f.test { client in
+            let keyer = try await client.login("operator"), secondKeyer = try await client.login("admin")
+            _ = try await client.post("/entry/small/1", keyer, EntryPageTests.form("H-01-0001"), json: true)
+            _ = try await client.post("/entry/small/2", secondKeyer, EntryPageTests.form("H-01-0001"), json: true)
+            let supervisor = try await client.login("supervisor")
+            #expect(try await client.get("/supervise/cases?q=small&town=T01", supervisor).text.contains("<a href=\"/supervise/forms?case=H-01-0001\">查看·更正</a>"))
+            let page = try await client.get("/supervise/forms?case=h-01-0001", supervisor).text
+            #expect(page.contains("问卷更正与作废：H-01-0001"))
+            #expect(page.contains("<th>第 1 遍录入<br><span class=\"muted small\">operator · "))
+            #expect(page.contains("<th>核实结果<br>"))
+            #expect(page.contains("name=\"item:D02\" value=\"2\""))
+
+            var fields = EntryPageTests.form("H-01-0001", ["1", "5", "3"]).map { $0.0 == "case_id" ? $0 : ("item:" + $0.0, $0.1) }
+            let before = try await f.dump()
+            let refused = try await client.post("/supervise/forms/correct", supervisor, fields + [("reason", "对照纸质问卷")])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("编号 H-01-0001 有 1 处需要更正，未保存") && refused.text.contains("市信访局（D02）的代码「5」无效"))
+            #expect(refused.text.contains("name=\"item:D02\" value=\"5\" size=\"6\" aria-label=\"市信访局 更正为\" aria-invalid=\"true\" autofocus"))
+            #expect(refused.text.contains("value=\"对照纸质问卷\""))
+            let noReason = try await client.post("/supervise/forms/correct", supervisor, EntryPageTests.form("H-01-0001", ["1", "4", "3"])
+                .map { $0.0 == "case_id" ? $0 : ("item:" + $0.0, $0.1) } + [("reason", "  ")])
+            #expect(noReason.status == .unprocessableContent && noReason.text.contains("更正未保存：请填写原因（记入审计）"))
+            #expect(try await f.dump() == before)
+
+            fields = EntryPageTests.form("H-01-0001", ["1", "４", "3"]).map { $0.0 == "case_id" ? $0 : ("item:" + $0.0, $0.1) }
+            let saved = try await client.post("/supervise/forms/correct", supervisor, fields + [("reason", "对照纸质问卷：D02 为不满意")])
+            #expect(saved.headers[.location]?.removingPercentEncoding == "/supervise/forms?case=H-01-0001&notice=已更正 H-01-0001：3 份问卷共改动 3 处")
+            #expect(try await f.store.forms(caseID: "H-01-0001").allSatisfy { $0.answers["D02"] == "4" })
+            let audit = try await client.get("/supervise/audit?case=H-01-0001", supervisor).text
+            #expect(audit.contains("<td>supervisor</td><td>督导更正</td><td>1</td><td>D02</td><td>2</td><td>4</td><td>对照纸质问卷：D02 为不满意</td>"), "\(audit)")
+
+            let voided = try await client.post("/supervise/forms/void", supervisor, [("case_id", "H-01-0001"), ("kind", "pass2"), ("reason", "错号")])
+            #expect(voided.headers[.location]?.removingPercentEncoding
+                    == "/supervise/forms?case=H-01-0001&notice=已作废 H-01-0001 的第 2 遍录入；已撤销该案例的核实，请重新录入该遍；处置由「完成」恢复为「待定」")
+            #expect(try await f.store.forms(caseID: "H-01-0001").map(\.kind) == [.pass1])
+            let noVoidReason = try await client.post("/supervise/forms/void", supervisor, [("case_id", "H-01-0001"), ("kind", "pass1"), ("reason", "")])
+            #expect(noVoidReason.status == .unprocessableContent && noVoidReason.text.contains("作废未保存：请填写原因"))
+            #expect(try await client.get("/supervise/forms?case=H-09-0009", supervisor).status == .notFound)
+            #expect(try await client.get("/supervise/forms?case=H-01-0001", keyer).status == .forbidden)
+            #expect(try await client.post("/supervise/forms/void", keyer, [("case_id", "H-01-0001"), ("kind", "pass1"), ("reason", "x")]).status == .forbidden)
+            #expect(try await f.store.forms(caseID: "H-01-0001").count == 1)
+        }
+    }
+}
