@@ -69,9 +69,12 @@ public struct FormChecker: Sendable {
                                             hint: "the answer is damaged: key it again"))
                 continue
             }
+            // Codes and numbers typed with full-width digits (an input method's, a WPS sheet's)
+            // are the digits; a refused answer is quoted as it was typed.
+            let ascii = halfWidth(text).trimmingWhitespace()
             switch item.kind {
             case .unit, .ownTown, .tier, .single:
-                if let code = parseCode(text), (0...9).contains(code) ? allowedDigit[i][code] : allowedCodes[i].contains(code) {
+                if let code = parseCode(ascii), (0...9).contains(code) ? allowedDigit[i][code] : allowedCodes[i].contains(code) {
                     answers[i] = String(code)
                 } else {
                     answers[i] = text
@@ -80,11 +83,11 @@ public struct FormChecker: Sendable {
                 }
             case .number(let minimum, let maximum, let decimals):
                 answers[i] = text
-                guard let value = parseDecimal(text) else {
+                guard let value = parseDecimal(ascii) else {
                     problems.append(ItemProblem(item: i, message: "\(item.name) = '\(text)' is not a number", hint: "key digits, e.g. 3"))
                     continue
                 }
-                let places = decimalPlaces(text)
+                let places = decimalPlaces(ascii)
                 if places > decimals {
                     problems.append(ItemProblem(item: i, message: "\(item.name) = '\(text)' has \(places) digits after the point",
                                                 hint: decimals == 0 ? "key a whole number" : "key at most \(decimals) digits after the point"))
@@ -95,7 +98,7 @@ public struct FormChecker: Sendable {
                     problems.append(ItemProblem(item: i, message: "\(item.name) = \(text) is above \(rangeText(minimum, maximum))",
                                                 hint: "check the paper form and key a value in range"))
                 } else {
-                    answers[i] = formatNumber(value, decimals: decimals, text: text)
+                    answers[i] = formatNumber(value, decimals: decimals, text: ascii)
                 }
             case .text(let maxLength):
                 answers[i] = text
@@ -203,4 +206,18 @@ func decimalPlaces(_ text: String) -> Int {
     var fraction = text[text.index(after: point)...]
     while fraction.last == "0" { fraction.removeLast() }
     return fraction.count
+}
+
+/// Full-width ASCII forms (U+FF01…U+FF5E) and the ideographic space as their ASCII characters;
+/// everything else unchanged (`Ｕ－０１` is `U-01`, `３` is `3`, as a Chinese input method types
+/// them). Applied to codes, numbers and case numbers, never to text answers.
+public func halfWidth(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { (0xFF01...0xFF5E).contains($0.value) || $0.value == 0x3000 }) else { return text }
+    var scalars = String.UnicodeScalarView()
+    for u in text.unicodeScalars {
+        if (0xFF01...0xFF5E).contains(u.value), let a = Unicode.Scalar(u.value - 0xFEE0) { scalars.append(a) }
+        else if u.value == 0x3000 { scalars.append(" ") }
+        else { scalars.append(u) }
+    }
+    return String(scalars)
 }

@@ -54,6 +54,18 @@ struct FormCheckerTests {
         #expect(skipped == ["1", "1", "1", nil, "2", nil, nil])
     }
 
+    /// Full-width digits (a Chinese input method's, a WPS sheet's) are digits in codes and
+    /// numbers, on every channel (the store's checks); text answers keep theirs; a refused
+    /// answer is quoted as typed.
+    @Test func fullWidthDigitsAreDigits() {
+        let checker = FormChecker(FormCheckerTests.questionnaire)
+        var answers: [String?] = ["３", "\u{3000}７", "１２", "１２００．５", "１", "１", "好１"]
+        #expect(checker.check(&answers).isEmpty)
+        #expect(answers == ["3", "7", "12", "1200.5", "1", "1", "好１"])
+        var wrong: [String?] = ["５", "1", "1", nil, "2", nil, nil]
+        #expect(checker.check(&wrong).map(\.message) == ["D01 = '５' is not a code of 四档满意度 (1–4, 7, 8)"])
+    }
+
     @Test func listsEveryProblem() {
         let checker = FormChecker(FormCheckerTests.questionnaire)
         var answers: [String?] = ["5", nil, "21", "1.25", "1", nil, "太长的意见"]

@@ -125,12 +125,7 @@ struct SupervisionController {
             FormsView.page(c, q, forms: forms, session: session, notice: nil, refill: .init(values: values, reason: reason, error: error))
                 .response(context: context, status: error.status)
         }
-        // Codes and numbers typed with full-width digits are the digits (as on the keying page).
-        var answers: [String?] = q.items.map { item in
-            guard let typed = values[item.name], !typed.isEmpty else { return nil }
-            if case .text = item.kind { return typed }
-            return EntryRepository.halfWidth(typed)
-        }
+        var answers: [String?] = q.items.map { item in values[item.name].flatMap { $0.isEmpty ? nil : $0 } }
         let problems = FieldMessages.problems(q, answers: &answers, allowingMissing: forms.contains { $0.mode != .paper })
         if !problems.isEmpty {
             return refused(PageError(.unprocessableContent, "编号 \(c.caseID) 有 \(problems.count) 处需要更正，未保存",

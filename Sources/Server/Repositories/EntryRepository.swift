@@ -43,20 +43,6 @@ struct EntryRepository: Sendable {
         halfWidth(text).trimmingCharacters(in: .whitespaces)
     }
 
-    /// Full-width ASCII forms (U+FF01…U+FF5E) and the ideographic space as their ASCII
-    /// characters; everything else unchanged (a Chinese text keeps its own punctuation only in
-    /// text items, which are not passed through this).
-    static func halfWidth(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { (0xFF01...0xFF5E).contains($0.value) || $0.value == 0x3000 }) else { return text }
-        var scalars = String.UnicodeScalarView()
-        for u in text.unicodeScalars {
-            if (0xFF01...0xFF5E).contains(u.value), let a = Unicode.Scalar(u.value - 0xFEE0) { scalars.append(a) }
-            else if u.value == 0x3000 { scalars.append(" ") }
-            else { scalars.append(u) }
-        }
-        return String(scalars)
-    }
-
     /// The case number as the store has it: as typed (normalised), or in capitals when only
     /// that is a case (`u-01-0003` is `U-01-0003`).
     func resolvedCaseID(_ text: String) async throws -> String {
@@ -83,12 +69,8 @@ struct EntryRepository: Sendable {
         let check = try await check(q, pass: pass, caseID: caseID, operator: `operator`)
         let id = check.caseID
         guard check.ok else { throw PageError(.conflict, check.message) }
-        // Codes and numbers typed with full-width digits (an input method's) are the digits.
-        var answers: [String?] = q.items.map { item in
-            guard let typed = fields[item.name], !typed.isEmpty else { return nil }
-            if case .text = item.kind { return typed }
-            return EntryRepository.halfWidth(typed)
-        }
+        // (Full-width digits are read as digits by the store's answer checks.)
+        var answers: [String?] = q.items.map { item in fields[item.name].flatMap { $0.isEmpty ? nil : $0 } }
         let problems = FieldMessages.problems(q, answers: &answers)
         if !problems.isEmpty {
             throw PageError(.unprocessableContent, "编号 \(id) 有 \(problems.count) 处需要更正，未保存", details: problems.map(\.message),
