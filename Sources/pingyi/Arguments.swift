@@ -28,6 +28,7 @@ extension TierScoring.DontKnowRule: ExpressibleByArgument {}
 extension LonelyRule: ExpressibleByArgument {}
 extension RateInterval: ExpressibleByArgument {}
 extension Pass: ExpressibleByArgument {}
+extension FormKind: ExpressibleByArgument {}
 extension DegreesOfFreedom: ExpressibleByArgument {}
 extension UserRole: ExpressibleByArgument {}
 extension RespondentGroup: ExpressibleByArgument {}

@@ -124,4 +124,48 @@ extension ResponsesCommand {
             }
         }
     }
+
+    struct VoidForm: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "void",
+            abstract: "Withdraw (void) one stored form of a case: a pass keyed against the wrong case, an interview that did not take place.",
+            discussion: """
+                The form and its answers are removed, audited as void with who keyed it, when and the reason.
+                Voiding a keyed pass undoes the case's verification (key the pass anew, then verify); a
+                disposition the form had set (complete or partial) returns to pending, one a supervisor
+                recorded stays. The verified form is made from the two passes and cannot be voided alone;
+                a telephone or online interview is voided as --form final. The same rules as the web's
+                问卷更正与作废 page.
+                """
+        )
+
+        @Option(name: .customLong("case"), help: "The case.")
+        var caseID: String
+
+        @Option(help: "Which form: pass1, pass2, or final (a telephone or online interview).")
+        var form: FormKind
+
+        @Option(help: "Why (recorded in the audit trail).")
+        var reason: String
+
+        @Option(name: .customLong("operator"), help: "Who voids it.")
+        var operatorName: String
+
+        @OptionGroup var store: StoreOptions
+
+        func validate() throws {
+            if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--reason must say why the form is voided.") }
+            if operatorName.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--operator must name who voids the form.") }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                let s = try await store.open()
+                let summary = try await s.voidForm(FormVoid(caseID: caseID, kind: form, reason: reason, operator: operatorName, source: "pingyi responses void"))
+                print("已作废  \(caseID) 的 \(form.rawValue) → \(store.name)")
+                if summary.unverified { print("需重新核对  \(caseID)：重新录入该遍后运行 pingyi responses verify") }
+                if let restored = summary.restored { print("处置  \(caseID) 由 \(restored.rawValue) 恢复为 pending") }
+            }
+        }
+    }
 }

@@ -96,6 +96,15 @@ struct StoreCommandTests {
         #expect(total?[1...3] == ["310", "300", "0"])
         #expect(total?[4] == "10")
         #expect(total?[10] == "96.8%")
+        // A pass keyed against the wrong case is voided: the case needs its pass and a verify again.
+        let void = try Command.run(["responses", "void", "--case", disagreeing[0], "--form", "pass2", "--reason", "错号", "--operator", "督导"], in: dir)
+        #expect(void.status == 0, "\(void.stderr)")
+        #expect(void.stdout == "已作废  \(disagreeing[0]) 的 pass2 → pingyi.sqlite\n需重新核对  \(disagreeing[0])：重新录入该遍后运行 pingyi responses verify\n处置  \(disagreeing[0]) 由 complete 恢复为 pending\n")
+        let again = try Command.run(["responses", "void", "--case", disagreeing[0], "--form", "pass2", "--reason", "错号", "--operator", "督导"], in: dir)
+        #expect(again.status == 65 && again.stderr.contains("case \(disagreeing[0]) has no pass2 form"), "\(again.stderr)")
+        let blank = try Command.run(["responses", "void", "--case", disagreeing[0], "--form", "pass1", "--reason", " ", "--operator", "督导"], in: dir)
+        #expect(blank.status == 64)
+        #expect(try Command.run(["audit", "--case", disagreeing[0]], in: dir).stdout.contains("错号"))
     }
 
     @Test func aRejectedImportListsEveryProblemAndWritesNothing() throws {
