@@ -130,8 +130,11 @@ extension PostgresStore {
                 process.standardOutput = out
                 process.standardError = err
                 try process.run()
+                // Both pipes drained at once: a tool that fills the error pipe (64 KB of warnings)
+                // while its output is still being read would otherwise wait for ever.
+                let draining = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }
                 let output = out.fileHandleForReading.readDataToEndOfFile()
-                let errors = err.fileHandleForReading.readDataToEndOfFile()
+                let errors = await draining.value
                 process.waitUntilExit()
                 return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
             }.value
