@@ -200,6 +200,12 @@ struct SupervisionTests {
             #expect(page.contains("<th>第 1 遍录入<br><span class=\"muted small\">operator · "))
             #expect(page.contains("<th>核实结果<br>"))
             #expect(page.contains("name=\"item:D02\" value=\"2\""))
+            #expect(page.contains("<td class=\"same\">2 比较满意</td>"))
+            // Passes that disagree: the differing answers are marked.
+            _ = try await client.post("/entry/small/1", keyer, EntryPageTests.form("H-01-0002"), json: true)
+            _ = try await client.post("/entry/small/2", secondKeyer, EntryPageTests.form("H-01-0002", ["1", "2", "4"]), json: true)
+            let disagreeing = try await client.get("/supervise/forms?case=H-01-0002", supervisor).text
+            #expect(disagreeing.contains("<td class=\"differ\">3 基本满意</td><td class=\"differ\">4 不满意</td>"), "\(disagreeing)")
 
             var fields = EntryPageTests.form("H-01-0001", ["1", "5", "3"]).map { $0.0 == "case_id" ? $0 : ("item:" + $0.0, $0.1) }
             let before = try await f.dump()

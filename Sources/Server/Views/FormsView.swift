@@ -33,7 +33,7 @@ enum FormsView {
         let rows = q.items.map { item -> HTML in
             let values = forms.map { $0.answers[item.name] }
             let differ = Set(values.map { $0 ?? "" }).count > 1
-            let cells = values.map { HTML("<td\(differ ? " class=\"differ\"" : "")>\(SupervisionView.describe($0, item: item, in: q))</td>") }
+            let cells = values.map { HTML("<td class=\"\(differ ? "differ" : "same")\">\(SupervisionView.describe($0, item: item, in: q))</td>") }
             let value = refill?.values[item.name] ?? base[item.name] ?? ""
             let faulty = refill?.error.items.contains(item.name) ?? false
             let size: Int
@@ -52,7 +52,7 @@ enum FormsView {
             \(refused)
             <form method="post" action="/supervise/forms/correct">\(csrf)
             <table><tr><th>题目</th>\(columns)<th>更正为</th></tr>\(rows)</table>
-            <p><label>更正原因（必填） <input type="text" name="reason" value="\(refill?.reason ?? "")" size="40" required \
+            <p class="save-bar"><label>更正原因（必填） <input type="text" name="reason" value="\(refill?.reason ?? "")" size="40" required \
             placeholder="例如：对照纸质问卷，D03 录错"></label> <button type="submit">保存更正</button></p>
             </form>
             <p class="muted small">更正写入本案例的每一份问卷（第 1 遍、第 2 遍和核实结果，录入人不变），每处改动连同原因记入审计；\

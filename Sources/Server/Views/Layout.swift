@@ -72,7 +72,7 @@ struct Page {
         main{max-width:1180px;margin:0 auto;padding:12px 16px}h1{font-size:20px;margin:8px 0 12px}h2{font-size:17px;margin:18px 0 8px}
         table{border-collapse:collapse;background:#fff;margin:6px 0 14px}th,td{border:1px solid #d5dbe1;padding:3px 8px;text-align:left;vertical-align:top}
         th{background:#e8edf2}td.n{text-align:right;font-variant-numeric:tabular-nums}
-        .notice{background:#e3f4e6;border:1px solid #9ccca5;padding:6px 10px}.error{background:#fbe6e6;border:1px solid #e0a1a1;padding:6px 10px}td.differ{background:#fff3cd}
+        .notice{background:#e3f4e6;border:1px solid #9ccca5;padding:6px 10px}.error{background:#fbe6e6;border:1px solid #e0a1a1;padding:6px 10px}td.differ{background:#fff3cd}.save-bar{position:sticky;bottom:0;background:#fff;padding:8px 0;border-top:1px solid #ccc}
         button,input,select{font:inherit}button{padding:3px 10px;cursor:pointer}input[type=text],input[type=password],select{padding:3px 6px}
         .card{background:#fff;border:1px solid #d5dbe1;padding:12px 16px;margin:8px 0}.muted{color:#66727f}.small{font-size:13px}
         form.inline{display:inline;margin:0}label.field{display:block;margin:6px 0}
