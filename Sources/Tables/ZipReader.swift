@@ -38,12 +38,8 @@ final class ZipReader {
             throw Damage(detail: "it is not a regular file")
         }
         fileSize = UInt64(info.st_size)
-        do {
-            entries = try readDirectory()
-        } catch {
-            close(descriptor)
-            throw error
-        }
+        // (Every property is set: on a failure here deinit closes the descriptor.)
+        entries = try readDirectory()
     }
 
     deinit { close(descriptor) }
