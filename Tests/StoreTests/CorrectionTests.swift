@@ -1,4 +1,6 @@
 import Foundation
+import GRDB
+import PostgresNIO
 import Questionnaire
 @testable import Store
 import Testing
@@ -130,5 +132,40 @@ struct CorrectionTests {
         #expect(voided == VoidSummary(unverified: false, restored: .complete))
         #expect(try await f.store.forms(caseID: "H-01-0003").isEmpty)
         #expect(try await f.store.caseRecord("H-01-0003")?.disposition == .pending)
+    }
+
+    /// A voided interview puts its case back in the call queue (its attempts kept): the quota
+    /// table no longer counts it complete and it is open to be called again.
+    @Test(arguments: Backend.enabled) func aVoidedInterviewIsCalledAgain(_ backend: Backend) async throws {
+        let f = try await StoreFixture(backend)
+        let q = try StoreFixture.questionnaire("phone")
+        _ = try await f.store.loadCases(StoreFixture.list("urban-phone", for: q), for: q, replace: false, operator: "载入员")
+        let t = CallTests.monday19
+        let a = try #require(try await f.store.nextCall(questionnaire: "phone", interviewer: "甲", now: t).assignment)
+        _ = try await f.store.recordInterview(CallAttemptInput(caseID: a.caseID, interviewer: "甲", phoneRank: 1, startedAt: t, endedAt: t + 540,
+                                                               outcome: .complete), answers: CallTests.answers, now: t + 540)
+        #expect(try await f.store.callQuotas(questionnaire: "phone", now: t + 600).map(\.completes).reduce(0, +) == 1)
+        #expect(try await Self.callState(f, a.caseID) == "complete")
+        let summary = try await f.store.voidForm(FormVoid(caseID: a.caseID, kind: .final, reason: "回访：未接受过访问", operator: "督导", source: "web"))
+        #expect(summary == VoidSummary(unverified: false, restored: .complete))
+        #expect(try await f.store.callQuotas(questionnaire: "phone", now: t + 600).map(\.completes).reduce(0, +) == 0)
+        #expect(try await Self.callState(f, a.caseID) == "open")
+        #expect(try await f.store.auditTrail(caseID: a.caseID).contains { $0.action == "void" && $0.newValue == "voided; back in the call queue" })
+    }
+
+    /// The case's `call_cases.final_disposition`, or "open".
+    static func callState(_ f: StoreFixture, _ caseID: String) async throws -> String? {
+        switch f.store {
+        case let s as SQLiteStore:
+            return try await DatabaseQueue(path: s.path).read { db in
+                try String.fetchOne(db, sql: "SELECT coalesce(final_disposition, 'open') FROM call_cases WHERE case_id = ?", arguments: [caseID])
+            }
+        case let s as PostgresStore:
+            return try await s.reading { db in
+                try await s.strings(db, "SELECT coalesce(final_disposition, 'open') FROM call_cases WHERE case_id = \(caseID)").first
+            }
+        default:
+            return nil
+        }
     }
 }

@@ -43,6 +43,9 @@ extension PostgresStore {
             if plan.restore != nil {
                 try await db.query("UPDATE cases SET disposition = 'pending' WHERE case_id = \(void.caseID)", logger: self.logger)
             }
+            if plan.reopenCalls {
+                _ = try await self.query(db, CallSQL.reopen(caseID: "$1"), [.text(void.caseID)])
+            }
             try await self.audit(db, Array(plan.audit.dropFirst()))
             return VoidSummary(unverified: undone, restored: plan.restore)
         }

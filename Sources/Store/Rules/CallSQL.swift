@@ -115,6 +115,11 @@ enum CallSQL {
         """
     }
 
+    /// Puts a case whose telephone interview was voided back in its call queue (its attempts kept).
+    static func reopen(caseID: String) -> String {
+        "UPDATE call_cases SET final_disposition = NULL, final_aapor = NULL, next_at = 0, locked_by = NULL, locked_until = NULL WHERE case_id = \(caseID)"
+    }
+
     /// Records a dial in the case's calling state and frees its lock.
     static func afterAttempt(caseID: String, attempts: String, outcome: String, nextAt: String, appointment: String, final: String,
                              aapor: String) -> String {

@@ -41,6 +41,8 @@ struct CorrectionPlan: Sendable {
     var final: [String: String]?
     /// Remove the case's verified form and disagreements (a keyed pass is voided).
     var unverify = false
+    /// Put the case back in its telephone call queue (its interview is voided).
+    var reopenCalls = false
     /// Count the case's form (its disposition, while pending).
     var counts = false
     /// The case's disposition set back to pending (the form had set it).
@@ -129,9 +131,11 @@ enum CorrectionRules {
         var plan = CorrectionPlan()
         plan.removals = [form.formID]
         plan.unverify = form.kind != .final
+        // An interview that did not take place: the case is called again.
+        plan.reopenCalls = form.kind == .final && form.mode == .telephone
         plan.audit.append(AuditRecord(at: at, operator: void.operator, action: "void", caseID: void.caseID, pass: form.kind.pass?.rawValue,
                                       old: "\(form.kind.rawValue) \(form.mode.rawValue) by \(form.operatorName) at \(form.enteredAt), \(form.answers.count) answers",
-                                      new: "voided", reason: void.reason, source: void.source))
+                                      new: plan.reopenCalls ? "voided; back in the call queue" : "voided", reason: void.reason, source: void.source))
         func counted(_ forms: [StoredCaseForm]) -> Bool {
             forms.contains { $0.kind == .final } || (c.entry == .single && forms.contains { $0.kind == .pass1 })
         }

@@ -44,6 +44,9 @@ extension SQLiteStore {
             if plan.restore != nil {
                 try db.execute(sql: "UPDATE cases SET disposition = 'pending' WHERE case_id = ?", arguments: [void.caseID])
             }
+            if plan.reopenCalls {
+                try db.execute(sql: CallSQL.reopen(caseID: "?"), arguments: [void.caseID])
+            }
             for entry in plan.audit.dropFirst() { try self.audit(db, entry) }
             return VoidSummary(unverified: undone, restored: plan.restore)
         }
