@@ -55,12 +55,13 @@ public struct CaseForm: Sendable, Equatable {
     }
 }
 
-/// A supervisor's correction of a case's answers (``SurveyStore/correct(_:)``): every stored
-/// form of the case — each keyed pass and the counted form — takes the corrected answers, each
-/// changed answer audited with the reason. The forms keep who keyed them (a correction is not
-/// keying work). A double-entry case keyed in both passes is verified by the correction (its
-/// passes now agree; open disagreements are settled by it); a case keyed once, or by telephone
-/// or online, stays counted as it was.
+/// A supervisor's correction of a case's answers (``SurveyStore/correct(_:)``): the form that
+/// counts takes them — the verified form, or the telephone or online interview; a double-entry
+/// case whose passes disagree gets a verified form made from them, its open disagreements
+/// resolved with the corrected values; a case with one keyed form only (single entry, or a pass
+/// awaiting the other) has that form corrected. Keyed passes beside a counted form keep what was
+/// keyed, so keying work and each pass's errors stay as keyed. Each changed answer is audited
+/// with the reason.
 public struct FormCorrection: Sendable {
     public let caseID: String
     /// The questionnaire version the answers are checked against (the case's questionnaire).

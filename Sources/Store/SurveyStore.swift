@@ -96,8 +96,8 @@ public protocol SurveyStore: Sendable {
     /// Every stored form of a case with its answers: pass 1, pass 2, then the counted form.
     func forms(caseID: String) async throws(StoreError) -> [CaseForm]
 
-    /// Gives every stored form of a case the corrected answers (``FormCorrection``), in one
-    /// transaction, each changed answer audited with the reason.
+    /// Corrects a case's answers (``FormCorrection``: the counted form, or the disagreeing
+    /// passes resolved), in one transaction, each changed answer audited with the reason.
     /// - Throws: ``StoreError`` (nothing written): no reason, an unknown case, a closed
     ///   questionnaire, a case without forms, answers the questionnaire refuses.
     func correct(_ correction: FormCorrection) async throws(StoreError) -> CorrectionSummary

@@ -25,25 +25,32 @@ struct CorrectionTests {
         _ = try await f.store.verify(questionnaire: "small", operator: "审核员")
         #expect(try await f.store.forms(caseID: "H-01-0001").map(\.kind) == [.pass1, .pass2, .final])
 
-        // A verified case: its three forms take D02 = 4; who keyed them stays.
+        // A verified case: its counted form takes D02 = 4; the keyed passes stay as keyed.
         let summary = try await f.store.correct(Self.correction("H-01-0001", q, ["1", "4", "3"]))
-        #expect(summary == CorrectionSummary(changedAnswers: 3, forms: 3, verified: false))
+        #expect(summary == CorrectionSummary(changedAnswers: 1, forms: 1, verified: false))
         let forms = try await f.store.forms(caseID: "H-01-0001")
-        #expect(forms.map { $0.answers["D02"] } == ["4", "4", "4"])
+        #expect(forms.map { $0.answers["D02"] } == ["2", "2", "4"])
         #expect(forms.map(\.operator) == ["录入员甲", "录入员乙", "审核员"])
         let corrections = try await f.store.auditTrail(caseID: "H-01-0001").filter { $0.action == "correct" }
-        #expect(corrections.map(\.pass) == [1, 2, nil])
+        #expect(corrections.map(\.pass) == [nil])
         #expect(corrections.allSatisfy { $0.item == "D02" && $0.oldValue == "2" && $0.newValue == "4" && $0.reason == "对照纸质问卷" && $0.operator == "督导" })
         let counted = try await f.store.snapshot(questionnaire: "small").forms.first { $0.caseID == "H-01-0001" }
         #expect(counted?.answers["D02"] == "4")
 
-        // The disagreeing case: corrected, its passes agree — verified and complete.
+        // The disagreeing case: its disagreement resolved with the corrected value (so the error
+        // stays with pass 2 in the keying work), D01 corrected too: verified and complete.
         #expect(try await f.store.disagreements(questionnaire: nil).map(\.caseID) == ["H-01-0002"])
-        let settled = try await f.store.correct(Self.correction("H-01-0002", q, ["1", "2", "3"]))
-        #expect(settled == CorrectionSummary(changedAnswers: 1, forms: 2, verified: true))
+        let settled = try await f.store.correct(Self.correction("H-01-0002", q, ["2", "2", "3"]))
+        #expect(settled == CorrectionSummary(changedAnswers: 2, forms: 1, verified: true))
         #expect(try await f.store.disagreements(questionnaire: nil).isEmpty)
         #expect(try await f.store.caseRecord("H-01-0002")?.disposition == .complete)
-        #expect(try await f.store.auditTrail(caseID: "H-01-0002").contains { $0.action == "verify" && $0.newValue == "passes agree after correction" })
+        #expect(try await f.store.forms(caseID: "H-01-0002").map { $0.answers["D03"] } == ["3", "4", "3"])
+        let trail = try await f.store.auditTrail(caseID: "H-01-0002")
+        #expect(trail.contains { $0.action == "resolve" && $0.item == "D03" && $0.oldValue == "pass 1 '3', pass 2 '4'" && $0.newValue == "3" })
+        #expect(trail.contains { $0.action == "correct" && $0.item == "D01" && $0.oldValue == "1" && $0.newValue == "2" })
+        #expect(trail.contains { $0.action == "verify" && $0.newValue == "verified by correction" })
+        let pass2 = try #require(try await f.store.keyingWork().first { $0.operator == "录入员乙" })
+        #expect(pass2.disagreements == 1 && pass2.errors == 1)
 
         // Refused, nothing written: no reason, a code off the scale, an unknown case, a case
         // without forms, a closed questionnaire.

@@ -21,17 +21,24 @@ struct EntryRulesTests {
             _ = try await f.enter([StoreFixture.form("H-01-0001", line: 2)], pass: .second, q: q, operator: "甲")
         }
         #expect(error?.problems.map(\.description) == [
-            "forms.csv:2:1: case H-01-0001: pass 1 was keyed by 甲, who may not key pass 2 of small (second-pass-operator: different); have another operator key pass 2 (the passes are compared, so they must be independent), or set second-pass-operator: any in a new version of the questionnaire",
+            "forms.csv:2:1: case H-01-0001: pass 1 was keyed by 甲, who may not key pass 2 of small (second-pass-operator: different); have another operator key this pass (the passes are compared, so they must be independent), or set second-pass-operator: any in a new version of the questionnaire",
         ])
-        #expect(error?.problems.first?.refusal == .sameOperator(operator: "甲"))
+        #expect(error?.problems.first?.refusal == .sameOperator(operator: "甲", pass: .first))
         #expect(try await f.dump() == before)
         // The same decision, asked before keying.
-        #expect(try await f.store.entryRefusal(caseID: "H-01-0001", questionnaire: q, pass: .second, operator: "甲") == .sameOperator(operator: "甲"))
+        #expect(try await f.store.entryRefusal(caseID: "H-01-0001", questionnaire: q, pass: .second, operator: "甲") == .sameOperator(operator: "甲", pass: .first))
         #expect(try await f.store.entryRefusal(caseID: "H-01-0001", questionnaire: q, pass: .second, operator: "乙") == nil)
         #expect(try await f.store.entryRefusal(caseID: "H-01-0001", questionnaire: q, pass: .first, operator: "乙")
                 == .alreadyKeyed(pass: .first, operator: "甲", at: try #require(try await f.store.auditTrail(caseID: "H-01-0001").last?.at)))
         #expect(try await f.store.entryRefusal(caseID: "H-09-0009", questionnaire: q, pass: .first, operator: "乙") == .notInSample(questionnaire: "small"))
         _ = try await f.enter([StoreFixture.form("H-01-0001")], pass: .second, q: q, operator: "乙")
+        // Pass 1 voided and keyed anew: not by the operator of the pass 2 that stayed.
+        _ = try await f.store.voidForm(FormVoid(caseID: "H-01-0001", kind: .pass1, reason: "错号", operator: "督导", source: "web"))
+        let again = await StoreFixture.failure { _ = try await f.enter([StoreFixture.form("H-01-0001", line: 2)], q: q, operator: "乙") }
+        #expect(again?.problems.first?.refusal == .sameOperator(operator: "乙", pass: .second))
+        #expect(again?.problems.first?.message == "case H-01-0001: pass 2 was keyed by 乙, who may not key pass 1 of small (second-pass-operator: different)")
+        #expect(try await f.store.entryRefusal(caseID: "H-01-0001", questionnaire: q, pass: .first, operator: "乙") == .sameOperator(operator: "乙", pass: .second))
+        _ = try await f.enter([StoreFixture.form("H-01-0001")], q: q, operator: "丙")
         // A questionnaire that allows one person both passes says so.
         let any = Questionnaire(id: "small", version: 3, title: q.title, group: q.group, scale: q.scale, units: q.units, ownTown: q.ownTown,
                                 further: q.furtherItems, secondPassOperator: .any)

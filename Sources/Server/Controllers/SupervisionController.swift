@@ -117,7 +117,14 @@ struct SupervisionController {
         var request = request
         let fields = try await FormBody.read(&request, context: context)
         let (c, q) = try await formsCase(fields["case_id"] ?? "")
-        let forms = try await store.forms(caseID: c.caseID)
+        var forms = try await store.forms(caseID: c.caseID)
+        // Two passes from files not yet compared: compared first, so that the correction
+        // resolves what they disagree on.
+        let kinds = Set(forms.map(\.kind))
+        if q.entry == .double && kinds.isSuperset(of: [.pass1, .pass2]) && !kinds.contains(.final) {
+            _ = try await store.verify(caseID: c.caseID, operator: session.user)
+            forms = try await store.forms(caseID: c.caseID)
+        }
         var values: [String: String] = [:]
         for item in q.items { values[item.name] = fields["item:\(item.name)"] ?? "" }
         let reason = (fields["reason"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -172,7 +179,9 @@ struct SupervisionController {
         switch error.kind {
         case .usage: return PageError(.unprocessableContent, "\(what)未保存：请填写原因（记入审计）")
         case .database: return PageError(.serviceUnavailable, "数据库暂时无法写入，\(what)未保存：请稍后重试")
-        case .data: return PageError(.conflict, "\(what)未保存：该案例的问卷已被他人改动，请刷新本页后重试")
+        case .data:
+            // The answers are checked on the page first: a refusal here is a change made meanwhile.
+            return PageError(.conflict, "\(what)未保存：该案例的问卷与本页所示不符（可能刚被改动），请刷新本页后重试")
         }
     }
 

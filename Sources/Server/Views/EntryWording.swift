@@ -17,7 +17,7 @@ enum EntryWording {
         case .townNotRated(nil): "编号 \(id) 在名单中没有所在镇（街道）：请联系督导核对名单"
         case .alreadyKeyed(let pass, _, _): "编号 \(id) 的第 \(pass.rawValue) 遍已录入：如需更正请联系督导"
         case .nothingToReplace(let pass): "编号 \(id) 还没有第 \(pass.rawValue) 遍，无可更正"
-        case .sameOperator: "编号 \(id) 的第 1 遍是您录入的：第 2 遍须由另一名录入员独立录入"
+        case .sameOperator(_, let other): "编号 \(id) 的第 \(other.rawValue) 遍是您录入的：第 \(3 - other.rawValue) 遍须由另一名录入员独立录入"
         case let .alreadyCounted(mode, _, _): "编号 \(id) 已有计入的问卷（\(mode.label)）：每个样本只访问一次，如需更正请联系督导"
         }
     }

@@ -55,8 +55,9 @@ enum FormsView {
             <p class="save-bar"><label>更正原因（必填） <input type="text" name="reason" value="\(refill?.reason ?? "")" size="40" required \
             placeholder="例如：对照纸质问卷，D03 录错"></label> <button type="submit">保存更正</button></p>
             </form>
-            <p class="muted small">更正写入本案例的每一份问卷（第 1 遍、第 2 遍和核实结果，录入人不变），每处改动连同原因记入审计；\
-            两遍都已录入的案例更正后即为已核实。代码与录入页相同（鼠标停在输入框上可看可用代码），留空即为未答。</p>
+            <p class="muted small">更正写入计入统计的问卷（核实结果、电话访问或网上自填）；两遍录入有分歧的，按更正的答案裁定并核实；\
+            只有一份录入的，更正该份。两遍录入本身保持原样（录入工作量和差错按原录入统计）。每处改动连同原因记入审计。\
+            代码与录入页相同（鼠标停在输入框上可看可用代码），留空即为未答。</p>
             """
         let voids = forms.filter { !($0.kind == .final && $0.mode == .paper) }.map { f -> HTML in
             """

@@ -17,14 +17,20 @@ extension PostgresStore {
                 try await self.insertAnswers(db, answers.sorted { $0.key < $1.key }.map { (formID, $0.key, $0.value) })
                 try await db.query("UPDATE forms SET version = \(q.version) WHERE form_id = \(formID)", logger: self.logger)
             }
+            for (item, value) in plan.resolutions {
+                try await db.query("""
+                    UPDATE disagreements SET resolved = 1, value = \(value), resolved_by = \(correction.operator), resolved_at = \(at),
+                           reason = \(correction.reason) WHERE case_id = \(correction.caseID) AND item = \(item)
+                    """, logger: self.logger)
+            }
             if let final = plan.final {
-                try await db.query("DELETE FROM disagreements WHERE case_id = \(correction.caseID)", logger: self.logger)
                 try await self.insertFinal(db, caseID: correction.caseID, questionnaire: q.id, version: q.version, answers: final,
-                                           operator: correction.operator, at: at)
+                                           operator: correction.operator, at: at, source: correction.source)
             }
             try await self.audit(db, plan.audit)
             if plan.counts, let answers = plan.updates.first?.answers ?? plan.final {
-                try await self.markCounted(db, [(correction.caseID, answers, q)], operator: correction.operator, at: at, source: correction.source)
+                try await self.markCounted(db, [(correction.caseID, answers, q)], operator: correction.operator, at: at, source: correction.source,
+                                           brokenOff: plan.brokenOff)
             }
             return summary
         }
@@ -45,6 +51,10 @@ extension PostgresStore {
             }
             if plan.reopenCalls {
                 _ = try await self.query(db, CallSQL.reopen(caseID: "$1"), [.text(void.caseID)])
+                try await db.query("DELETE FROM callbacks WHERE case_id = \(void.caseID)", logger: self.logger)
+            }
+            if plan.reopenOnline {
+                try await db.query("DELETE FROM online_answers WHERE case_id = \(void.caseID)", logger: self.logger)
             }
             try await self.audit(db, Array(plan.audit.dropFirst()))
             return VoidSummary(unverified: undone, restored: plan.restore)
@@ -62,7 +72,7 @@ extension PostgresStore {
             """, logger: logger)
         for try await row in rows.decode((String, String, String?).self) { found = row }
         guard let (questionnaire, disposition, entry) = found else {
-            return CorrectionCase(questionnaire: nil, disposition: .pending, entry: .double, closure: nil, forms: [], lastDispose: nil)
+            return CorrectionCase(questionnaire: nil, disposition: .pending, entry: .double, closure: nil, forms: [], disagreements: [:], lastDispose: nil)
         }
         var forms: [StoredCaseForm] = []
         let formRows = try await db.query("""
@@ -75,6 +85,9 @@ extension PostgresStore {
         }
         let answers = try await self.answers(db, formIDs: forms.map(\.formID))
         for i in forms.indices { forms[i].answers = answers[forms[i].formID] ?? [:] }
+        var disagreements: [String: (pass1: String?, pass2: String?)] = [:]
+        let open = try await db.query("SELECT item, pass1, pass2 FROM disagreements WHERE case_id = \(caseID) AND resolved = 0", logger: logger)
+        for try await (item, pass1, pass2) in open.decode((String, String?, String?).self) { disagreements[item] = (pass1, pass2) }
         var last: (String?, String?)?
         let audits = try await db.query("""
             SELECT new_value, reason FROM audit WHERE case_id = \(caseID) AND action = 'dispose' ORDER BY audit_id DESC LIMIT 1
@@ -82,6 +95,6 @@ extension PostgresStore {
         for try await row in audits.decode((String?, String?).self) { last = row }
         return CorrectionCase(questionnaire: questionnaire, disposition: Disposition(rawValue: disposition) ?? .pending,
                               entry: EntryMode(rawValue: entry ?? "") ?? .double, closure: try await closure(db, questionnaire), forms: forms,
-                              lastDispose: last.map { (new: $0.0, reason: $0.1) })
+                              disagreements: disagreements, lastDispose: last.map { (new: $0.0, reason: $0.1) })
     }
 }

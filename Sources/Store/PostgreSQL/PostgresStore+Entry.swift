@@ -78,7 +78,7 @@ extension PostgresStore {
         let ids = checked.flatMap { $0.forms.map(\.caseID) }.sorted()
         let states = try await entryStates(db, questionnaire: q.id, only: ids, lock: true)
         var stored: [String: [String: StoredForm]] = [:]
-        for kind in Set(batches.map(\.formKind) + ["final"] + (batches.contains(where: EntryRules.needsPassOne) ? [Pass.first.kind] : [])) {
+        for kind in Set(batches.map(\.formKind) + ["final"] + batches.compactMap { EntryRules.otherPass($0)?.kind }) {
             stored[kind] = try await storedForms(db, questionnaire: q.id, kind: kind, only: ids)
         }
         let owners = try await caseOwners(db, EntryRules.unknownCases(checked.flatMap(\.forms), states: states))
@@ -86,7 +86,7 @@ extension PostgresStore {
         var accepted: [(batch: FormBatch, forms: [FormInput])] = []
         for (batch, c) in zip(batches, checked) {
             let context = EntryContext(states: states, owners: owners, stored: stored[batch.formKind] ?? [:],
-                                       passOne: EntryRules.needsPassOne(batch) ? stored[Pass.first.kind] ?? [:] : [:],
+                                       otherPass: EntryRules.otherPass(batch).flatMap { stored[$0.kind] } ?? [:],
                                        counted: stored["final"] ?? [:], closure: nil)
             let problems = c.problems + EntryRules.caseProblems(batch, c.forms, context: context)
             if !problems.isEmpty {
@@ -161,9 +161,10 @@ extension PostgresStore {
         let states = try await entryStates(db, questionnaire: q.id, only: few, lock: few != nil)
         let stored = try await storedForms(db, questionnaire: q.id, kind: batch.formKind, only: few)
         let owners = try await caseOwners(db, EntryRules.unknownCases(checked.forms, states: states))
-        let passOne = EntryRules.needsPassOne(batch) ? try await storedForms(db, questionnaire: q.id, kind: Pass.first.kind, only: few) : [:]
+        var otherPass: [String: StoredForm] = [:]
+        if let other = EntryRules.otherPass(batch) { otherPass = try await storedForms(db, questionnaire: q.id, kind: other.kind, only: few) }
         let counted = batch.formKind == "final" ? stored : try await storedForms(db, questionnaire: q.id, kind: "final", only: few)
-        let context = EntryContext(states: states, owners: owners, stored: stored, passOne: passOne, counted: counted, closure: nil)
+        let context = EntryContext(states: states, owners: owners, stored: stored, otherPass: otherPass, counted: counted, closure: nil)
         let problems = checked.problems + EntryRules.caseProblems(batch, checked.forms, context: context)
         if !problems.isEmpty { throw StoreError.rejected(problems, file: batch.source, what: "imported") }
         if batch.replace {
@@ -183,10 +184,12 @@ extension PostgresStore {
         try await reading { db in
             let batch = FormBatch(questionnaire: q, pass: pass, operator: `operator`, source: "check", forms: [], mode: mode)
             let states = try await self.entryStates(db, questionnaire: q.id, only: [caseID])
+            var otherPass: [String: StoredForm] = [:]
+            if let other = EntryRules.otherPass(batch) { otherPass = try await self.storedForms(db, questionnaire: q.id, kind: other.kind, only: [caseID]) }
             let context = EntryContext(
                 states: states, owners: states.isEmpty ? try await self.caseOwners(db, [caseID]) : [:],
                 stored: try await self.storedForms(db, questionnaire: q.id, kind: batch.formKind, only: [caseID]),
-                passOne: EntryRules.needsPassOne(batch) ? try await self.storedForms(db, questionnaire: q.id, kind: Pass.first.kind, only: [caseID]) : [:],
+                otherPass: otherPass,
                 counted: try await self.storedForms(db, questionnaire: q.id, kind: "final", only: [caseID]),
                 closure: try await self.closure(db, q.id))
             return EntryRules.refusal(caseID, in: batch, context: context)

@@ -48,8 +48,8 @@ extension PostgresStore: InvitationStore {
         try await writing { db in
             let state = try await self.invitationState(db, hash)
             guard case .open(let c) = state else { throw InvitationRules.refusal(state) }
-            let merged = try InvitationRules.merged(c.answers, answers, c.questionnaire, caseID: c.caseID)
-            try InvitationRules.check(c.caseID, answers: merged, c.questionnaire)
+            let merged = try InvitationRules.checked(c.caseID, answers: InvitationRules.merged(c.answers, answers, c.questionnaire, caseID: c.caseID),
+                                                     c.questionnaire)
             try await self.saved(db, c, merged, now: now, submitted: false)
             return OnlineCase(caseID: c.caseID, questionnaire: c.questionnaire, townID: c.townID, attributes: c.attributes, answers: merged,
                               openedAt: c.openedAt ?? now, savedAt: now)

@@ -99,9 +99,9 @@ extension PostgresStore {
 
     /// Stores the verified form of a case.
     func insertFinal(_ db: PostgresConnection, caseID: String, questionnaire: String, version: Int, answers: [String: String],
-                     operator: String, at: String) async throws {
+                     operator: String, at: String, source: String = "verify") async throws {
         let id = try await insertRows(db, "forms", ["case_id", "kind", "questionnaire", "version", "operator", "entered_at", "source"],
-                                      [[.text(caseID), .text("final"), .text(questionnaire), .int(version), .text(`operator`), .text(at), .text("verify")]],
+                                      [[.text(caseID), .text("final"), .text(questionnaire), .int(version), .text(`operator`), .text(at), .text(source)]],
                                       returning: "form_id")
         guard let formID = id.first else { return }
         try await insertAnswers(db, answers.sorted { $0.key < $1.key }.map { (formID, $0.key, $0.value) })

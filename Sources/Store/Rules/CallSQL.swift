@@ -115,9 +115,14 @@ enum CallSQL {
         """
     }
 
-    /// Puts a case whose telephone interview was voided back in its call queue (its attempts kept).
+    /// Puts a case whose telephone interview was voided back in its call queue: the interview's
+    /// attempt no longer counts towards the limit (its record stays in call_attempts).
     static func reopen(caseID: String) -> String {
-        "UPDATE call_cases SET final_disposition = NULL, final_aapor = NULL, next_at = 0, locked_by = NULL, locked_until = NULL WHERE case_id = \(caseID)"
+        """
+        UPDATE call_cases SET final_disposition = NULL, final_aapor = NULL, next_at = 0, locked_by = NULL, locked_until = NULL,
+               attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END
+        WHERE case_id = \(caseID) AND final_disposition IS NOT NULL
+        """
     }
 
     /// Records a dial in the case's calling state and frees its lock.

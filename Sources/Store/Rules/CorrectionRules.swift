@@ -27,6 +27,8 @@ struct CorrectionCase: Sendable {
     let entry: EntryMode
     let closure: EntryClosure?
     let forms: [StoredCaseForm]
+    /// The case's open disagreements by item: both passes' values.
+    let disagreements: [String: (pass1: String?, pass2: String?)]
     /// The newest `dispose` audit entry of the case: its new value and reason.
     let lastDispose: (new: String?, reason: String?)?
 }
@@ -35,14 +37,21 @@ struct CorrectionCase: Sendable {
 struct CorrectionPlan: Sendable {
     /// Forms given new answers (and the questionnaire version they were checked against).
     var updates: [(formID: Int64, answers: [String: String])] = []
+    /// Open disagreements resolved: item and value.
+    var resolutions: [(item: String, value: String?)] = []
+    /// The case's interview may have been broken off (its disposition, counted, may be partial).
+    var brokenOff = false
     /// Forms removed with their answers.
     var removals: [Int64] = []
-    /// The verified form to insert (the passes agree after the correction); its disagreements go.
+    /// The verified form to insert (the correction settles the passes' disagreements).
     var final: [String: String]?
     /// Remove the case's verified form and disagreements (a keyed pass is voided).
     var unverify = false
-    /// Put the case back in its telephone call queue (its interview is voided).
+    /// Put the case back in its telephone call queue (its interview is voided): the interview's
+    /// attempt no longer counts towards the limit, its callback goes.
     var reopenCalls = false
+    /// Let the respondent answer online again (the submission is voided): the saved answers go.
+    var reopenOnline = false
     /// Count the case's form (its disposition, while pending).
     var counts = false
     /// The case's disposition set back to pending (the form had set it).
@@ -77,12 +86,22 @@ enum CorrectionRules {
         }
     }
 
-    /// The plan of a correction: the answers checked (as any form's), then every stored form of
-    /// the case given them, each changed answer audited.
+    /// The plan of a correction: the answers checked (as any form's), then given to the form
+    /// that counts — the verified or telephone/online form; for a double-entry case whose passes
+    /// disagree, a verified form made from them, its disagreements resolved with the corrected
+    /// values; else the case's one keyed form (a single-entry form, or a pass awaiting the other).
+    /// Keyed passes beside a counted form keep what was keyed, so the keying work and each pass's
+    /// errors stay as keyed. Each changed answer is audited.
     static func plan(_ correction: FormCorrection, _ c: CorrectionCase, at: String) throws(StoreError) -> (CorrectionPlan, CorrectionSummary) {
         try checkReason(correction.reason, source: correction.source)
         let q = correction.questionnaire
         try checkCase(correction.caseID, c, questionnaire: q.id, source: correction.source)
+        let kinds = Set(c.forms.map(\.kind))
+        let verifies = q.entry == .double && kinds.contains(.pass1) && kinds.contains(.pass2) && !kinds.contains(.final)
+        if verifies && c.disagreements.isEmpty {
+            throw StoreError(.data, file: correction.source, message: "the two passes of case \(correction.caseID) have not been compared yet",
+                             hint: "verify them first (pingyi responses verify), then correct what is still wrong")
+        }
         // A telephone or online interview may have been broken off: its empty items stay allowed.
         let interview = c.forms.contains { $0.mode != .paper }
         let batch = FormBatch(questionnaire: q, pass: .first, operator: correction.operator, source: correction.source,
@@ -91,27 +110,39 @@ enum CorrectionRules {
         if !checked.problems.isEmpty { throw StoreError.rejected(checked.problems, file: correction.source, what: "corrected") }
         let new = EntryRules.answerMap(checked.forms[0], q)
         var plan = CorrectionPlan()
+        plan.brokenOff = interview
         var changed = 0
-        for form in c.forms {
-            let items = Set(form.answers.keys).union(new.keys).sorted().filter { form.answers[$0] != new[$0] }
-            changed += items.count
-            plan.updates.append((form.formID, new))
-            for item in items {
-                plan.audit.append(AuditRecord(at: at, operator: correction.operator, action: "correct", caseID: correction.caseID,
-                                              pass: form.kind.pass?.rawValue, item: item, old: form.answers[item], new: new[item],
-                                              reason: correction.reason, source: correction.source))
+        func audit(_ old: [String: String], pass: Int?, skipping: Set<String> = []) {
+            for item in Set(old.keys).union(new.keys).sorted() where old[item] != new[item] && !skipping.contains(item) {
+                changed += 1
+                plan.audit.append(AuditRecord(at: at, operator: correction.operator, action: "correct", caseID: correction.caseID, pass: pass,
+                                              item: item, old: old[item], new: new[item], reason: correction.reason, source: correction.source))
             }
         }
-        let kinds = Set(c.forms.map(\.kind))
-        let verifies = q.entry == .double && kinds.contains(.pass1) && kinds.contains(.pass2) && !kinds.contains(.final)
-        if changed == 0 && !verifies { return (CorrectionPlan(), CorrectionSummary(changedAnswers: 0, forms: 0, verified: false)) }
         if verifies {
+            // The disagreeing items resolved with the corrected values; the others corrected.
+            for (item, d) in c.disagreements.sorted(by: { $0.key < $1.key }) {
+                plan.resolutions.append((item, new[item]))
+                plan.audit.append(AuditRecord(at: at, operator: correction.operator, action: "resolve", caseID: correction.caseID, item: item,
+                                              old: "pass 1 '\(d.pass1 ?? "")', pass 2 '\(d.pass2 ?? "")'", new: new[item],
+                                              reason: correction.reason, source: correction.source))
+                changed += 1
+            }
+            audit(c.forms.first { $0.kind == .pass1 }?.answers ?? [:], pass: nil, skipping: Set(c.disagreements.keys))
             plan.final = new
             plan.audit.append(AuditRecord(at: at, operator: correction.operator, action: "verify", caseID: correction.caseID,
-                                          new: "passes agree after correction", reason: correction.reason, source: correction.source))
+                                          new: "verified by correction", reason: correction.reason, source: correction.source))
+        } else {
+            let targets = kinds.contains(.final) ? c.forms.filter { $0.kind == .final } : c.forms
+            for form in targets {
+                let before = plan.audit.count
+                audit(form.answers, pass: form.kind.pass?.rawValue)
+                if plan.audit.count > before { plan.updates.append((form.formID, new)) }
+            }
+            if plan.updates.isEmpty { return (CorrectionPlan(), CorrectionSummary(changedAnswers: 0, forms: 0, verified: false)) }
         }
         plan.counts = verifies || kinds.contains(.final) || (q.entry == .single && kinds.contains(.pass1))
-        return (plan, CorrectionSummary(changedAnswers: changed, forms: c.forms.count, verified: verifies))
+        return (plan, CorrectionSummary(changedAnswers: changed, forms: verifies ? 1 : plan.updates.count, verified: verifies))
     }
 
     /// The plan of a void: the form removed, a keyed pass's verification undone (the store's
@@ -133,9 +164,10 @@ enum CorrectionRules {
         plan.unverify = form.kind != .final
         // An interview that did not take place: the case is called again.
         plan.reopenCalls = form.kind == .final && form.mode == .telephone
+        plan.reopenOnline = form.kind == .final && form.mode == .online
         plan.audit.append(AuditRecord(at: at, operator: void.operator, action: "void", caseID: void.caseID, pass: form.kind.pass?.rawValue,
                                       old: "\(form.kind.rawValue) \(form.mode.rawValue) by \(form.operatorName) at \(form.enteredAt), \(form.answers.count) answers",
-                                      new: plan.reopenCalls ? "voided; back in the call queue" : "voided", reason: void.reason, source: void.source))
+                                      new: plan.reopenCalls ? "voided; back in the call queue" : plan.reopenOnline ? "voided; may be answered online again" : "voided", reason: void.reason, source: void.source))
         func counted(_ forms: [StoredCaseForm]) -> Bool {
             forms.contains { $0.kind == .final } || (c.entry == .single && forms.contains { $0.kind == .pass1 })
         }

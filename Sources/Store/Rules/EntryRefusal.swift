@@ -24,9 +24,9 @@ public enum EntryRefusal: Sendable, Equatable, Hashable {
     case alreadyKeyed(pass: Pass, operator: String, at: String)
     /// A replacement, but the pass has no form to replace.
     case nothingToReplace(pass: Pass)
-    /// Pass 2 by the operator who keyed pass 1, where the questionnaire wants two people
-    /// (`second-pass-operator: different`).
-    case sameOperator(operator: String)
+    /// A pass by the operator who keyed the other pass `pass`, where the questionnaire wants two
+    /// people (`second-pass-operator: different`).
+    case sameOperator(operator: String, pass: Pass)
     /// The case already has a counted form from another channel (a telephone interview, an
     /// online form, or verified paper forms against a telephone or online one).
     case alreadyCounted(mode: FormMode, operator: String, at: String)
@@ -45,7 +45,8 @@ public enum EntryRefusal: Sendable, Equatable, Hashable {
         case .townNotRated(nil): "case \(caseID) has no town_id, which the own-town item needs"
         case let .alreadyKeyed(pass, name, at): "case \(caseID) already has a pass \(pass.rawValue) form (keyed by \(name) at \(at))"
         case .nothingToReplace(let pass): "case \(caseID) has no pass \(pass.rawValue) form to replace"
-        case .sameOperator(let name): "case \(caseID): pass 1 was keyed by \(name), who may not key pass 2 of \(q.id) (second-pass-operator: different)"
+        case .sameOperator(let name, let other):
+            "case \(caseID): pass \(other.rawValue) was keyed by \(name), who may not key pass \(3 - other.rawValue) of \(q.id) (second-pass-operator: different)"
         case let .alreadyCounted(mode, name, at): "case \(caseID) already has a counted form (\(mode.rawValue), by \(name) at \(at))"
         }
     }
@@ -64,7 +65,7 @@ public enum EntryRefusal: Sendable, Equatable, Hashable {
         case .townNotRated(nil): "load a list with town_id"
         case .alreadyKeyed: "to correct it, import with --replace --reason '…'; to key it anew, check the case number"
         case .nothingToReplace: "import it without --replace"
-        case .sameOperator: "have another operator key pass 2 (the passes are compared, so they must be independent), or set second-pass-operator: any in a new version of the questionnaire"
+        case .sameOperator: "have another operator key this pass (the passes are compared, so they must be independent), or set second-pass-operator: any in a new version of the questionnaire"
         case .alreadyCounted: "one interview per case: check the case number; a supervisor can correct the counted form"
         }
     }
@@ -78,8 +79,9 @@ struct EntryContext: Sendable {
     var owners: [String: String]
     /// The batch's pass: its stored forms.
     var stored: [String: StoredForm]
-    /// Pass 1's stored forms, when the batch is pass 2 and the operators must differ.
-    var passOne: [String: StoredForm]
+    /// The other pass's stored forms, when the operators of the two passes must differ
+    /// (``EntryRules/otherPass(_:)``).
+    var otherPass: [String: StoredForm]
     /// The counted (`final`) forms of the batch's cases.
     var counted: [String: StoredForm]
     /// The questionnaire's closure, if it is closed.

@@ -87,11 +87,13 @@ enum EntryRules {
         Array(Set(forms.map(\.caseID).filter { !$0.isEmpty && states[$0] == nil })).sorted()
     }
 
-    /// Whether the batch's operator keys pass 2 of questionnaire `q` under the rule that pass 1
-    /// and pass 2 are keyed by different people (``Questionnaire/secondPassOperator``): then
-    /// the store reads the pass-1 forms of the batch's cases.
-    static func needsPassOne(_ batch: FormBatch) -> Bool {
-        batch.pass == .second && batch.questionnaire.entry == .double && batch.questionnaire.secondPassOperator == .different
+    /// The other pass of a paper batch under the rule that pass 1 and pass 2 are keyed by
+    /// different people (``Questionnaire/secondPassOperator``), whose stored forms the store
+    /// reads: pass 1 for a pass-2 batch, and pass 2 for a pass-1 batch (pass 1 keyed anew after
+    /// it was voided, beside the pass 2 that stayed); nil when the rule does not apply.
+    static func otherPass(_ batch: FormBatch) -> Pass? {
+        guard batch.mode == .paper, batch.questionnaire.entry == .double, batch.questionnaire.secondPassOperator == .different else { return nil }
+        return batch.pass == .first ? .second : .first
     }
 
     /// Why the form of `caseID` may not be entered in `batch`, or nil when it may: in the sample
@@ -120,8 +122,8 @@ enum EntryRules {
         let existing = context.stored[caseID]
         if batch.replace && existing == nil { return .nothingToReplace(pass: batch.pass) }
         if !batch.replace, let existing { return .alreadyKeyed(pass: batch.pass, operator: existing.operatorName, at: existing.enteredAt) }
-        if needsPassOne(batch), let first = context.passOne[caseID], first.operatorName == batch.operator {
-            return .sameOperator(operator: first.operatorName)
+        if let other = otherPass(batch), let keyed = context.otherPass[caseID], keyed.operatorName == batch.operator {
+            return .sameOperator(operator: keyed.operatorName, pass: other)
         }
         return nil
     }

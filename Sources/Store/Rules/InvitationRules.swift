@@ -183,11 +183,13 @@ enum InvitationRules {
                   mode: .online, allowsUnanswered: !complete)
     }
 
-    /// The answers checked by the entry rules (values, ranges, skips) as they stand.
+    /// The answers checked by the entry rules (values, ranges, skips) as they stand, in their
+    /// normal form (full-width digits as digits, codes without leading zeros): what is saved.
     /// - Throws: ``StoreError`` with the problems.
-    static func check(_ caseID: String, answers: [String: String], _ q: Questionnaire) throws(StoreError) {
+    static func checked(_ caseID: String, answers: [String: String], _ q: Questionnaire) throws(StoreError) -> [String: String] {
         let checked = try EntryRules.prepare([batch(caseID, answers: answers, q, complete: false)])[0].get()
         if !checked.problems.isEmpty { throw StoreError.rejected(checked.problems, file: "online", what: "saved") }
+        return EntryRules.answerMap(checked.forms[0], q)
     }
 
     static func audit(caseID: String, now: Int64, action: String) -> AuditRecord {

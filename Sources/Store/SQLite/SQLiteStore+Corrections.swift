@@ -18,14 +18,18 @@ extension SQLiteStore {
                 for (item, value) in answers.sorted(by: { $0.key < $1.key }) { try inserter.insert(db, formID: formID, item: item, value: value) }
                 try db.execute(sql: "UPDATE forms SET version = ? WHERE form_id = ?", arguments: [q.version, formID])
             }
+            for (item, value) in plan.resolutions {
+                try db.execute(sql: "UPDATE disagreements SET resolved = 1, value = ?, resolved_by = ?, resolved_at = ?, reason = ? WHERE case_id = ? AND item = ?",
+                               arguments: [value, correction.operator, at, correction.reason, correction.caseID, item])
+            }
             if let final = plan.final {
-                try db.execute(sql: "DELETE FROM disagreements WHERE case_id = ?", arguments: [correction.caseID])
                 try self.insertFinal(db, caseID: correction.caseID, questionnaire: q.id, version: q.version, answers: final,
                                      operator: correction.operator, at: at, source: correction.source)
             }
             for entry in plan.audit { try self.audit(db, entry) }
             if plan.counts, let answers = plan.updates.first?.answers ?? plan.final {
-                try self.markCounted(db, caseID: correction.caseID, answers: answers, q, operator: correction.operator, at: at, source: correction.source)
+                try self.markCounted(db, caseID: correction.caseID, answers: answers, q, operator: correction.operator, at: at, source: correction.source,
+                                     brokenOff: plan.brokenOff)
             }
             return summary
         }
@@ -46,6 +50,10 @@ extension SQLiteStore {
             }
             if plan.reopenCalls {
                 try db.execute(sql: CallSQL.reopen(caseID: "?"), arguments: [void.caseID])
+                try db.execute(sql: "DELETE FROM callbacks WHERE case_id = ?", arguments: [void.caseID])
+            }
+            if plan.reopenOnline {
+                try db.execute(sql: "DELETE FROM online_answers WHERE case_id = ?", arguments: [void.caseID])
             }
             for entry in plan.audit.dropFirst() { try self.audit(db, entry) }
             return VoidSummary(unverified: undone, restored: plan.restore)
@@ -60,7 +68,7 @@ extension SQLiteStore {
             LEFT JOIN questionnaires q ON q.id = c.questionnaire AND q.version = c.version WHERE c.case_id = ?
             """, arguments: [caseID])
         guard let row else {
-            return CorrectionCase(questionnaire: nil, disposition: .pending, entry: .double, closure: nil, forms: [], lastDispose: nil)
+            return CorrectionCase(questionnaire: nil, disposition: .pending, entry: .double, closure: nil, forms: [], disagreements: [:], lastDispose: nil)
         }
         let questionnaire: String = row[0]
         var forms: [StoredCaseForm] = []
@@ -73,10 +81,14 @@ extension SQLiteStore {
                                         questionnaire: f[3], version: f[4], operatorName: f[5], enteredAt: f[6], source: f[7],
                                         answers: try answers(db, formID: id)))
         }
+        var disagreements: [String: (pass1: String?, pass2: String?)] = [:]
+        for d in try Row.fetchAll(db, sql: "SELECT item, pass1, pass2 FROM disagreements WHERE case_id = ? AND resolved = 0", arguments: [caseID]) {
+            disagreements[d[0]] = (d[1], d[2])
+        }
         let last = try Row.fetchOne(db, sql: "SELECT new_value, reason FROM audit WHERE case_id = ? AND action = 'dispose' ORDER BY audit_id DESC LIMIT 1",
                                     arguments: [caseID])
         return CorrectionCase(questionnaire: questionnaire, disposition: Disposition(rawValue: row[1]) ?? .pending,
                               entry: EntryMode(rawValue: row[2] ?? "") ?? .double, closure: try closure(db, questionnaire), forms: forms,
-                              lastDispose: last.map { ($0[0], $0[1]) })
+                              disagreements: disagreements, lastDispose: last.map { ($0[0], $0[1]) })
     }
 }

@@ -42,9 +42,9 @@ extension SQLiteStore {
         let states = try entryStates(db, questionnaire: q.id, only: few)
         let stored = try storedForms(db, questionnaire: q.id, kind: batch.formKind, only: few)
         let owners = try caseOwners(db, only: EntryRules.unknownCases(checked.forms, states: states))
-        let passOne = EntryRules.needsPassOne(batch) ? try storedForms(db, questionnaire: q.id, kind: Pass.first.kind, only: few) : [:]
+        let otherPass = try EntryRules.otherPass(batch).map { try storedForms(db, questionnaire: q.id, kind: $0.kind, only: few) } ?? [:]
         let counted = batch.formKind == "final" ? stored : try storedForms(db, questionnaire: q.id, kind: "final", only: few)
-        let context = EntryContext(states: states, owners: owners, stored: stored, passOne: passOne, counted: counted, closure: nil)
+        let context = EntryContext(states: states, owners: owners, stored: stored, otherPass: otherPass, counted: counted, closure: nil)
         let problems = checked.problems + EntryRules.caseProblems(batch, checked.forms, context: context)
         if !problems.isEmpty { throw StoreError.rejected(problems, file: batch.source, what: "imported") }
         if batch.replace {
@@ -69,7 +69,7 @@ extension SQLiteStore {
             let context = EntryContext(
                 states: states, owners: states.isEmpty ? try self.caseOwners(db, only: [caseID]) : [:],
                 stored: try self.storedForms(db, questionnaire: q.id, kind: batch.formKind, only: [caseID]),
-                passOne: EntryRules.needsPassOne(batch) ? try self.storedForms(db, questionnaire: q.id, kind: Pass.first.kind, only: [caseID]) : [:],
+                otherPass: try EntryRules.otherPass(batch).map { try self.storedForms(db, questionnaire: q.id, kind: $0.kind, only: [caseID]) } ?? [:],
                 counted: try self.storedForms(db, questionnaire: q.id, kind: "final", only: [caseID]),
                 closure: try self.closure(db, q.id))
             return EntryRules.refusal(caseID, in: batch, context: context)

@@ -44,8 +44,8 @@ extension SQLiteStore: InvitationStore {
         try await writing { db in
             let state = try self.invitationState(db, hash)
             guard case .open(let c) = state else { throw InvitationRules.refusal(state) }
-            let merged = try InvitationRules.merged(c.answers, answers, c.questionnaire, caseID: c.caseID)
-            try InvitationRules.check(c.caseID, answers: merged, c.questionnaire)
+            let merged = try InvitationRules.checked(c.caseID, answers: InvitationRules.merged(c.answers, answers, c.questionnaire, caseID: c.caseID),
+                                                     c.questionnaire)
             try db.execute(sql: InvitationRules.saved(caseID: "?1", questionnaire: "?2", answers: "?3", now: "?4", submitted: false),
                            arguments: [c.caseID, c.questionnaire.id, InvitationRules.encode(merged), now])
             return OnlineCase(caseID: c.caseID, questionnaire: c.questionnaire, townID: c.townID, attributes: c.attributes, answers: merged,
