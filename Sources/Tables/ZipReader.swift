@@ -30,7 +30,8 @@ final class ZipReader {
     private(set) var entries: [String: Entry] = [:]
 
     init(path: String) throws(Damage) {
-        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // (Non-blocking: a FIFO would wait for a writer before fstat could refuse it.)
+        descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { throw Damage(detail: "it cannot be opened") }
         var info = stat()
         guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
@@ -140,8 +141,13 @@ final class ZipReader {
         var input = [UInt8](repeating: 0, count: chunk)
         func nextInput() throws(ExtractFailure) -> Int {
             let n = Int(min(UInt64(chunk), remaining))
-            let got = input.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, n, off_t(position)) }
-            guard got == n else { throw damage("cannot be read to its end (the file is cut short)") }
+            var done = 0
+            while done < n {
+                let got = input.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, n - done, off_t(position) + off_t(done)) }
+                if got < 0 && errno == EINTR { continue }
+                guard got > 0 else { throw damage("cannot be read to its end (the file is cut short)") }
+                done += got
+            }
             position += UInt64(n)
             remaining -= UInt64(n)
             return n
@@ -222,6 +228,7 @@ final class ZipReader {
         var done = 0
         while done < count {
             let got = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
+            if got < 0 && errno == EINTR { continue }
             guard got > 0 else { throw Damage(detail: "it cannot be read to its end (the file is cut short)") }
             done += got
         }

@@ -77,6 +77,15 @@ struct InvitationTests {
         let counts = try await f.store.invitationCounts(questionnaire: "small")
         #expect(counts.map(\.invited).reduce(0, +) == cases.count && counts.map(\.complete).reduce(0, +) == 1)
         #expect(counts.map(\.opened).reduce(0, +) == 1 && counts.map(\.partial).reduce(0, +) == 0)
+        // Voided by a supervisor (not the respondent's answers): the same code answers again.
+        let void = try await f.store.voidForm(FormVoid(caseID: cases[1], kind: .final, reason: "代答，非本人", operator: "督导", source: "web"))
+        #expect(void == VoidSummary(unverified: false, restored: .complete))
+        guard case .open(let reopened) = try await f.store.invitation(hash: code, now: Self.t + 5000) else { Issue.record("the code does not open again"); return }
+        #expect(reopened.answers.isEmpty)
+        // Full-width digits are saved as the digits they are.
+        let wide = try await f.store.saveOnline(hash: code, answers: ["D01": "３", "members": "４"], now: Self.t + 5100)
+        #expect(wide.answers == ["D01": "3", "members": "4"])
+        #expect(try await f.store.invitationCounts(questionnaire: "small").map(\.complete).reduce(0, +) == 0)
     }
 
     @Test(arguments: Backend.enabled) func aClosedQuestionnaireOrAFormFromAnotherChannelEndsTheCode(_ backend: Backend) async throws {
