@@ -145,7 +145,7 @@ struct AdminAndAPITests {
             // Pass 2 by the user who keyed pass 1 is refused, as on the keying page and in imports.
             let same = try await client.api(body(good, pass: 2), token: token)
             #expect(same.status == .unprocessableContent)
-            #expect(try same.json()["problems"] as? [String] == ["forms[0]: case H-01-0001: pass 1 was keyed by operator, who may not key pass 2 of small (second-pass-operator: different); have another operator key pass 2 (the passes are compared, so they must be independent), or set second-pass-operator: any in a new version of the questionnaire"])
+            #expect(try same.json()["problems"] as? [String] == ["forms[0]: case H-01-0001: pass 1 was keyed by operator, who may not key pass 2 of small (second-pass-operator: different); have another operator key this pass (the passes are compared, so they must be independent), or set second-pass-operator: any in a new version of the questionnaire"])
             // The text is stored as sent. Pass 2 is keyed by another user (second-pass-operator).
             let second = Tokens.make()
             try await f.store.setAPIToken(name: "supervisor", tokenHash: Tokens.hash(second), by: "setup")
