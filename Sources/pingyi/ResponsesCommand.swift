@@ -8,7 +8,7 @@ struct ResponsesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "responses",
         abstract: "Key questionnaire results: import, double-entry verification, status, exports.",
-        subcommands: [Import.self, Verify.self, Resolve.self, VoidForm.self, Status.self, Export.self]
+        subcommands: [Import.self, Verify.self, Resolve.self, CorrectForm.self, VoidForm.self, Status.self, Export.self]
     )
 
     struct Import: AsyncParsableCommand {

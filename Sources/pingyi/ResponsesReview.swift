@@ -168,4 +168,75 @@ extension ResponsesCommand {
             }
         }
     }
+
+    struct CorrectForm: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "correct",
+            abstract: "Correct a case's answers, each change audited with the reason.",
+            discussion: """
+                The form that counts takes the answers (the verified form, or the telephone or online
+                interview); for a double-entry case whose passes disagree, each disagreement is resolved with
+                the value given (every disagreeing item must be --set) and the case verified; a case with one
+                keyed form has that form corrected. Keyed passes beside a counted form keep what was keyed.
+                Items not --set keep their values. The same rules as the web's 问卷更正与作废 page.
+                """
+        )
+
+        @Option(name: .customLong("case"), help: "The case.")
+        var caseID: String
+
+        @Option(name: .customLong("set"), help: "ITEM=VALUE, as on the paper form (an empty VALUE clears the item); repeat for each item.")
+        var assignments: [String] = []
+
+        @Option(help: "Why (recorded in the audit trail).")
+        var reason: String
+
+        @Option(name: .customLong("operator"), help: "Who corrects it.")
+        var operatorName: String
+
+        @OptionGroup var store: StoreOptions
+
+        func validate() throws {
+            if assignments.isEmpty { throw ValidationError("give at least one --set ITEM=VALUE.") }
+            if let bad = assignments.first(where: { !$0.contains("=") }) { throw ValidationError("--set \(bad): write ITEM=VALUE, e.g. --set D02=4.") }
+            if reason.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--reason must say why the answers are corrected.") }
+            if operatorName.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--operator must name who corrects them.") }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                let s = try await store.open()
+                guard let record = try await s.caseRecord(caseID), let q = try await s.questionnaires(id: record.questionnaire).last else {
+                    throw StoreError(.data, file: store.name, message: "case \(caseID) is not in the store", hint: "check the case number")
+                }
+                var changes: [String: String] = [:]
+                for a in assignments {
+                    let parts = a.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                    let item = String(parts[0]).trimmingCharacters(in: .whitespaces)
+                    guard q.index(of: item) != nil else {
+                        throw UsageError(description: "--set \(a): questionnaire \(q.id) has no item \(item) (its items are \(q.items.prefix(8).map(\.name).joined(separator: ", "))…)")
+                    }
+                    changes[item] = String(parts[1])
+                }
+                let forms = try await s.forms(caseID: caseID)
+                let open = try await s.disagreements(questionnaire: q.id).filter { $0.caseID == caseID }.map(\.item)
+                let unset = open.filter { changes[$0] == nil }
+                if !unset.isEmpty {
+                    throw UsageError(description: "case \(caseID): its passes disagree on \(unset.joined(separator: ", ")); --set each of them to the value on the paper form")
+                }
+                let base = (forms.first { $0.kind == .final } ?? forms.first)?.answers ?? [:]
+                let answers: [String?] = q.items.map { item in
+                    let value = changes[item.name] ?? base[item.name]
+                    return value.flatMap { $0.isEmpty ? nil : $0 }
+                }
+                let summary = try await s.correct(FormCorrection(caseID: caseID, questionnaire: q, answers: answers, reason: reason,
+                                                                 operator: operatorName, source: "pingyi responses correct"))
+                if summary.changedAnswers == 0 && !summary.verified {
+                    print("未改动  \(caseID) 的答案与所存相同")
+                } else {
+                    print("已更正  \(caseID)：改动 \(summary.changedAnswers) 处\(summary.verified ? "；已核实" : "") → \(store.name)")
+                }
+            }
+        }
+    }
 }

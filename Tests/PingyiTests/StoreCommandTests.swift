@@ -96,6 +96,19 @@ struct StoreCommandTests {
         #expect(total?[1...3] == ["310", "300", "0"])
         #expect(total?[4] == "10")
         #expect(total?[10] == "96.8%")
+        // A counted answer corrected from the paper form (twice: the second changes nothing).
+        let correct = ["responses", "correct", "--case", disagreeing[1], "--set", "D01=4", "--reason", "对照原件", "--operator", "督导"]
+        let corrected = try Command.run(correct, in: dir)
+        #expect(corrected.status == 0, "\(corrected.stderr)")
+        #expect(corrected.stdout.hasPrefix("已更正  \(disagreeing[1])：改动 1 处 → pingyi.sqlite") || corrected.stdout.hasPrefix("未改动"), "\(corrected.stdout)")
+        #expect(try Command.run(correct, in: dir).stdout == "未改动  \(disagreeing[1]) 的答案与所存相同\n")
+        let toThree = try Command.run(["responses", "correct", "--case", disagreeing[1], "--set", "D01=3", "--reason", "对照原件", "--operator", "督导"], in: dir)
+        #expect(toThree.stdout == "已更正  \(disagreeing[1])：改动 1 处 → pingyi.sqlite\n", "\(toThree.stderr)")
+        #expect(try Command.run(["audit", "--case", disagreeing[1]], in: dir).stdout.contains("对照原件"))
+        let unknownItem = try Command.run(["responses", "correct", "--case", disagreeing[1], "--set", "D99=1", "--reason", "x", "--operator", "督导"], in: dir)
+        #expect(unknownItem.status == 64 && unknownItem.stderr.contains("has no item D99"))
+        let cleared = try Command.run(["responses", "correct", "--case", disagreeing[1], "--set", "D01=", "--reason", "x", "--operator", "督导"], in: dir)
+        #expect(cleared.status == 65 && cleared.stderr.contains("D01"), "\(cleared.stderr)")
         // A pass keyed against the wrong case is voided: the case needs its pass and a verify again.
         let void = try Command.run(["responses", "void", "--case", disagreeing[0], "--form", "pass2", "--reason", "错号", "--operator", "督导"], in: dir)
         #expect(void.status == 0, "\(void.stderr)")

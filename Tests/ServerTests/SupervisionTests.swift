@@ -26,6 +26,7 @@ struct SupervisionTests {
             #expect(page.contains("<td>市信访局 <span class=\"muted\">D02</span></td>"))
             #expect(page.contains("<td>2 比较满意</td><td>4 不满意</td>"))
             #expect(page.contains("采用第1遍 [1]") && page.contains("采用第2遍 [2]"))
+            #expect(page.contains("<td><a href=\"/supervise/forms?case=H-01-0001\">H-01-0001</a></td>"))
             let resolved = try await client.post("/supervise/resolve", session, [("case_id", "H-01-0001"), ("item", "D02"), ("choice", "2")])
             #expect(resolved.headers[.location]?.removingPercentEncoding == "/supervise/disagreements?notice=已裁定 H-01-0001 D02 = 4；H-01-0001 已核实")
             #expect(try await f.store.caseRecord("H-01-0001")?.counted == true)

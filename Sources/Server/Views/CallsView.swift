@@ -211,7 +211,7 @@ enum CallsView {
         }
         let flaggedRows = flagged.map { f -> HTML in
             let what = f.differences.map { "\($0.item)：访问 \($0.interview ?? "空")，回访 \($0.callback ?? "空")" }.joined(separator: "；")
-            return "<tr><td><a href=\"/supervise/audit?case=\(f.caseID.addingPercentEncodingForPath)\">\(f.caseID)</a></td><td>\(f.interviewer)</td><td>\(f.checker)</td><td>\(CallWording.clock(f.checkedAt))</td><td>\(what)</td></tr>"
+            return "<tr><td><a href=\"/supervise/audit?case=\(f.caseID.addingPercentEncodingForPath)\">\(f.caseID)</a></td><td>\(f.interviewer)</td><td>\(f.checker)</td><td>\(CallWording.clock(f.checkedAt))</td><td>\(what)</td><td><a href=\"\(FormsView.path(f.caseID))\">更正或作废访问</a></td></tr>"
         }
         let body: HTML = q == nil ? "<p class=\"card\">库中没有电话访问的问卷。</p>" : """
             <p>问卷：\(links)</p>
@@ -220,7 +220,7 @@ enum CallsView {
             <h2>访员工作量（按天）</h2>
             <table><tr><th>日期</th><th>访员</th><th>拨打</th><th>接通</th><th>完成</th><th>拒访率</th><th>平均访问时长（分）</th><th>每小时完成</th><th>回访</th><th>回访一致率</th></tr>\(eveningRows)</table>
             <h2>回访不一致（\(flagged.count)）</h2>
-            \(flagged.isEmpty ? HTML("<p>没有不一致的回访。</p>") : HTML("<table><tr><th>编号</th><th>访员</th><th>回访人</th><th>回访时间</th><th>不一致</th></tr>\(flaggedRows)</table>"))
+            \(flagged.isEmpty ? HTML("<p>没有不一致的回访。</p>") : HTML("<table><tr><th>编号</th><th>访员</th><th>回访人</th><th>回访时间</th><th>不一致</th><th>处理</th></tr>\(flaggedRows)</table>"))
             <p class="muted small">目标为样本数；待完成为在用（样本与已启用备选）而尚未结束的案例。号码不在此页显示。</p>
             """
         return Page(title: "电话督导\(q.map { "：" + $0.title } ?? "")", session: session, body: body)

@@ -21,7 +21,7 @@ enum SupervisionView {
                 <input type="hidden" name="item" value="\(d.item)">
                 """
             return """
-                <tr tabindex="0" data-row="\(i)"><td>\(d.caseID)</td><td>\(d.questionnaire)</td><td>\(item?.label ?? d.item) <span class="muted">\(d.item)</span></td>
+                <tr tabindex="0" data-row="\(i)"><td><a href="\(FormsView.path(d.caseID))">\(d.caseID)</a></td><td>\(d.questionnaire)</td><td>\(item?.label ?? d.item) <span class="muted">\(d.item)</span></td>
                 <td>\(describe(d.pass1, item: item, in: q))</td><td>\(describe(d.pass2, item: item, in: q))</td>
                 <td><form class="inline" method="post" action="/supervise/resolve">\(hidden)<input type="hidden" name="choice" value="1"><button type="submit" data-choice="1">采用第1遍 [1]</button></form>
                 <form class="inline" method="post" action="/supervise/resolve">\(hidden)<input type="hidden" name="choice" value="2"><button type="submit" data-choice="2">采用第2遍 [2]</button></form>
