@@ -121,23 +121,7 @@ extension PostgresStore {
         }
         let result: (status: Int32, out: String, err: String)
         do {
-            result = try await Task.detached {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: path)
-                process.arguments = arguments
-                process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
-                let out = Pipe(), err = Pipe()
-                process.standardOutput = out
-                process.standardError = err
-                try process.run()
-                // Both pipes drained at once: a tool that fills the error pipe (64 KB of warnings)
-                // while its output is still being read would otherwise wait for ever.
-                let draining = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }
-                let output = out.fileHandleForReading.readDataToEndOfFile()
-                let errors = await draining.value
-                process.waitUntilExit()
-                return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
-            }.value
+            result = try await runBlocking(path, arguments, environment: ProcessInfo.processInfo.environment.merging(extra) { _, new in new })
         } catch {
             throw StoreError(.database, file: store, message: "cannot run \(name) (\(error))")
         }
@@ -147,5 +131,58 @@ extension PostgresStore {
             throw StoreError(.database, file: store, message: "\(name) failed: \(first)", hint: "check that the PostgreSQL server is running and reachable")
         }
         return result.out
+    }
+
+    /// Runs a program to its end on threads of its own, never the cooperative pool's (its reads
+    /// block: on a 2-core machine two such reads would hold every pool thread), reading its
+    /// output and its errors at once — a tool that fills the error pipe (64 KB of warnings)
+    /// before its output ends would otherwise wait for ever.
+    static func runBlocking(_ path: String, _ arguments: [String], environment: [String: String]) async throws -> (status: Int32, out: String, err: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: path)
+                process.arguments = arguments
+                process.environment = environment
+                let out = Pipe(), err = Pipe()
+                process.standardOutput = out
+                process.standardError = err
+                do {
+                    try process.run()
+                } catch {
+                    continuation.resume(throwing: error)
+                    return
+                }
+                let errors = ErrorsRead()
+                let reader = Thread { errors.finish(err.fileHandleForReading.readDataToEndOfFile()) }
+                reader.start()
+                let output = out.fileHandleForReading.readDataToEndOfFile()
+                let errorBytes = errors.wait()
+                process.waitUntilExit()
+                continuation.resume(returning: (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errorBytes, as: UTF8.self)))
+            }
+            thread.start()
+        }
+    }
+}
+
+/// The error stream of a tool, read on a thread of its own, handed over when it ends.
+private final class ErrorsRead: @unchecked Sendable {
+    private let done = NSCondition()
+    private var data: Data?
+
+    func finish(_ bytes: Data) {
+        done.lock()
+        data = bytes
+        done.signal()
+        done.unlock()
+    }
+
+    func wait() -> Data {
+        done.lock()
+        while data == nil { done.wait() }
+        let bytes = data ?? Data()
+        done.unlock()
+        return bytes
     }
 }
