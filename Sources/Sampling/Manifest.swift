@@ -75,10 +75,17 @@ public func sha256Hex(_ bytes: some Collection<UInt8>) -> String {
 }
 
 /// SHA-256 of a file's bytes, or nil when it cannot be read.
+///
+/// The file is read a block at a time, so that hashing a frame of gigabytes beside a draw takes
+/// no more memory than the block.
 public func sha256Hex(file path: String) -> String? {
-    guard let file = try? FileBytes(path: path) else { return nil }
-    let digest = file.withBytes { SHA256.hash(data: $0) }
-    return digest.map { b in
+    var hasher = SHA256()
+    do {
+        try FileBytes.forEachBlock(path: path) { hasher.update(bufferPointer: $0) }
+    } catch {
+        return nil
+    }
+    return hasher.finalize().map { b in
         let s = String(b, radix: 16)
         return b < 16 ? "0" + s : s
     }.joined()

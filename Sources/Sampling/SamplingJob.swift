@@ -39,7 +39,9 @@ public enum SamplingJob {
     }
 
     public struct Outcome: Sendable {
+        /// The draw; its rows' `frameRow` number the rows of `frame`.
         public var draw: SampleDraw
+        /// The frame's rows that the list holds, with all the frame's columns.
         public var frame: Table
         public var design: Design
         public var list: [UInt8]
@@ -51,10 +53,13 @@ public enum SamplingJob {
     public static func run(_ request: Request) throws(SamplingError) -> Outcome {
         let designFile = try Design.load(path: request.designPath)
         let framePath = try resolveFrame(request.framePath, design: designFile)
-        // Read the frame on both cores, then hash it on one while the other draws.
+        // Read the frame on both cores, then hash it on one while the other draws. Only the
+        // columns the design uses are read whole; the list's other cells are read for its rows.
         let table: Table
         do {
-            table = try TableFile.read(path: framePath, name: request.frameName, options: request.csv)
+            var options = request.csv
+            options.columns = Set(designFile.columns.map(\.column))
+            table = try TableFile.read(path: framePath, name: request.frameName, options: options)
         } catch {
             throw .frame(error)
         }
@@ -83,8 +88,22 @@ public enum SamplingJob {
         } else if request.rotation != nil {
             throw .usage(message: "--rotation needs a coordinated design (coordination: {registry: FILE, rotate: quarter} in \(request.designPath))")
         }
-        let draw = try sampler.draw(seed: request.seed, replicates: request.replicates, progress: request.progress)
-        let list = SampleList.csv(draw, frame: table, replicates: request.replicates)
+        var draw = try sampler.draw(seed: request.seed, replicates: request.replicates, progress: request.progress)
+        // The listed rows, each once, with every column of the frame.
+        var listed: [Int] = []
+        var position: [Int: Int] = [:]
+        for i in draw.rows.indices {
+            let row = draw.rows[i].frameRow
+            if let p = position[row] {
+                draw.rows[i].frameRow = p
+            } else {
+                position[row] = listed.count
+                draw.rows[i].frameRow = listed.count
+                listed.append(row)
+            }
+        }
+        let frame = table.rows(listed)
+        let list = SampleList.csv(draw, frame: frame, replicates: request.replicates)
         guard let frameHash = hashing.value else { throw .missingInput(file: framePath, what: "frame") }
         let directory = (request.manifestPath as NSString).deletingLastPathComponent
         let base = directory.isEmpty ? "." : directory
@@ -102,7 +121,7 @@ public enum SamplingJob {
         do { bytes = try manifest.encoded() } catch {
             throw .verification(file: request.manifestPath, message: "cannot encode the manifest (\(error))", hint: "")
         }
-        return Outcome(draw: draw, frame: table, design: designFile.design, list: list, manifest: manifest, manifestBytes: bytes)
+        return Outcome(draw: draw, frame: frame, design: designFile.design, list: list, manifest: manifest, manifestBytes: bytes)
     }
 
     /// The population a design draws from: its frame (the one given, or the design's own) and the
@@ -168,13 +187,14 @@ public enum SamplingJob {
     /// Every column the design names must be in the frame, and the frame must not already hold
     /// a column the list adds.
     public static func check(_ design: DesignFile, against table: Table) throws(SamplingError) {
-        for ref in design.columns where table.index(of: ref.column) == nil {
+        let names = table.fileNames
+        for ref in design.columns where !names.contains(ref.column) {
             throw .design(.init(file: design.path, line: ref.line, column: ref.position,
                                 message: "\(ref.path.isEmpty ? "" : ref.path + ": ")no column '\(ref.column)' in the frame \(table.source)",
-                                hint: table.names.count == 1 ? table.columnsHint : "the frame's columns are \(table.names.joined(separator: ", "))"))
+                                hint: names.count == 1 ? table.columnsHint : "the frame's columns are \(names.joined(separator: ", "))"))
         }
         let added = Set(RespondentListFormat.addedColumns(stages: design.design.stages.count, replicates: 2))
-        if let clash = table.names.first(where: added.contains) {
+        if let clash = names.first(where: added.contains) {
             throw .frame(TablesError(.schema, file: table.source, line: 1, message: "the frame already has a column '\(clash)', which the list adds",
                                      hint: "rename that column in the frame"))
         }

@@ -13,6 +13,15 @@ public struct CSVOptions: Sendable {
     public var threads: Int
     /// The sheet to read from a workbook (.xlsx); the first when nil. Not used for CSV files.
     public var sheet: String?
+    /// The columns whose values are read (a draw's design columns); nil for all. The other
+    /// columns are checked and typed as usual, but their cells stay in the file until
+    /// ``Table/rows(_:)`` reads them for the rows chosen. A CSV file is then read a segment of
+    /// ``segmentBytes`` at a time, giving each segment's memory back before the next, so that a
+    /// frame of tens of millions of rows is drawn from in less memory than the file's size.
+    /// Workbooks are read whole.
+    public var columns: Set<String>?
+    /// The size of a segment when only some columns are read (tests make it small).
+    public var segmentBytes = 256 << 20
 
     public init(encoding: TextEncoding? = nil, delimiter: UInt8 = UInt8(ascii: ","), threads: Int? = nil, sheet: String? = nil) {
         self.encoding = encoding
@@ -34,7 +43,7 @@ public enum CSVReader {
     /// Reads the file at `path`.
     /// - Parameter name: how to name the file in errors (defaults to `path`).
     public static func read(path: String, name: String? = nil, options: CSVOptions = CSVOptions()) throws(TablesError) -> Table {
-        let raw = try ByteBuffer.read(path: path)
+        let raw = try ByteBuffer.read(path: path, populate: options.columns == nil)
         return try parse(raw, name: name ?? path, options: options)
     }
 
@@ -44,19 +53,22 @@ public enum CSVReader {
     }
 
     static func parse(_ raw: ByteBuffer, name: String, options: CSVOptions) throws(TablesError) -> Table {
-        // A NUL byte is never text: it would pass into lists, stores and exports unseen.
-        if raw.count > 0, let nul = memchr(raw.base, 0, raw.count) {
-            let offset = nul.assumingMemoryBound(to: UInt8.self) - raw.base
-            let (line, column) = raw.location(of: offset)
-            let utf16 = raw.count >= 2 && (raw[0] == 0xFF && raw[1] == 0xFE || raw[0] == 0xFE && raw[1] == 0xFF)
-            throw TablesError(.encoding, file: name, line: utf16 ? 1 : line, column: utf16 ? 1 : column,
-                              message: utf16 ? "the file is UTF-16 (Excel's \"Unicode text\"), which is not supported" : "a NUL byte (0x00) in the text",
-                              hint: utf16 ? "save it from Excel as \"CSV UTF-8\" or \"CSV (逗号分隔)\""
-                                          : "the file is damaged or not a text table: remove the NUL bytes, or export the table again")
-        }
+        // A NUL byte is never text: it would pass into lists, stores and exports unseen. A file
+        // read in segments is looked through a segment at a time (``checkNUL(_:in:file:)``).
+        let inSegments = options.columns != nil && raw.isMapped && raw.count > options.segmentBytes
+        if !inSegments { try checkNUL(raw, in: 0..<raw.count, file: name) }
         var decoded = try TextDecoder.decode(raw, requested: options.encoding, file: name)
         while true {
-            switch try parse(decoded, name: name, options: options) {
+            let outcome: Outcome
+            if let wanted = options.columns {
+                // A file decoded from GB18030 is in memory already: one segment.
+                let segments = inSegments && decoded.text === raw
+                if inSegments && !segments { try checkNUL(raw, in: 0..<raw.count, file: name) }
+                outcome = try parse(decoded, raw: raw, name: name, options: options, wanted: wanted, segments: segments)
+            } else {
+                outcome = try parse(decoded, name: name, options: options)
+            }
+            switch outcome {
             case .table(let table):
                 return table
             case .invalidUTF8(let offset):
@@ -68,6 +80,18 @@ public enum CSVReader {
                 }
             }
         }
+    }
+
+    /// Throws at the first NUL byte in `range` of the file.
+    static func checkNUL(_ raw: ByteBuffer, in range: Range<Int>, file name: String) throws(TablesError) {
+        guard range.count > 0, let nul = memchr(raw.base + range.lowerBound, 0, range.count) else { return }
+        let offset = nul.assumingMemoryBound(to: UInt8.self) - raw.base
+        let (line, column) = raw.location(of: offset)
+        let utf16 = raw.count >= 2 && (raw[0] == 0xFF && raw[1] == 0xFE || raw[0] == 0xFE && raw[1] == 0xFF)
+        throw TablesError(.encoding, file: name, line: utf16 ? 1 : line, column: utf16 ? 1 : column,
+                          message: utf16 ? "the file is UTF-16 (Excel's \"Unicode text\"), which is not supported" : "a NUL byte (0x00) in the text",
+                          hint: utf16 ? "save it from Excel as \"CSV UTF-8\" or \"CSV (逗号分隔)\""
+                                      : "the file is damaged or not a text table: remove the NUL bytes, or export the table again")
     }
 
     private enum Outcome {
@@ -107,8 +131,120 @@ public enum CSVReader {
         return .table(Table(source: name, encoding: decoded.encoding, columns: parsed.map(\.column), lineIndex: .jumps(jumps)))
     }
 
-    private static func scanChunks(_ scanner: CSVScanner, from start: Int, threads: Int, header: Header, file: String) throws(TablesError) -> [ScannedChunk] {
-        let end = scanner.fileEnd
+    /// Scans the records that start in `start..<end` (the file's end when nil), in parallel chunks.
+    /// Reads the `wanted` columns' values and types the others (``CSVOptions/columns``), a
+    /// segment of the file at a time when `segments`; the result is the table a whole read gives,
+    /// less the other columns' values.
+    ///
+    /// Each segment is scanned, its wanted columns parsed and its other columns typed, and its
+    /// pages and offsets given back before the next. A column read as different types in
+    /// different segments (integers early, text later) is read again, in the segments whose type
+    /// was narrower, as the whole column's type. Problems are raised in file order, so a file
+    /// with two kinds of damage may name another first than a whole read; a NUL byte anywhere
+    /// still comes first.
+    private static func parse(_ decoded: TextDecoder.Decoded, raw: ByteBuffer, name: String, options: CSVOptions,
+                              wanted: Set<String>, segments inSegments: Bool) throws(TablesError) -> Outcome {
+        let text = decoded.text
+        let header = try Header.parse(text, from: decoded.offset, delimiter: options.delimiter, file: name)
+        if decoded.encoding != .gb18030, let bad = TextDecoder.firstInvalidUTF8(text.base, from: decoded.offset, to: header.end) {
+            if inSegments { try checkNUL(raw, in: 0..<raw.count, file: name) }
+            return .invalidUTF8(at: bad)
+        }
+        let names = header.names
+        let columnCount = names.count
+        let scanner = CSVScanner(buffer: text, fileEnd: text.count, delimiter: options.delimiter, columns: columnCount)
+        let kept = (0..<columnCount).filter { wanted.contains(names[$0]) }
+        let typedOnly = (0..<columnCount).filter { !wanted.contains(names[$0]) }
+        var parts = [[Column]](repeating: [], count: kept.count)
+        var types = [ColumnType](repeating: .integer, count: typedOnly.count)
+        var bounds: [(start: Int, limit: Int)] = []
+        var recordStarts: [Int] = []
+        var jumps: [LineJump] = []
+        var line = header.lineCount + 1
+        var row = 0
+        var pos = header.end
+        repeat {
+            let limit = inSegments ? min(text.count, pos + max(options.segmentBytes, 1)) : text.count
+            text.prefault(pos..<limit)
+            let chunks: [ScannedChunk]
+            do throws(TablesError) {
+                chunks = try scanChunks(scanner, from: pos, to: limit, threads: options.threads, header: header, file: name)
+            } catch {
+                if inSegments { try checkNUL(raw, in: pos..<raw.count, file: name) }
+                throw error
+            }
+            let end = chunks.last?.end ?? limit
+            if inSegments { try checkNUL(raw, in: pos..<end, file: name) }
+            let rowCount = chunks.reduce(0) { $0 + $1.rowCount }
+            let parsed = parallelMap(kept.count) { k in
+                ColumnParser(buffer: text, chunks: chunks, columns: columnCount, index: kept[k], rowCount: rowCount, isPart: inSegments)
+                    .parse(name: names[kept[k]])
+            }
+            let typesBefore = types
+            let typed = parallelMap(typedOnly.count) { k in
+                ColumnParser(buffer: text, chunks: chunks, columns: columnCount, index: typedOnly[k], rowCount: rowCount)
+                    .widen(from: typesBefore[k])
+            }
+            if decoded.encoding != .gb18030, let bad = (parsed.compactMap(\.invalidUTF8) + typed.compactMap(\.invalidUTF8)).min() {
+                if inSegments { try checkNUL(raw, in: end..<raw.count, file: name) }
+                return .invalidUTF8(at: bad)
+            }
+            for k in kept.indices { parts[k].append(parsed[k].column) }
+            types = typed.map(\.type)
+            if !typedOnly.isEmpty && recordStarts.isEmpty && end > header.end {
+                // Room for the whole file's rows, estimated from the first segment's, at once.
+                recordStarts.reserveCapacity(Int(Double(rowCount) * Double(text.count - header.end) / Double(end - header.end) * 1.02) + 16)
+            }
+            for chunk in chunks {
+                if !typedOnly.isEmpty {
+                    _ = chunk.forEachBlock(column: 0, columns: columnCount) { _, n, starts, _, _ in
+                        for r in 0..<n { recordStarts.append(chunk.base + Int(starts[r])) }
+                        return true
+                    }
+                }
+                for jump in chunk.lineJumps { jumps.append(LineJump(row: row + jump.row, line: line + jump.line)) }
+                line += chunk.lineCount
+                row += chunk.rowCount
+            }
+            bounds.append((pos, limit))
+            if inSegments { text.release(pos..<end) }
+            if end <= pos { break }
+            pos = end
+        } while inSegments && pos < text.count
+        if jumps.isEmpty { jumps.append(LineJump(row: 0, line: header.lineCount + 1)) }
+        // Join each column's parts; a part read as a narrower type than the whole column's is
+        // read again as that type.
+        var columns: [Column] = []
+        for k in kept.indices {
+            guard inSegments else {
+                columns.append(parts[k][0])
+                continue
+            }
+            let type = parts[k].map(\.type).reduce(ColumnType.integer) { $0.widened(to: $1) }
+            for (i, part) in parts[k].enumerated() where part.type != type {
+                text.prefault(bounds[i].start..<bounds[i].limit)
+                let chunks = try scanChunks(scanner, from: bounds[i].start, to: bounds[i].limit, threads: options.threads, header: header, file: name)
+                let rowCount = chunks.reduce(0) { $0 + $1.rowCount }
+                parts[k][i] = ColumnParser(buffer: text, chunks: chunks, columns: columnCount, index: kept[k], rowCount: rowCount, isPart: true)
+                    .parse(name: names[kept[k]], as: type).column
+                text.release(bounds[i].start..<(chunks.last?.end ?? bounds[i].limit))
+            }
+            columns.append(Column.joining(parts[k], name: names[kept[k]]))
+            parts[k] = []
+        }
+        var positions = [Int?](repeating: nil, count: columnCount)
+        for (i, c) in kept.enumerated() { positions[c] = i }
+        var typeOf = [ColumnType?](repeating: nil, count: columnCount)
+        for (i, c) in typedOnly.enumerated() { typeOf[c] = types[i] }
+        let unread = typedOnly.isEmpty ? nil : UnreadColumns(buffer: text, delimiter: options.delimiter, names: names, positions: positions,
+                                                             types: typeOf, recordStarts: recordStarts)
+        return .table(Table(source: name, encoding: decoded.encoding, columns: columns, rowCount: row,
+                            lineIndex: .jumps(jumps), unread: unread))
+    }
+
+    private static func scanChunks(_ scanner: CSVScanner, from start: Int, to limit: Int? = nil, threads: Int, header: Header,
+                                   file: String) throws(TablesError) -> [ScannedChunk] {
+        let end = limit ?? scanner.fileEnd
         let size = end - start
         let wanted = size < 1 << 20 || threads == 1 ? 1 : threads * 2
         let count = max(wanted, (size + (1 << 30) - 1) >> 30)

@@ -15,15 +15,21 @@ struct ColumnParser: Sendable {
     let columns: Int
     let index: Int
     let rowCount: Int
+    /// A part of a file read a part at a time (``CSVReader``'s segments): text is read coded up
+    /// to the most distinct values any column may have, without the early look at the first
+    /// rows; the whole column's rules are applied when the parts are joined.
+    var isPart = false
 
     /// The column, and the offset of the first byte that is not valid UTF-8 in its text, if any.
-    func parse(name: String) -> (column: Column, invalidUTF8: Int?) {
-        if let ints = parseNumbers(IntegerCells.self) {
+    /// - Parameter type: the type to read the cells as, known from the rest of the file (every
+    ///   cell must then be of it); inferred from the cells when nil.
+    func parse(name: String, as type: ColumnType? = nil) -> (column: Column, invalidUTF8: Int?) {
+        if type == nil || type == .integer, let ints = parseNumbers(IntegerCells.self) {
             var column = Column(name: name, values: .integer(ints.values), missing: ints.missing)
             column.strictlyIncreasing = ints.missing == nil && isStrictlyIncreasing(ints.values)
             return (column, nil)
         }
-        if let doubles = parseNumbers(DecimalCells.self) {
+        if type == nil || type == .decimal, let doubles = parseNumbers(DecimalCells.self) {
             return (Column(name: name, values: .decimal(doubles.values), missing: doubles.missing), nil)
         }
         let text = parseCodedText() ?? parseText()
@@ -85,18 +91,6 @@ struct ColumnParser: Sendable {
             initialized = failed ? 0 : rowCount
         }
         return failed ? nil : (values, missingFlags(missingRows))
-    }
-
-    /// Whether every value is larger than the one before (then the values are all distinct).
-    private func isStrictlyIncreasing(_ values: [Int]) -> Bool {
-        values.withUnsafeBufferPointer { v in
-            var i = 1
-            while i < v.count {
-                if v[i] <= v[i - 1] { return false }
-                i += 1
-            }
-            return true
-        }
     }
 
     private func missingFlags(_ rows: [Int]) -> [Bool]? {
@@ -207,7 +201,7 @@ struct ColumnParser: Sendable {
         let p = UnsafePointer(buffer.base)
         let c = index
         let columns = columns
-        let limit = min(1 << 16, max(1 << 10, rowCount / 4))
+        let limit = isPart ? TextValues.codedLimit : TextValues.codedLimit(rows: rowCount)
         let rules = TextDecoder.leadRules
         var table = ByteSpanTable()
         var missingRows: [Int] = []
@@ -247,7 +241,7 @@ struct ColumnParser: Sendable {
                         row += 1
                         // A column of mostly distinct values (ids, names, addresses) is read flat:
                         // give up early rather than hash up to the limit.
-                        if row == 8192 && table.count * 2 > row { return false }
+                        if !isPart && row == TextValues.codedProbeRows && table.count * 2 > row { return false }
                     }
                     return true
                 }

@@ -8,6 +8,8 @@ public struct Table: Sendable {
     public let rowCount: Int
     /// Where each row's record starts in the file.
     let lineIndex: LineIndex
+    /// The file's columns whose values were not read (``CSVOptions/columns``), or nil.
+    let unread: UnreadColumns?
 
     public init(source: String, encoding: TextEncoding = .utf8, columns: [Column], lines: [Int]? = nil) {
         self.source = source
@@ -15,14 +17,17 @@ public struct Table: Sendable {
         self.columns = columns
         self.rowCount = columns.first?.count ?? 0
         self.lineIndex = lines.map { .explicit($0) } ?? .jumps([LineJump(row: 0, line: 2)])
+        self.unread = nil
     }
 
-    init(source: String, encoding: TextEncoding, columns: [Column], lineIndex: LineIndex) {
+    init(source: String, encoding: TextEncoding, columns: [Column], rowCount: Int? = nil, lineIndex: LineIndex,
+         unread: UnreadColumns? = nil) {
         self.source = source
         self.encoding = encoding
         self.columns = columns
-        self.rowCount = columns.first?.count ?? 0
+        self.rowCount = rowCount ?? columns.first?.count ?? 0
         self.lineIndex = lineIndex
+        self.unread = unread
     }
 
     /// The 1-based line of the file where row `row` (0-based) starts.
@@ -30,7 +35,12 @@ public struct Table: Sendable {
         lineIndex.line(of: row)
     }
 
+    /// The names of the columns read.
     public var names: [String] { columns.map(\.name) }
+
+    /// The names of all the file's columns, in its order: ``names`` and those whose values were
+    /// not read (``CSVOptions/columns``).
+    public var fileNames: [String] { unread?.names ?? names }
 
     /// The index of the column called `name`, or nil.
     public func index(of name: String) -> Int? {
@@ -51,6 +61,7 @@ public struct Table: Sendable {
     /// "the columns are …", or, when the file looks delimited otherwise than it was read (one
     /// column whose name holds tabs or semicolons), what to do about that.
     public var columnsHint: String {
+        let names = fileNames
         if names.count == 1, let only = names.first {
             if only.contains("\t") { return "the file seems to be tab-delimited (its one column is '\(only)'): read it with --delimiter tab" }
             if only.contains(";") { return "the file seems to be delimited by semicolons (its one column is '\(only)'): save it with commas" }
@@ -91,10 +102,16 @@ public struct Table: Sendable {
                           hint: "fill in \(name) for every row")
     }
 
-    /// A new table with only the given rows, in the given order.
+    /// A new table with only the given rows, in the given order; with every column of the file,
+    /// those whose values were not read too (read now for these rows).
     public func rows(_ selection: [Int]) -> Table {
-        Table(source: source, encoding: encoding, columns: columns.map { $0.select(selection) },
-              lines: selection.map { line(of: $0) })
+        let lines = selection.map { line(of: $0) }
+        guard let unread else {
+            return Table(source: source, encoding: encoding, columns: columns.map { $0.select(selection) }, lines: lines)
+        }
+        let read = unread.columns(selection)
+        let all = unread.positions.indices.map { c in unread.positions[c].map { columns[$0].select(selection) } ?? read[c]! }
+        return Table(source: source, encoding: encoding, columns: all, lines: lines)
     }
 }
 
@@ -138,6 +155,57 @@ enum LineIndex: Sendable {
             }
             let jump = jumps[low]
             return jump.line + (row - jump.row)
+        }
+    }
+}
+
+/// The columns of a CSV file whose values were not read (``CSVOptions/columns``): their types, as
+/// a whole read gives them, and where each record starts, to read their cells for a few rows.
+struct UnreadColumns: Sendable {
+    let buffer: ByteBuffer
+    let delimiter: UInt8
+    /// Every column of the file, in its order.
+    let names: [String]
+    /// For each column of the file, its index among the table's columns; nil when not read.
+    let positions: [Int?]
+    /// For each column of the file that was not read, its type.
+    let types: [ColumnType?]
+    /// The offset in `buffer` where each row's record starts.
+    let recordStarts: [Int]
+
+    /// The unread columns' values at `rows`, by column of the file (nil for the columns read).
+    ///
+    /// The rows' records are copied (a mapped file's read from the file, not faulted in) one
+    /// after another and parsed as a file of their own, each column as its whole-file type.
+    func columns(_ rows: [Int]) -> [Column?] {
+        var ranges: [(Int, Int)] = []
+        var total = 0
+        for r in rows {
+            let start = recordStarts[r]
+            let end = r + 1 < recordStarts.count ? recordStarts[r + 1] : buffer.count
+            ranges.append((start, end))
+            total += end - start + 2
+        }
+        let records = ByteBuffer.allocate(count: total)
+        var used = 0
+        for (start, end) in ranges {
+            let bytes = buffer.copy(from: start, count: end - start)
+            (records.base + used).update(from: bytes, count: bytes.count)
+            used += bytes.count
+            // The last record of a file may lack its line feed.
+            if bytes.last != 0x0A {
+                records.base[used] = 0x0A
+                used += 1
+            }
+        }
+        let scanner = CSVScanner(buffer: records, fileEnd: used, delimiter: delimiter, columns: names.count)
+        let chunk = scanner.scan(from: 0, limit: used)
+        precondition(chunk.failure == nil && chunk.rowCount == rows.count, "records that scanned whole before must scan again")
+        return types.indices.map { c in
+            types[c].map { type in
+                ColumnParser(buffer: records, chunks: [chunk], columns: names.count, index: c, rowCount: rows.count)
+                    .parse(name: names[c], as: type).column
+            }
         }
     }
 }
