@@ -185,7 +185,7 @@ public struct Sampler {
                 let column = table.columns[c]
                 for r in rows where column.numericValue(r) == nil {
                     let cell = column.string(r)
-                    throw .frame(TablesError(.value, file: table.source, line: table.line(of: r), column: c + 1,
+                    throw .frame(TablesError(.value, file: table.source, line: table.line(of: r), column: table.fileColumn(c),
                                              message: "field \(name): \(cell.map { "'\($0)' is not a number" } ?? "is empty"), but stage \(k + 1) of the design uses it as a number (\(purpose))",
                                              hint: "correct the frame: every row the design draws from needs a number in \(name)"))
                 }

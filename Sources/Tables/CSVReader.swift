@@ -176,20 +176,26 @@ public enum CSVReader {
             let end = chunks.last?.end ?? limit
             if inSegments { try checkNUL(raw, in: pos..<end, file: name) }
             let rowCount = chunks.reduce(0) { $0 + $1.rowCount }
-            let parsed = parallelMap(kept.count) { k in
-                ColumnParser(buffer: text, chunks: chunks, columns: columnCount, index: kept[k], rowCount: rowCount, isPart: inSegments)
-                    .parse(name: names[kept[k]])
-            }
+            // The design's columns parsed and the others typed, all as one set of tasks.
             let typesBefore = types
-            let typed = parallelMap(typedOnly.count) { k in
-                ColumnParser(buffer: text, chunks: chunks, columns: columnCount, index: typedOnly[k], rowCount: rowCount)
+            let work = parallelMap(kept.count + typedOnly.count) { t -> (column: Column?, type: ColumnType, invalidUTF8: Int?) in
+                if t < kept.count {
+                    let parsed = ColumnParser(buffer: text, chunks: chunks, columns: columnCount, index: kept[t], rowCount: rowCount,
+                                              isPart: inSegments).parse(name: names[kept[t]])
+                    return (parsed.column, parsed.column.type, parsed.invalidUTF8)
+                }
+                let k = t - kept.count
+                let typed = ColumnParser(buffer: text, chunks: chunks, columns: columnCount, index: typedOnly[k], rowCount: rowCount)
                     .widen(from: typesBefore[k])
+                return (nil, typed.type, typed.invalidUTF8)
             }
+            let parsed = work.prefix(kept.count)
+            let typed = work.dropFirst(kept.count)
             if decoded.encoding != .gb18030, let bad = (parsed.compactMap(\.invalidUTF8) + typed.compactMap(\.invalidUTF8)).min() {
                 if inSegments { try checkNUL(raw, in: end..<raw.count, file: name) }
                 return .invalidUTF8(at: bad)
             }
-            for k in kept.indices { parts[k].append(parsed[k].column) }
+            for (k, part) in parsed.enumerated() { parts[k].append(part.column!) }
             types = typed.map(\.type)
             if !typedOnly.isEmpty && recordStarts.isEmpty && end > header.end {
                 // Room for the whole file's rows, estimated from the first segment's, at once.
@@ -214,12 +220,7 @@ public enum CSVReader {
         if jumps.isEmpty { jumps.append(LineJump(row: 0, line: header.lineCount + 1)) }
         // Join each column's parts; a part read as a narrower type than the whole column's is
         // read again as that type.
-        var columns: [Column] = []
-        for k in kept.indices {
-            guard inSegments else {
-                columns.append(parts[k][0])
-                continue
-            }
+        for k in kept.indices where inSegments {
             let type = parts[k].map(\.type).reduce(ColumnType.integer) { $0.widened(to: $1) }
             for (i, part) in parts[k].enumerated() where part.type != type {
                 text.prefault(bounds[i].start..<bounds[i].limit)
@@ -229,9 +230,10 @@ public enum CSVReader {
                     .parse(name: names[kept[k]], as: type).column
                 text.release(bounds[i].start..<(chunks.last?.end ?? bounds[i].limit))
             }
-            columns.append(Column.joining(parts[k], name: names[kept[k]]))
-            parts[k] = []
         }
+        let joining = parts
+        parts = []
+        let columns = parallelMap(kept.count) { k in inSegments ? Column.joining(joining[k], name: names[kept[k]]) : joining[k][0] }
         var positions = [Int?](repeating: nil, count: columnCount)
         for (i, c) in kept.enumerated() { positions[c] = i }
         var typeOf = [ColumnType?](repeating: nil, count: columnCount)

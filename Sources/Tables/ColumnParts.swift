@@ -17,11 +17,10 @@ extension TextValues {
     static func joiningCoded(_ parts: [TextValues], rows: Int) -> TextValues? {
         var joined = TextValues()
         var known: [[UInt8]: Int32] = [:]
-        var codes = [Int32]()
-        codes.reserveCapacity(rows)
+        var maps: [[Int32]] = []
         let limit = codedLimit(rows: rows)
         for part in parts {
-            guard let partCodes = part.codes else { return nil }
+            guard part.codes != nil else { return nil }
             var map = [Int32](repeating: -1, count: part.levelCount)
             for c in 0..<part.levelCount {
                 let level = Array(part.bytes[part.offsets[c]..<part.offsets[c + 1]])
@@ -36,7 +35,16 @@ extension TextValues {
                 }
             }
             if known.count > limit { return nil }
-            for code in partCodes { codes.append(code < 0 ? -1 : map[Int(code)]) }
+            maps.append(map)
+        }
+        let codes = [Int32](hugeCapacity: rows) { out in
+            var i = 0
+            for (part, map) in zip(parts, maps) {
+                for code in part.codes! {
+                    out[i] = code < 0 ? -1 : map[Int(code)]
+                    i += 1
+                }
+            }
         }
         // The look at the first rows that a whole read takes (ColumnParser.parseCodedText).
         if rows >= codedProbeRows {
@@ -59,24 +67,63 @@ extension TextValues {
                 total += part.bytes.count
             }
         }
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(total)
-        var offsets = [Int]()
-        offsets.reserveCapacity(rows + 1)
-        offsets.append(0)
-        for part in parts {
-            if let codes = part.codes {
-                for code in codes {
-                    if code >= 0 { bytes.append(contentsOf: part.bytes[part.offsets[Int(code)]..<part.offsets[Int(code) + 1]]) }
-                    offsets.append(bytes.count)
+        var offsets: [Int] = []
+        let bytes = [UInt8](hugeCapacity: total) { out in
+            offsets = [Int](hugeCapacity: rows + 1) { o in
+                var used = 0
+                var row = 0
+                o[0] = 0
+                for part in parts {
+                    part.bytes.withUnsafeBufferPointer { source in
+                        if let codes = part.codes {
+                            for code in codes {
+                                if code >= 0 {
+                                    let range = part.offsets[Int(code)]..<part.offsets[Int(code) + 1]
+                                    if !range.isEmpty { (out + used).update(from: source.baseAddress! + range.lowerBound, count: range.count) }
+                                    used += range.count
+                                }
+                                row += 1
+                                o[row] = used
+                            }
+                        } else {
+                            if !source.isEmpty { (out + used).update(from: source.baseAddress!, count: source.count) }
+                            part.offsets.withUnsafeBufferPointer { offs in
+                                for i in 1..<offs.count { o[row + i] = offs[i] + used }
+                            }
+                            row += part.offsets.count - 1
+                            used += source.count
+                        }
+                    }
                 }
-            } else {
-                let shift = bytes.count
-                bytes.append(contentsOf: part.bytes)
-                for i in 1..<part.offsets.count { offsets.append(part.offsets[i] + shift) }
             }
         }
         return TextValues(bytes: bytes, offsets: offsets, codes: nil)
+    }
+}
+
+extension Array {
+    /// An array of `count` elements written by `body` into fresh memory backed by huge pages
+    /// where the system allows (``adviseHugePages(_:byteCount:)``); `body` must write every one.
+    init(hugeCapacity count: Int, _ body: (UnsafeMutablePointer<Element>) -> Void) {
+        self.init(unsafeUninitializedCapacity: Swift.max(count, 1)) { buffer, initialized in
+            adviseHugePages(UnsafeMutableRawPointer(buffer.baseAddress!), byteCount: count * MemoryLayout<Element>.stride)
+            body(buffer.baseAddress!)
+            initialized = count
+        }
+    }
+
+    /// The arrays one after another, in fresh memory as ``init(hugeCapacity:_:)``.
+    init(joining arrays: [[Element]]) {
+        let count = arrays.reduce(0) { $0 + $1.count }
+        self.init(hugeCapacity: count) { out in
+            var i = 0
+            for array in arrays {
+                array.withUnsafeBufferPointer { source in
+                    if let base = source.baseAddress { (out + i).initialize(from: base, count: source.count) }
+                }
+                i += array.count
+            }
+        }
     }
 }
 
@@ -86,23 +133,22 @@ extension Column {
         let rows = parts.reduce(0) { $0 + $1.count }
         var missing: [Bool]? = nil
         if parts.contains(where: { $0.missing != nil }) {
-            var flags = [Bool]()
-            flags.reserveCapacity(rows)
-            for part in parts { flags.append(contentsOf: part.missing ?? [Bool](repeating: false, count: part.count)) }
-            missing = flags
+            missing = [Bool](joining: parts.map { $0.missing ?? [Bool](repeating: false, count: $0.count) })
         }
         switch parts.first?.values ?? .integer([]) {
         case .integer:
-            var values = [Int]()
-            values.reserveCapacity(rows)
-            for part in parts { if case .integer(let v) = part.values { values.append(contentsOf: v) } }
+            let values = [Int](joining: parts.map { part in
+                if case .integer(let v) = part.values { return v }
+                return []
+            })
             var column = Column(name: name, values: .integer(values), missing: missing)
             column.strictlyIncreasing = missing == nil && isStrictlyIncreasing(values)
             return column
         case .decimal:
-            var values = [Double]()
-            values.reserveCapacity(rows)
-            for part in parts { if case .decimal(let v) = part.values { values.append(contentsOf: v) } }
+            let values = [Double](joining: parts.map { part in
+                if case .decimal(let v) = part.values { return v }
+                return []
+            })
             return Column(name: name, values: .decimal(values), missing: missing)
         case .text:
             let texts = parts.map { part -> TextValues in

@@ -42,6 +42,14 @@ public struct Table: Sendable {
     /// not read (``CSVOptions/columns``).
     public var fileNames: [String] { unread?.names ?? names }
 
+    /// The 1-based position in the file of column `index` of ``columns``: the same number when
+    /// every column was read, its place among all the file's columns when some were not
+    /// (``CSVOptions/columns``), so that a message names the file's column.
+    public func fileColumn(_ index: Int) -> Int {
+        guard let unread, let position = unread.positions.firstIndex(of: index) else { return index + 1 }
+        return position + 1
+    }
+
     /// The index of the column called `name`, or nil.
     public func index(of name: String) -> Int? {
         columns.firstIndex { $0.name == name }

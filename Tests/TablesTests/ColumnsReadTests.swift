@@ -85,6 +85,8 @@ struct ColumnsReadTests {
                 #expect(Set(some.names) == wanted)
                 for name in some.names {
                     #expect(Self.describe(try some.column(name)) == Self.describe(try whole.column(name)), "column \(name), segments of \(segment) bytes")
+                    let c = some.index(of: name)!
+                    #expect(some.fileColumn(c) == whole.fileColumn(whole.index(of: name)!), "the file's column number of \(name)")
                 }
                 #expect((0..<whole.rowCount).allSatisfy { some.line(of: $0) == whole.line(of: $0) })
                 let taken = some.rows(selection)
