@@ -53,8 +53,10 @@ public enum SamplingJob {
     public static func run(_ request: Request) throws(SamplingError) -> Outcome {
         let designFile = try Design.load(path: request.designPath)
         let framePath = try resolveFrame(request.framePath, design: designFile)
-        // Read the frame on both cores, then hash it on one while the other draws. Only the
-        // columns the design uses are read whole; the list's other cells are read for its rows.
+        // Hash the frame on a thread of its own while it is read on both cores and drawn from:
+        // the hash fills the read's serial stretches and the draw. Only the columns the design
+        // uses are read whole; the list's other cells are read for its rows.
+        let hashing = Background { sha256Hex(file: framePath) }
         let table: Table
         do {
             var options = request.csv
@@ -63,7 +65,6 @@ public enum SamplingJob {
         } catch {
             throw .frame(error)
         }
-        let hashing = Background { sha256Hex(file: framePath) }
         try check(designFile, against: table)
         var sampler = Sampler(design: designFile.design, table: table, designFile: request.designPath)
         var coordinationRecord: Manifest.CoordinationRecord? = nil
@@ -275,16 +276,18 @@ public enum SamplingJob {
     }
 }
 
-/// A value computed on another thread; `value` waits for it.
+/// A value computed on a thread of its own (not one of the dispatch pool's, which the reader's
+/// parallel loops use); `value` waits for it.
 final class Background<T: Sendable>: @unchecked Sendable {
     private var result: T?
     private let done = DispatchSemaphore(value: 0)
 
     init(_ work: @escaping @Sendable () -> T) {
-        DispatchQueue.global().async {
+        let thread = Thread {
             self.result = work()
             self.done.signal()
         }
+        thread.start()
     }
 
     var value: T {

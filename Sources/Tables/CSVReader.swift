@@ -152,7 +152,9 @@ public enum CSVReader {
         }
         let names = header.names
         let columnCount = names.count
-        let scanner = CSVScanner(buffer: text, fileEnd: text.count, delimiter: options.delimiter, columns: columnCount)
+        var scanner = CSVScanner(buffer: text, fileEnd: text.count, delimiter: options.delimiter, columns: columnCount)
+        // A segment's offsets are given back before the next segment is scanned, into its memory.
+        if inSegments { scanner.pool = FieldBlocks.Pool(limit: 4 * options.threads + 4) }
         let kept = (0..<columnCount).filter { wanted.contains(names[$0]) }
         let typedOnly = (0..<columnCount).filter { !wanted.contains(names[$0]) }
         var parts = [[Column]](repeating: [], count: kept.count)

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Phase one of CSV reading: find every record and field boundary (RFC 4180).
 ///
 /// For each record the scanner stores the offset where it starts and, for each field, the offset
@@ -73,6 +75,9 @@ struct CSVScanner: Sendable {
     let fileEnd: Int
     let delimiter: UInt8
     let columns: Int
+    /// Where the offsets of chunks no longer used are kept for the next chunks (a read a segment
+    /// at a time); nil to give them back at once.
+    var pool: FieldBlocks.Pool? = nil
 
     /// Scans whole records starting at `start` for as long as a record starts before `limit`.
     /// `start` must be the start of a record for the result to be right; callers that guess a
@@ -88,7 +93,7 @@ struct CSVScanner: Sendable {
         let blockSize = rowsPerBlock * (columns + 1)
         let estimatedRows = max((limit - start) / max(columns * 6, 1), 16)
         // Output kept in locals: appends through a class or an array cost more than the scan.
-        var out = FieldBlocks.Writer(capacity: (estimatedRows / rowsPerBlock + 1) * blockSize)
+        var out = FieldBlocks.Writer(capacity: (estimatedRows / rowsPerBlock + 1) * blockSize, pool: pool)
         var blockBase = 0
         var rowInBlock = 0
         var rows = 0
@@ -246,26 +251,78 @@ final class FieldBlocks: @unchecked Sendable {
     static let blockRows = 4096
 
     let pointer: UnsafeMutablePointer<UInt32>
+    private let capacity: Int
+    private let pool: Pool?
 
     init() {
         pointer = .allocate(capacity: 1)
+        capacity = 1
+        pool = nil
     }
 
-    fileprivate init(pointer: UnsafeMutablePointer<UInt32>) {
+    fileprivate init(pointer: UnsafeMutablePointer<UInt32>, capacity: Int, pool: Pool?) {
         self.pointer = pointer
+        self.capacity = capacity
+        self.pool = pool
     }
 
-    deinit { pointer.deallocate() }
+    deinit {
+        if let pool { pool.keep(pointer, capacity: capacity) } else { pointer.deallocate() }
+    }
+
+    /// Offsets memory given back by the chunks of one segment, for the next segment's: memory
+    /// already in use is not zeroed again by the system (on a virtual machine, not faulted in
+    /// again from the host), which for a frame of tens of millions of rows is a tenth of the read.
+    /// Keeps at most `limit` buffers; the rest, and all it keeps when it goes, are deallocated.
+    final class Pool: @unchecked Sendable {
+        /// Each kept buffer's address and capacity.
+        private let free = Mutex<[(address: UInt, capacity: Int)]>([])
+        private let limit: Int
+
+        init(limit: Int) { self.limit = limit }
+
+        deinit {
+            for b in free.withLock({ $0 }) { UnsafeMutablePointer<UInt32>(bitPattern: b.address)?.deallocate() }
+        }
+
+        /// The largest buffer kept, if any holds at least `capacity` offsets.
+        fileprivate func take(capacity: Int) -> (pointer: UnsafeMutablePointer<UInt32>, capacity: Int)? {
+            let kept = free.withLock { buffers -> (address: UInt, capacity: Int)? in
+                guard let i = buffers.indices.max(by: { buffers[$0].capacity < buffers[$1].capacity }),
+                      buffers[i].capacity >= capacity else { return nil }
+                return buffers.remove(at: i)
+            }
+            guard let kept, let pointer = UnsafeMutablePointer<UInt32>(bitPattern: kept.address) else { return nil }
+            return (pointer, kept.capacity)
+        }
+
+        fileprivate func keep(_ pointer: UnsafeMutablePointer<UInt32>, capacity: Int) {
+            let address = UInt(bitPattern: pointer)
+            let kept = free.withLock { buffers -> Bool in
+                guard buffers.count < limit else { return false }
+                buffers.append((address, capacity))
+                return true
+            }
+            if !kept { pointer.deallocate() }
+        }
+    }
 
     /// Builds a ``FieldBlocks``; a value type so the scanning loop keeps it in registers.
     struct Writer {
         private var pointer: UnsafeMutablePointer<UInt32>
         private var capacity: Int
+        private let pool: Pool?
 
-        init(capacity: Int) {
-            self.capacity = max(capacity, 16)
-            pointer = .allocate(capacity: self.capacity)
-            adviseHugePages(UnsafeMutableRawPointer(pointer), byteCount: self.capacity * 4)
+        init(capacity: Int, pool: Pool? = nil) {
+            self.pool = pool
+            if let kept = pool?.take(capacity: max(capacity, 16)) {
+                pointer = kept.pointer
+                self.capacity = kept.capacity
+            } else {
+                self.capacity = max(capacity, 16)
+                pointer = .allocate(capacity: self.capacity)
+                adviseHugePages(UnsafeMutableRawPointer(pointer), byteCount: self.capacity * 4)
+            }
         }
 
         subscript(_ i: Int) -> UInt32 {
@@ -287,7 +344,7 @@ final class FieldBlocks: @unchecked Sendable {
 
         /// Hands the memory to a ``FieldBlocks``; the writer must not be used afterwards.
         consuming func finish() -> FieldBlocks {
-            FieldBlocks(pointer: pointer)
+            FieldBlocks(pointer: pointer, capacity: capacity, pool: pool)
         }
     }
 }
